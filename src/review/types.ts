@@ -71,3 +71,15 @@ export interface TokenUsage {
   outputTokens: number;
   usdSpent: number;
 }
+
+/** A file the review did not (fully) cover, with a reason a reader of the review understands. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+/** A chunk whose model call failed for good; its files were not reviewed. */
+export interface FailedChunk {
+  paths: string[];
+  reason: string;
+}

@@ -1,0 +1,65 @@
+import { getPrivateKey } from "@probot/get-private-key";
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+
+/** Every environment variable the app reads, with its default. The README documents each one. */
+export const AppEnv = z.object({
+  APP_ID: optionalText,
+  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_PATH: z.string().default("/api/github/webhooks"),
+  PORT: positiveInt(3000),
+  HOST: optionalText,
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  GHE_HOST: optionalText,
+  GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+  REDIS_URL: optionalText,
+  REDIS_DATA_DIR: z.string().default(".data/redis"),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, '-' and '_' only")
+    .default("codex-review"),
+  WORKER_CONCURRENCY: positiveInt(4),
+  AIMLAPI_KEY: optionalText,
+  AIMLAPI_BASE_URL: z.url().default("https://api.aimlapi.com/v1"),
+  CODEX_MODEL: z.string().min(1).default("openai/gpt-5-1-codex"),
+  MODEL_TIMEOUT_MS: positiveInt(300_000),
+  MODEL_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).default(16_000),
+  MODEL_REASONING_EFFORT: z.enum(["low", "medium", "high"]).default("medium"),
+  MODEL_MAX_ATTEMPTS: positiveInt(4),
+  REVIEW_CHUNK_TOKENS: positiveInt(12_000),
+  REVIEW_CHUNK_CONCURRENCY: positiveInt(4),
+  REVIEW_MAX_FILES: positiveInt(300),
+  REVIEW_MAX_CHUNKS: positiveInt(20),
+  REVIEW_MAX_INPUT_TOKENS: positiveInt(400_000),
+  REVIEW_EXCLUDE: optionalText,
+});
+export type AppEnv = z.infer<typeof AppEnv>;
+
+/** Parses the environment, failing fast with every bad variable named. */
+export function readAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  const parsed = AppEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+/** GitHub's REST base URL, the way Probot derives it from GHE_HOST/GHE_PROTOCOL. */
+export function githubBaseUrl(env: Pick<AppEnv, "GHE_HOST" | "GHE_PROTOCOL">): string {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
+}
+
+/** The App's private key from PRIVATE_KEY or PRIVATE_KEY_PATH (Probot's own rules), or undefined. */
+export function readPrivateKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    return getPrivateKey({ env }) ?? undefined;
+  } catch (error) {
+    throw new Error(`Cannot read the GitHub App private key: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import type { GithubClient, PullRequestRef } from "./github-client.js";
+
+export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+export async function reactToComment(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number, content: Reaction): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    owner: ref.owner,
+    repo: ref.repo,
+    comment_id: commentId,
+    content,
+  });
+}
+
+export async function commentOnPullRequest(client: GithubClient, ref: PullRequestRef, body: string): Promise<void> {
+  await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: ref.owner,
+    repo: ref.repo,
+    issue_number: ref.pullNumber,
+    body,
+  });
+}
+
+const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);
+
+/** Whether a user may trigger reviews: write access or more to the repository. */
+export async function hasWriteAccess(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, username: string): Promise<boolean> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+    owner: ref.owner,
+    repo: ref.repo,
+    username,
+  });
+  const { permission, role_name } = z.object({ permission: z.string(), role_name: z.string().optional() }).parse(data);
+  return WRITE_PERMISSIONS.has(permission) || (role_name !== undefined && WRITE_PERMISSIONS.has(role_name));
+}

@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import { parseChunkReview, REVIEW_OUTPUT_JSON_SCHEMA } from "../review/findings-schema.js";
+import type { ChunkReview, ReviewPrompt, TokenUsage } from "../review/types.js";
+import { AimlApiError, isStructuredOutputRefusal } from "./aimlapi-error.js";
+import { DEFAULT_RETRY_POLICY, isFatalModelError, isRetryableModelError, retryDelayMs, type RetryPolicy } from "./model-retry-policy.js";
+import type { ReasoningEffort, ResponseFormatKind, ResponsesClient } from "./responses-client.js";
+
+/** Reviews one chunk's prompt with the model; the worker sees only this. */
+export interface ChunkReviewer {
+  reviewChunk(prompt: ReviewPrompt, context: { chunkIndex: number }): Promise<{ review: ChunkReview; usage: TokenUsage }>;
+  /** Errors that no retry, of the chunk or of the job, can fix. */
+  isFatal(error: unknown): boolean;
+}
+
+export interface ChunkReviewerOptions {
+  client: ResponsesClient;
+  maxOutputTokens: number;
+  reasoningEffort: ReasoningEffort;
+  retry?: Partial<RetryPolicy>;
+  log?: Logger;
+  /** Injectable wait (tests). */
+  wait?: (ms: number) => Promise<unknown>;
+}
+
+/** The model's answer was not the JSON we asked for; retried like a transient fault. */
+export class UnusableModelOutputError extends Error {
+  override readonly name = "UnusableModelOutputError";
+}
+
+const FORMAT_FALLBACKS: ResponseFormatKind[] = ["json_schema", "json_object", "text"];
+
+export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewer {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const wait = options.wait ?? ((ms: number) => sleep(ms));
+  // Shared by all chunks: once the endpoint refuses a format, later chunks start at the next one.
+  let formatIndex = 0;
+
+  const callOnce = async (prompt: ReviewPrompt, usage: TokenUsage): Promise<ChunkReview> => {
+    for (;;) {
+      const format = FORMAT_FALLBACKS[formatIndex] ?? "text";
+      try {
+        const result = await options.client.create({
+          instructions: prompt.instructions,
+          input: prompt.input,
+          maxOutputTokens: options.maxOutputTokens,
+          reasoningEffort: options.reasoningEffort,
+          format,
+          ...(format === "json_schema" ? { schema: REVIEW_OUTPUT_JSON_SCHEMA, schemaName: "code_review" } : {}),
+        });
+        usage.inputTokens += result.usage.inputTokens;
+        usage.outputTokens += result.usage.outputTokens;
+        usage.usdSpent += result.usage.usdSpent;
+        const parsed = parseChunkReview(result.text);
+        if (parsed.ok) return parsed.review;
+        const why = result.status === "incomplete" ? `output cut short (${result.incompleteReason ?? "unknown reason"})` : parsed.error;
+        throw new UnusableModelOutputError(`The model's output is not a valid review: ${why}`);
+      } catch (error) {
+        if (isStructuredOutputRefusal(error) && formatIndex < FORMAT_FALLBACKS.length - 1) {
+          formatIndex++;
+          options.log?.warn({ format: FORMAT_FALLBACKS[formatIndex] }, "Endpoint refused the output format; falling back");
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
+
+  return {
+    isFatal: isFatalModelError,
+    async reviewChunk(prompt, { chunkIndex }) {
+      const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, usdSpent: 0 };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return { review: await callOnce(prompt, usage), usage };
+        } catch (error) {
+          const retryable = isRetryableModelError(error) || error instanceof UnusableModelOutputError;
+          if (!retryable || attempt >= policy.maxAttempts) throw error;
+          const delay = retryDelayMs(policy, attempt, error);
+          options.log?.warn(
+            { chunk: chunkIndex, attempt, delayMs: delay, status: error instanceof AimlApiError ? error.status : null, err: error },
+            "Model call failed; retrying",
+          );
+          await wait(delay);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { AppEnv } from "../config/env.js";
+import type { ReviewSettings } from "../review/review-settings.js";
+
+export function reviewSettingsFromEnv(env: AppEnv): ReviewSettings {
+  return {
+    chunkTokens: env.REVIEW_CHUNK_TOKENS,
+    chunkConcurrency: env.REVIEW_CHUNK_CONCURRENCY,
+    maxFiles: env.REVIEW_MAX_FILES,
+    maxChunks: env.REVIEW_MAX_CHUNKS,
+    maxInputTokens: env.REVIEW_MAX_INPUT_TOKENS,
+    exclude: env.REVIEW_EXCLUDE ? env.REVIEW_EXCLUDE.split(",").map((glob) => glob.trim()).filter(Boolean) : [],
+    model: env.CODEX_MODEL,
+  };
+}

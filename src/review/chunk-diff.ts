@@ -1,0 +1,240 @@
+import type { DiffLine, FileDiff, Hunk } from "../diff/types.js";
+import { countTokens } from "../llm/count-tokens.js";
+import { renderDiffLine, renderFileHeader, renderHunkHeader } from "./render-hunk.js";
+import type { Chunk, SkippedFile } from "./types.js";
+
+export interface ChunkDiffOptions {
+  /** Most tokens of rendered diff text one chunk may hold. */
+  budgetTokens: number;
+  /** Chunks past this many are dropped and their files reported as skipped. Default: no limit. */
+  maxChunks?: number;
+  /**
+   * Share of the budget kept free because chunk sizes are sums of per-line counts, which can differ
+   * by a token here and there from counting the joined text. Default 0.02.
+   */
+  safetyMargin?: number;
+  /** Lines repeated at the start of the next slice when a hunk over budget is split. Default 3. */
+  overlapLines?: number;
+}
+
+export interface ChunkDiffResult {
+  chunks: Chunk[];
+  skipped: SkippedFile[];
+}
+
+/** A whole hunk, or a slice of one that is over budget; `tokens` includes its header line. */
+interface Atom {
+  hunk: Hunk;
+  tokens: number;
+}
+
+interface PreparedFile {
+  index: number;
+  file: FileDiff;
+  headerTokens: number;
+  atoms: Atom[];
+  total: number;
+}
+
+interface Bin {
+  used: number;
+  entries: Array<{ file: PreparedFile; atoms: Atom[] }>;
+}
+
+const TRUNCATION_NOTE = " …[line truncated]";
+
+/**
+ * Packs files into chunks of at most `budgetTokens` rendered tokens.
+ *
+ * Every line and header is tokenized exactly once and chunk sizes are sums of those counts, so the
+ * cost stays linear in the diff size. Files go in largest first (first-fit decreasing); a file stays
+ * whole when some chunk has room for it. A file is split at hunk boundaries only when it is over
+ * budget, or when the files still to come are too few to fill the gaps left in open chunks (then
+ * splitting it into those gaps saves a chunk). A file's pieces land in increasing chunk order.
+ */
+export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDiffResult {
+  const { budgetTokens, maxChunks = Number.POSITIVE_INFINITY, safetyMargin = 0.02, overlapLines = 3 } = options;
+  if (!(budgetTokens > 0)) throw new RangeError(`chunkDiff: budgetTokens must be > 0, got ${budgetTokens}`);
+  const cap = Math.floor(budgetTokens * (1 - safetyMargin));
+  // Gaps smaller than this are not worth a split: a chunk 90% full is full enough.
+  const minGap = Math.ceil(cap * 0.1);
+
+  const skipped: SkippedFile[] = [];
+  const prepared: PreparedFile[] = [];
+  files.forEach((file, index) => {
+    if (file.binary) {
+      skipped.push({ path: file.path, reason: "binary file" });
+      return;
+    }
+    if (file.hunks.length === 0) return; // pure rename or mode change: nothing to read
+    const headerTokens = countTokens(renderFileHeader(file));
+    const room = cap - headerTokens;
+    if (room < 64) {
+      skipped.push({ path: file.path, reason: "path too long for the chunk budget" });
+      return;
+    }
+    const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(hunk, room, overlapLines));
+    prepared.push({ index, file, headerTokens, atoms, total: headerTokens + sumTokens(atoms) });
+  });
+
+  const order = [...prepared].sort((a, b) => b.total - a.total || a.index - b.index);
+  // remainingAfter[p]: tokens of the files placed after position p, i.e. what can still fill gaps.
+  const remainingAfter = new Array<number>(order.length).fill(0);
+  for (let p = order.length - 2; p >= 0; p--) remainingAfter[p] = remainingAfter[p + 1]! + order[p + 1]!.total;
+
+  const bins: Bin[] = [];
+  const add = (bin: Bin, file: PreparedFile, atoms: Atom[]): void => {
+    bin.entries.push({ file, atoms });
+    bin.used += file.headerTokens + sumTokens(atoms);
+  };
+  const openBin = (file: PreparedFile, atoms: Atom[]): void => {
+    const bin: Bin = { used: 0, entries: [] };
+    bins.push(bin);
+    add(bin, file, atoms);
+  };
+  const firstFit = (tokens: number, from: number): Bin | undefined => {
+    for (let b = from; b < bins.length; b++) if (bins[b]!.used + tokens <= cap) return bins[b];
+    return undefined;
+  };
+  const usefulFree = (): number => {
+    let free = 0;
+    for (const bin of bins) if (cap - bin.used >= minGap) free += cap - bin.used;
+    return free;
+  };
+
+  order.forEach((file, position) => {
+    const enoughToFillGaps = remainingAfter[position]! >= usefulFree();
+    if (file.total <= cap) {
+      const bin = firstFit(file.total, 0);
+      if (bin) return add(bin, file, file.atoms);
+      if (enoughToFillGaps) return openBin(file, file.atoms);
+    }
+    let next = 0; // first atom not yet placed
+    if (!enoughToFillGaps) {
+      for (let b = 0; b < bins.length && next < file.atoms.length; b++) {
+        const rest = file.atoms.slice(next);
+        const whole = firstFit(file.headerTokens + sumTokens(rest), b);
+        if (whole) {
+          add(whole, file, rest);
+          return;
+        }
+        const free = cap - bins[b]!.used;
+        if (free < minGap) continue;
+        const take = longestPrefix(file.atoms, next, free - file.headerTokens);
+        if (take > 0) {
+          add(bins[b]!, file, file.atoms.slice(next, next + take));
+          next += take;
+        }
+      }
+    }
+    while (next < file.atoms.length) {
+      // Every atom fits an empty chunk by construction, so each new chunk takes at least one.
+      const take = Math.max(1, longestPrefix(file.atoms, next, cap - file.headerTokens));
+      openBin(file, file.atoms.slice(next, next + take));
+      next += take;
+    }
+  });
+
+  const kept = bins.slice(0, maxChunks);
+  const keptPaths = new Set<string>();
+  for (const bin of bins.slice(kept.length)) {
+    for (const { file } of bin.entries) {
+      if (keptPaths.has(file.file.path)) continue;
+      keptPaths.add(file.file.path);
+      skipped.push({ path: file.file.path, reason: `over the limit of ${maxChunks} chunks per review` });
+    }
+  }
+
+  const chunks = kept.map((bin, index): Chunk => {
+    const entries = [...bin.entries].sort((a, b) => a.file.index - b.file.index);
+    return {
+      index,
+      tokens: bin.used,
+      files: entries.map(({ file, atoms }) => ({
+        path: file.file.path,
+        oldPath: file.file.oldPath,
+        status: file.file.status,
+        hunks: atoms.map((atom) => atom.hunk),
+      })),
+    };
+  });
+  return { chunks, skipped };
+}
+
+function sumTokens(atoms: readonly Atom[]): number {
+  let total = 0;
+  for (const atom of atoms) total += atom.tokens;
+  return total;
+}
+
+function longestPrefix(atoms: readonly Atom[], from: number, room: number): number {
+  let used = 0;
+  let count = 0;
+  for (let i = from; i < atoms.length && used + atoms[i]!.tokens <= room; i++, count++) used += atoms[i]!.tokens;
+  return count;
+}
+
+/** The hunk as one atom when it fits `room`, else consecutive line slices that overlap a little. */
+function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number): Atom[] {
+  const headerTokens = countTokens(renderHunkHeader(hunk));
+  const lineTokens = hunk.lines.map((line) => countTokens(renderDiffLine(line)));
+  let total = headerTokens;
+  for (const tokens of lineTokens) total += tokens;
+  if (total <= room) return [{ hunk, tokens: total }];
+
+  // Room for a slice header, which is the original one plus new numbers and a "(part i/n)" note.
+  const lineRoom = room - headerTokens - 24;
+  const lines = [...hunk.lines];
+  const ranges: Array<[number, number]> = [];
+  let start = 0;
+  while (start < lines.length) {
+    let used = 0;
+    let end = start;
+    while (end < lines.length && used + lineTokens[end]! <= lineRoom) used += lineTokens[end++]!;
+    if (end === start) {
+      // One line longer than a whole chunk (minified code): keep its start, which is what gets anchored.
+      const truncated = truncateLine(lines[start]!, Math.floor(lineRoom / 2));
+      lines[start] = truncated.line;
+      lineTokens[start] = truncated.tokens;
+      end = start + 1;
+    }
+    ranges.push([start, end]);
+    if (end >= lines.length) break;
+    start = Math.max(end - overlapLines, start + 1);
+  }
+  return ranges.map(([from, to], part) => {
+    const slice = makeSlice(hunk, lines.slice(from, to), part + 1, ranges.length);
+    let tokens = countTokens(renderHunkHeader(slice));
+    for (let i = from; i < to; i++) tokens += lineTokens[i]!;
+    return { hunk: slice, tokens };
+  });
+}
+
+function makeSlice(hunk: Hunk, lines: DiffLine[], part: number, parts: number): Hunk {
+  const oldNumbers = lines.flatMap((line) => (line.oldLine === null ? [] : [line.oldLine]));
+  const newNumbers = lines.flatMap((line) => (line.newLine === null ? [] : [line.newLine]));
+  const oldStart = oldNumbers[0] ?? hunk.oldStart;
+  const newStart = newNumbers[0] ?? hunk.newStart;
+  const section = /^@@[^@]*@@(.*)$/.exec(hunk.header)?.[1] ?? "";
+  return {
+    header: `@@ -${oldStart},${oldNumbers.length} +${newStart},${newNumbers.length} @@${section} (part ${part}/${parts})`,
+    oldStart,
+    oldLines: oldNumbers.length,
+    newStart,
+    newLines: newNumbers.length,
+    lines,
+  };
+}
+
+function truncateLine(line: DiffLine, maxTokens: number): { line: DiffLine; tokens: number } {
+  const full = countTokens(renderDiffLine(line));
+  let chars = Math.floor((line.content.length * maxTokens) / full);
+  for (;;) {
+    // Never cut a surrogate pair in half.
+    if (chars > 0 && /[\uD800-\uDBFF]/.test(line.content.charAt(chars - 1))) chars--;
+    const candidate: DiffLine = { ...line, content: line.content.slice(0, chars) + TRUNCATION_NOTE };
+    const tokens = countTokens(renderDiffLine(candidate));
+    if (tokens <= maxTokens || chars === 0) return { line: candidate, tokens };
+    chars = Math.floor(chars * 0.7);
+  }
+}

@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+
+/** Hidden facts a posted review carries so a later job can find the app's own earlier work. */
+export interface ReviewMarker {
+  headSha: string;
+  /** Hash of the job key: a retry of the same job finds its own review and does not post again. */
+  job: string;
+}
+
+const MARKER_PATTERN = /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/;
+
+export function hashJobKey(jobKey: string): string {
+  return createHash("sha256").update(jobKey).digest("hex").slice(0, 16);
+}
+
+export function renderReviewMarker(marker: ReviewMarker): string {
+  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job} -->`;
+}
+
+/** Reads the marker from a review body; null when the body has none or it is malformed. */
+export function parseReviewMarker(body: string | null | undefined): ReviewMarker | null {
+  const match = body ? MARKER_PATTERN.exec(body) : null;
+  if (!match?.[1]) return null;
+  const fields = new Map(
+    match[1].split(/\s+/).map((pair) => {
+      const at = pair.indexOf("=");
+      return [pair.slice(0, at), pair.slice(at + 1)] as const;
+    }),
+  );
+  const headSha = fields.get("head");
+  const job = fields.get("job");
+  if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
+  return { headSha, job };
+}
