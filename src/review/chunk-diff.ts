@@ -1,7 +1,7 @@
 import type { DiffLine, FileDiff, Hunk } from "../diff/types.js";
 import { countTokens } from "../llm/count-tokens.js";
 import { renderDiffLine, renderFileHeader, renderHunkHeader } from "./render-hunk.js";
-import type { Chunk, SkippedFile } from "./types.js";
+import type { Chunk } from "./types.js";
 
 export interface ChunkDiffOptions {
   /** Most tokens of rendered diff text one chunk may hold. */
@@ -19,7 +19,8 @@ export interface ChunkDiffOptions {
 
 export interface ChunkDiffResult {
   chunks: Chunk[];
-  skipped: SkippedFile[];
+  /** Paths left out (wholly or in part) because of `maxChunks`, or because the path alone fills the budget. */
+  skipped: string[];
 }
 
 /** A whole hunk, or a slice of one that is over budget; `tokens` includes its header line. */
@@ -59,18 +60,15 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
   // Gaps smaller than this are not worth a split: a chunk 90% full is full enough.
   const minGap = Math.ceil(cap * 0.1);
 
-  const skipped: SkippedFile[] = [];
+  const skipped: string[] = [];
   const prepared: PreparedFile[] = [];
   files.forEach((file, index) => {
-    if (file.binary) {
-      skipped.push({ path: file.path, reason: "binary file" });
-      return;
-    }
-    if (file.hunks.length === 0) return; // pure rename or mode change: nothing to read
+    // Binary files, pure renames and mode changes have no lines to read; the file filter reports them.
+    if (file.binary || file.hunks.length === 0) return;
     const headerTokens = countTokens(renderFileHeader(file));
     const room = cap - headerTokens;
     if (room < 64) {
-      skipped.push({ path: file.path, reason: "path too long for the chunk budget" });
+      skipped.push(file.path);
       return;
     }
     const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(hunk, room, overlapLines));
@@ -136,14 +134,9 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
   });
 
   const kept = bins.slice(0, maxChunks);
-  const keptPaths = new Set<string>();
-  for (const bin of bins.slice(kept.length)) {
-    for (const { file } of bin.entries) {
-      if (keptPaths.has(file.file.path)) continue;
-      keptPaths.add(file.file.path);
-      skipped.push({ path: file.file.path, reason: `over the limit of ${maxChunks} chunks per review` });
-    }
-  }
+  const dropped = new Set<string>();
+  for (const bin of bins.slice(kept.length)) for (const { file } of bin.entries) dropped.add(file.file.path);
+  skipped.push(...dropped);
 
   const chunks = kept.map((bin, index): Chunk => {
     const entries = [...bin.entries].sort((a, b) => a.file.index - b.file.index);
