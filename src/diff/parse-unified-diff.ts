@@ -143,8 +143,9 @@ function parsePlainDiff(lines: string[]): FileDiff[] {
   }
   const files: FileDiff[] = [];
   for (const file of parsed) {
-    const from = file.from === undefined ? null : stripPrefix(parsePathField(file.from), "a/");
-    const to = file.to === undefined ? null : stripPrefix(parsePathField(file.to), "b/");
+    // parse-diff has already dropped the a/ b/ prefixes and any quotes here.
+    const from = file.from ?? null;
+    const to = file.to ?? null;
     const deleted = to === DEV_NULL;
     const added = from === DEV_NULL;
     const path = deleted ? from : to;
@@ -211,23 +212,29 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 1
 function readQuoted(text: string): { value: string; end: number } | null {
   const bytes: number[] = [];
   const encoder = new TextEncoder();
-  for (let i = 1; i < text.length; i++) {
-    const char = text[i] as string;
+  let i = 1;
+  while (i < text.length) {
+    const char = text[i];
     if (char === '"') return { value: new TextDecoder().decode(new Uint8Array(bytes)), end: i + 1 };
     if (char !== "\\") {
-      bytes.push(...encoder.encode(char));
+      // A raw run (quotePath=false leaves UTF-8 unescaped); encode it whole to keep surrogate pairs intact.
+      let runEnd = i;
+      while (runEnd < text.length && text[runEnd] !== '"' && text[runEnd] !== "\\") runEnd++;
+      bytes.push(...encoder.encode(text.slice(i, runEnd)));
+      i = runEnd;
       continue;
     }
-    const next = text[i + 1] ?? "";
     const octal = /^[0-7]{3}/.exec(text.slice(i + 1, i + 4));
+    const escaped = C_ESCAPES[text[i + 1] ?? ""];
     if (octal) {
       bytes.push(parseInt(octal[0], 8));
-      i += 3;
-    } else if (next in C_ESCAPES) {
-      bytes.push(C_ESCAPES[next] as number);
-      i += 1;
+      i += 4;
+    } else if (escaped !== undefined) {
+      bytes.push(escaped);
+      i += 2;
     } else {
       bytes.push(92);
+      i += 1;
     }
   }
   return null; // unterminated
