@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
-  const { default: Redis } = await import("ioredis");
+  const { Redis } = await import("ioredis");
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);

@@ -66,8 +66,9 @@ const STATUS_HINTS: Record<number, string> = {
 };
 
 /**
- * Rate limits and server-side failures pass; request errors (400, 401, 403, 404, 422) repeat forever.
- * 501 means the endpoint does not exist on that server, which no retry fixes.
+ * Rate limits, request timeouts, conflicts and server-side failures pass (the set OpenAI's own SDK
+ * retries); request errors (400, 401, 403, 404, 422) repeat forever. 501 means the endpoint does not
+ * exist on that server, which no retry fixes.
  */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || (status >= 500 && status !== 501);

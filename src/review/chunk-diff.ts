@@ -1,6 +1,6 @@
 import type { DiffLine, FileDiff, Hunk } from "../diff/types.js";
 import { countTokens } from "../llm/count-tokens.js";
-import { renderDiffLine, renderFileHeader, renderHunkHeader } from "./render-hunk.js";
+import { renderDiffLine, renderFileHeader, renderHunkHeader, renderLineAnchor, renderLineBody } from "./render-hunk.js";
 import type { Chunk } from "./types.js";
 
 export interface ChunkDiffOptions {
@@ -27,6 +27,8 @@ export interface ChunkDiffResult {
 interface Atom {
   hunk: Hunk;
   tokens: number;
+  /** The hunk a slice was cut from; two slices of one hunk overlap, so they never share a chunk. */
+  source: Hunk;
 }
 
 interface PreparedFile {
@@ -43,6 +45,11 @@ interface Bin {
 }
 
 const TRUNCATION_NOTE = " …[line truncated]";
+/**
+ * Longer lines are cut before counting: they are minified or generated code that nobody reviews line
+ * by line, and tokenizing a 1 MB line alone takes a tenth of a second.
+ */
+export const MAX_LINE_CHARS = 4_000;
 
 /**
  * Packs files into chunks of at most `budgetTokens` rendered tokens.
@@ -56,9 +63,18 @@ const TRUNCATION_NOTE = " …[line truncated]";
 export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDiffResult {
   const { budgetTokens, maxChunks = Number.POSITIVE_INFINITY, safetyMargin = 0.02, overlapLines = 3 } = options;
   if (!(budgetTokens > 0)) throw new RangeError(`chunkDiff: budgetTokens must be > 0, got ${budgetTokens}`);
-  const cap = Math.floor(budgetTokens * (1 - safetyMargin));
+  const cap = Math.floor(budgetTokens * (1 - safetyMargin)) + 200;
   // Gaps smaller than this are not worth a split: a chunk 90% full is full enough.
   const minGap = Math.ceil(cap * 0.1);
+
+  // Big diffs repeat anchors ("R12") and bodies ("  }") a lot; count each distinct text once.
+  const memo = new Map<string, number>();
+  const countMemo = (text: string): number => {
+    let tokens = memo.get(text);
+    if (tokens === undefined) memo.set(text, (tokens = countTokens(text)));
+    return tokens;
+  };
+  const countLine = (line: DiffLine): number => countMemo(renderLineAnchor(line)) + countMemo(renderLineBody(line));
 
   const skipped: string[] = [];
   const prepared: PreparedFile[] = [];
@@ -71,7 +87,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
       skipped.push(file.path);
       return;
     }
-    const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(hunk, room, overlapLines));
+    const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(cutLongLines(hunk), room, overlapLines, countLine));
     prepared.push({ index, file, headerTokens, atoms, total: headerTokens + sumTokens(atoms) });
   });
 
@@ -102,7 +118,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
 
   order.forEach((file, position) => {
     const enoughToFillGaps = remainingAfter[position]! >= usefulFree();
-    if (file.total <= cap) {
+    if (file.total <= cap && isOnePiece(file.atoms)) {
       const bin = firstFit(file.total, 0);
       if (bin) return add(bin, file, file.atoms);
       if (enoughToFillGaps) return openBin(file, file.atoms);
@@ -111,7 +127,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
     if (!enoughToFillGaps) {
       for (let b = 0; b < bins.length && next < file.atoms.length; b++) {
         const rest = file.atoms.slice(next);
-        const whole = firstFit(file.headerTokens + sumTokens(rest), b);
+        const whole = isOnePiece(rest) ? firstFit(file.headerTokens + sumTokens(rest), b) : undefined;
         if (whole) {
           add(whole, file, rest);
           return;
@@ -160,20 +176,27 @@ function sumTokens(atoms: readonly Atom[]): number {
   return total;
 }
 
+function isOnePiece(atoms: readonly Atom[]): boolean {
+  return atoms.every((atom, i) => i === 0 || atom.source !== atoms[i - 1]!.source);
+}
+
 function longestPrefix(atoms: readonly Atom[], from: number, room: number): number {
   let used = 0;
   let count = 0;
-  for (let i = from; i < atoms.length && used + atoms[i]!.tokens <= room; i++, count++) used += atoms[i]!.tokens;
+  for (let i = from; i < atoms.length && used + atoms[i]!.tokens <= room; i++, count++) {
+    if (i > from && atoms[i]!.source === atoms[i - 1]!.source) break;
+    used += atoms[i]!.tokens;
+  }
   return count;
 }
 
 /** The hunk as one atom when it fits `room`, else consecutive line slices that overlap a little. */
-function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number): Atom[] {
+function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number, countLine: (line: DiffLine) => number): Atom[] {
   const headerTokens = countTokens(renderHunkHeader(hunk));
-  const lineTokens = hunk.lines.map((line) => countTokens(renderDiffLine(line)));
+  const lineTokens = hunk.lines.map(countLine);
   let total = headerTokens;
   for (const tokens of lineTokens) total += tokens;
-  if (total <= room) return [{ hunk, tokens: total }];
+  if (total <= room) return [{ hunk, tokens: total, source: hunk }];
 
   // Room for a slice header, which is the original one plus new numbers and a "(part i/n)" note.
   const lineRoom = room - headerTokens - 24;
@@ -199,8 +222,22 @@ function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number): Atom[] {
     const slice = makeSlice(hunk, lines.slice(from, to), part + 1, ranges.length);
     let tokens = countTokens(renderHunkHeader(slice));
     for (let i = from; i < to; i++) tokens += lineTokens[i]!;
-    return { hunk: slice, tokens };
+    return { hunk: slice, tokens, source: hunk };
   });
+}
+
+function cutLongLines(hunk: Hunk): Hunk {
+  if (!hunk.lines.some((line) => line.content.length > MAX_LINE_CHARS)) return hunk;
+  const lines = hunk.lines.map((line) =>
+    line.content.length > MAX_LINE_CHARS ? { ...line, content: cutAt(line.content, MAX_LINE_CHARS) + TRUNCATION_NOTE } : line,
+  );
+  return { ...hunk, lines };
+}
+
+/** `text` cut to at most `chars` UTF-16 units, never between the halves of a surrogate pair. */
+function cutAt(text: string, chars: number): string {
+  const end = chars > 0 && /[\uD800-\uDBFF]/.test(text.charAt(chars - 1)) ? chars - 1 : chars;
+  return text.slice(0, end);
 }
 
 function makeSlice(hunk: Hunk, lines: DiffLine[], part: number, parts: number): Hunk {
@@ -223,9 +260,7 @@ function truncateLine(line: DiffLine, maxTokens: number): { line: DiffLine; toke
   const full = countTokens(renderDiffLine(line));
   let chars = Math.floor((line.content.length * maxTokens) / full);
   for (;;) {
-    // Never cut a surrogate pair in half.
-    if (chars > 0 && /[\uD800-\uDBFF]/.test(line.content.charAt(chars - 1))) chars--;
-    const candidate: DiffLine = { ...line, content: line.content.slice(0, chars) + TRUNCATION_NOTE };
+    const candidate: DiffLine = { ...line, content: cutAt(line.content, chars) + TRUNCATION_NOTE };
     const tokens = countTokens(renderDiffLine(candidate));
     if (tokens <= maxTokens || chars === 0) return { line: candidate, tokens };
     chars = Math.floor(chars * 0.7);

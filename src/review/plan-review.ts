@@ -4,12 +4,9 @@ import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
 import type { FileDiff } from "../diff/types.js";
 import { chunkDiff } from "./chunk-diff.js";
 import type { ReviewSettings } from "./review-settings.js";
-import type { Chunk } from "./types.js";
+import type { Chunk, SkippedFile } from "./types.js";
 
-export interface SkippedFile {
-  path: string;
-  reason: string;
-}
+export type { SkippedFile };
 
 export interface ReviewPlan {
   files: FileDiff[];

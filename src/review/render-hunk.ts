@@ -34,11 +34,23 @@ export function renderHunkHeader(hunk: Hunk): string {
 }
 
 export function renderDiffLine(line: DiffLine): string {
-  const anchor = line.kind === "del" ? `L${line.oldLine ?? "?"}` : `R${line.newLine ?? "?"}`;
+  return renderLineAnchor(line) + renderLineBody(line);
+}
+
+/**
+ * `R12` / `L7`. The line's text splits into anchor and body exactly where the tokenizer splits it
+ * too (digits, then a space-led piece), so their token counts add up to the line's.
+ */
+export function renderLineAnchor(line: DiffLine): string {
+  return line.kind === "del" ? `L${line.oldLine ?? "?"}` : `R${line.newLine ?? "?"}`;
+}
+
+/** ` +code\n`: everything after the anchor. */
+export function renderLineBody(line: DiffLine): string {
   const sign = line.kind === "add" ? "+" : line.kind === "del" ? "-" : " ";
   // A CR left over from a CRLF file would only cost tokens and confuse quotes.
   const content = line.content.endsWith("\r") ? line.content.slice(0, -1) : line.content;
-  return `${anchor} ${sign}${content}\n`;
+  return ` ${sign}${content}\n`;
 }
 
 export function renderHunk(hunk: Hunk): string {

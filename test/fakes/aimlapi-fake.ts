@@ -31,7 +31,7 @@ export interface RecordedAimlRequest {
 export interface FakeResponsesCall {
   body: FakeResponsesRequest;
   headers: IncomingHttpHeaders;
-  /** 0 for the first valid call, 1 for the next... (for scripting "fail once, then succeed"). */
+  /** 0 for the first valid call since the handler was set, 1 for the next (to script "fail once, then succeed"). */
   index: number;
 }
 
@@ -79,6 +79,7 @@ export async function startAimlApiFake(options: AimlApiFakeOptions = {}): Promis
     unexpected: [],
     setHandler(next) {
       handler = next;
+      validCalls = 0;
     },
   };
 

@@ -129,7 +129,7 @@ function buildReply(
       output,
       parallel_tool_calls: true,
       previous_response_id: request?.previous_response_id ?? null,
-      reasoning: { effort: request?.reasoning?.effort ?? "medium", summary: null },
+      reasoning: { effort: request?.reasoning?.effort ?? "medium" },
       service_tier: "default",
       store: request?.store ?? false,
       temperature: 1,

@@ -4,12 +4,12 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
 /**
- * The AI/ML API's published OpenAPI description of POST /v1/responses. It lives in the team's shared
- * folder (`../shared` next to the project); AIMLAPI_OPENAPI_SPEC points elsewhere when needed.
+ * The AI/ML API's published OpenAPI description of POST /v1/responses, copied unchanged into
+ * test/fixtures/specs so the tests run from any clone; AIMLAPI_OPENAPI_SPEC points elsewhere when needed.
  */
 export const AIMLAPI_SPEC_PATH =
   process.env.AIMLAPI_OPENAPI_SPEC ??
-  fileURLToPath(new URL("../../../shared/specs/aimlapi-openai-gpt-5-1-codex-responses.openapi.json", import.meta.url));
+  fileURLToPath(new URL("../fixtures/specs/aimlapi-openai-gpt-5-1-codex-responses.openapi.json", import.meta.url));
 
 export interface SpecValidators {
   /** Error list (ajv's), or null when the body is a valid request. */

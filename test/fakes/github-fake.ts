@@ -1,0 +1,303 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
+import { matchRoute, notFound, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
+import {
+  buildPullRequest,
+  ensureRepo,
+  githubUser,
+  nextId,
+  repoKey,
+  type AddPullRequestInput,
+  type FakePullRequest,
+  type GithubCheckRun,
+  type GithubFakeState,
+  type GithubIssueComment,
+  type GithubReview,
+  type GithubReviewComment,
+  type RepoPermission,
+} from "./github-fake-state.js";
+
+export { githubFaults, type FaultRoute, type GithubFault } from "./github-faults.js";
+export type {
+  AddPullRequestInput,
+  FakePullRequest,
+  GithubCheckRun,
+  GithubFakeState,
+  GithubIssueComment,
+  GithubPullFile,
+  GithubReview,
+  GithubReviewComment,
+  RepoPermission,
+} from "./github-fake-state.js";
+export {
+  COMMIT_NOT_IN_PULL,
+  LINE_NOT_IN_DIFF,
+  PATH_NOT_RESOLVED,
+  START_LINE_NOT_IN_HUNK,
+} from "./github-review-validation.js";
+
+/** An installation token the fake accepts without an access-token exchange (plain Octokit in tests). */
+export const FAKE_GITHUB_TOKEN = "ghs_fakeStaticInstallationToken0000000";
+
+export interface GithubFakeOptions {
+  /** The App's slug; reviews and comments are posted as `<slug>[bot]`. Default: `codex-review`. */
+  appSlug?: string;
+  /** Default: 1. */
+  appId?: number;
+  /** The one installation the fake knows. Default: 1. */
+  installationId?: number;
+  /** GitHub's diff limits, lowered in tests to provoke the 406. Default: 20 000 lines, 300 files. */
+  limits?: { diffLines?: number; diffFiles?: number };
+}
+
+export interface RecordedGithubRequest {
+  method: string;
+  /** API path without `/api/v3` and without the query, e.g. `/repos/o/r/pulls/1`. */
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, the raw text when it is not JSON, or undefined when empty. */
+  body: unknown;
+  /** The status the fake answered. */
+  status: number;
+  /** True when a `failNext` fault answered instead of the route. */
+  injected: boolean;
+}
+
+export interface GithubFake {
+  /** `http://127.0.0.1:PORT` (the REST API is under `/api/v3`, as on GitHub Enterprise). */
+  url: string;
+  /** `${url}/api/v3`, Octokit's `baseUrl`. */
+  baseUrl: string;
+  /** `127.0.0.1:PORT`, for GHE_HOST (with GHE_PROTOCOL=http). */
+  host: string;
+  state: GithubFakeState;
+  requests: RecordedGithubRequest[];
+  /** Requests for routes or objects the test never set up, and bad credentials; a passing test leaves it empty. */
+  unexpected: { request: RecordedGithubRequest; reason: string }[];
+  /** Adds (or replaces) a pull request; the repo is created on first use. */
+  addPullRequest(input: AddPullRequestInput): FakePullRequest;
+  /** A user's role on a repo; users never set have `none`. */
+  setPermission(owner: string, repo: string, username: string, permission: RepoPermission): void;
+  /** A file at the default branch, served by `GET /repos/:o/:r/contents/:path` (repo config). */
+  setFile(owner: string, repo: string, path: string, content: string): void;
+  /** Seeds an issue comment on a PR (a human's `@codex-review` request), returning it with its id. */
+  addIssueComment(owner: string, repo: string, number: number, comment: { body: string; user?: string }): GithubIssueComment;
+  /** The reviews stored on a PR, each with its comments. */
+  reviews(owner: string, repo: string, number: number): (GithubReview & { comments: GithubReviewComment[] })[];
+  issueComments(owner: string, repo: string, number: number): GithubIssueComment[];
+  checkRuns(owner: string, repo: string): GithubCheckRun[];
+  /** The next `fault.times` (default 1) requests matching `route` get `fault` instead of the real answer. */
+  failNext(route: FaultRoute, fault: GithubFault): void;
+  close(): Promise<void>;
+}
+
+const JWT = /^bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)$/i;
+const TOKEN = /^(?:token|bearer)\s+(\S+)$/i;
+
+/** Starts a strict fake of GitHub Enterprise's REST API on 127.0.0.1 and a free port. */
+export async function startGithubFake(options: GithubFakeOptions = {}): Promise<GithubFake> {
+  const state: GithubFakeState = {
+    appId: options.appId ?? 1,
+    appSlug: options.appSlug ?? "codex-review",
+    installationId: options.installationId ?? 1,
+    repos: new Map(),
+    issuedTokens: [],
+    staticTokens: new Set([FAKE_GITHUB_TOKEN]),
+    nextId: 1_000,
+  };
+  const limits = { diffLines: options.limits?.diffLines ?? 20_000, diffFiles: options.limits?.diffFiles ?? 300 };
+  const requests: RecordedGithubRequest[] = [];
+  const unexpected: GithubFake["unexpected"] = [];
+  const faults: PendingFault[] = [];
+  let origin = "";
+
+  function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
+    if (!rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
+    const fault = takeFault(faults, request.method, request.path);
+    if (fault) {
+      request.injected = true;
+      return { status: fault.status, json: fault.body ?? { message: "Injected failure" }, headers: fault.headers };
+    }
+    const matched = matchRoute(request.method, request.path);
+    if (!matched) return notFound(`no route for ${request.method} ${request.path}`);
+    const denied = checkAuth(matched.route.auth, request.headers.authorization);
+    if (denied) return denied;
+    return matched.route.handle(
+      { method: request.method, path: request.path, params: matched.params, query: new URLSearchParams(request.query), headers: request.headers, body: request.body },
+      { state, origin, limits },
+    );
+  }
+
+  function checkAuth(auth: RouteAuth, header: string | undefined): RouteReply | null {
+    if (auth === "jwt") {
+      const jwt = header ? JWT.exec(header) : null;
+      if (jwt && decodesAsJson(jwt[2] ?? "")) return null;
+      return {
+        status: 401,
+        json: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest", status: "401" },
+        unexpected: "an App endpoint was called without a JWT",
+      };
+    }
+    const token = header ? TOKEN.exec(header)?.[1] : undefined;
+    if (token && (state.staticTokens.has(token) || state.issuedTokens.some((issued) => issued.token === token))) return null;
+    return {
+      status: 401,
+      json: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" },
+      unexpected: "a repository endpoint was called without an installation token the fake issued",
+    };
+  }
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((rawBody) => {
+        const url = new URL(req.url ?? "/", "http://fake");
+        const method = req.method ?? "GET";
+        const request: RecordedGithubRequest = {
+          method,
+          path: url.pathname.replace(/^\/api\/v3(?=\/)/, ""),
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body: undefined,
+          status: 0,
+          injected: false,
+        };
+        const parsed = parseBody(rawBody);
+        request.body = parsed.value;
+        requests.push(request);
+        let reply: RouteReply;
+        if (!parsed.json) {
+          reply = { status: 400, json: { message: "Problems parsing JSON", documentation_url: "https://docs.github.com/rest", status: "400" } };
+        } else {
+          try {
+            reply = answer(request, url.pathname);
+          } catch (error) {
+            reply = { status: 500, json: { message: "Server Error" }, unexpected: `the fake crashed: ${(error as Error).stack ?? String(error)}` };
+          }
+        }
+        request.status = reply.status;
+        if (reply.unexpected) unexpected.push({ request, reason: reply.unexpected });
+        send(res, reply);
+      })
+      .catch(() => res.destroy());
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  const pullOf = (owner: string, repo: string, number: number): FakePullRequest => {
+    const pull = state.repos.get(repoKey(owner, repo))?.pulls.get(number);
+    if (!pull) throw new Error(`The GitHub fake has no pull request ${owner}/${repo}#${number}`);
+    return pull;
+  };
+
+  return {
+    url: origin,
+    baseUrl: `${origin}/api/v3`,
+    host: `127.0.0.1:${port}`,
+    state,
+    requests,
+    unexpected,
+    addPullRequest(input) {
+      const pull = buildPullRequest(state, input, origin);
+      ensureRepo(state, input.owner, input.repo).pulls.set(input.number, pull);
+      return pull;
+    },
+    setPermission(owner, repo, username, permission) {
+      ensureRepo(state, owner, repo).permissions.set(username.toLowerCase(), permission);
+    },
+    setFile(owner, repo, path, content) {
+      ensureRepo(state, owner, repo).contents.set(path, content);
+    },
+    addIssueComment(owner, repo, number, { body, user }) {
+      pullOf(owner, repo, number);
+      const fakeRepo = ensureRepo(state, owner, repo);
+      const id = nextId(state);
+      const api = `${origin}/api/v3/repos/${owner}/${repo}`;
+      const now = timestamp();
+      const comment: GithubIssueComment = {
+        id,
+        node_id: Buffer.from(`012:IssueComment${id}`).toString("base64"),
+        url: `${api}/issues/comments/${id}`,
+        html_url: `${origin}/${owner}/${repo}/pull/${number}#issuecomment-${id}`,
+        issue_url: `${api}/issues/${number}`,
+        body,
+        user: githubUser(user ?? "octocat"),
+        author_association: "MEMBER",
+        created_at: now,
+        updated_at: now,
+      };
+      fakeRepo.issueComments.set(id, { number, comment, reactions: [] });
+      return comment;
+    },
+    reviews(owner, repo, number) {
+      const pull = pullOf(owner, repo, number);
+      return pull.reviews.map((review) => ({ ...review, comments: pull.reviewComments.get(review.id) ?? [] }));
+    },
+    issueComments(owner, repo, number) {
+      pullOf(owner, repo, number);
+      const comments = state.repos.get(repoKey(owner, repo))?.issueComments.values() ?? [];
+      return [...comments].filter((entry) => entry.number === number).map((entry) => entry.comment);
+    },
+    checkRuns(owner, repo) {
+      return [...(state.repos.get(repoKey(owner, repo))?.checkRuns.values() ?? [])];
+    },
+    failNext(route, fault) {
+      faults.push(compileFault(route, fault));
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: RouteReply): void {
+  if (res.destroyed) return;
+  const text = reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
+  const resetAt = Math.floor(Date.now() / 1000) + 3_600;
+  res.writeHead(reply.status, {
+    "content-type": reply.text === undefined ? "application/json; charset=utf-8" : (reply.contentType ?? "text/plain; charset=utf-8"),
+    "x-github-media-type": "github.v3; format=json",
+    "x-github-request-id": `FAKE:${nextRequestId++}`,
+    "x-ratelimit-limit": "5000",
+    "x-ratelimit-remaining": "4999",
+    "x-ratelimit-reset": String(resetAt),
+    "x-ratelimit-used": "1",
+    "x-ratelimit-resource": "core",
+    ...reply.headers,
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+let nextRequestId = 1;
+
+function decodesAsJson(segment: string): boolean {
+  try {
+    return typeof JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) === "object";
+  } catch {
+    return false;
+  }
+}
+
+/** `json` is false only for a non-empty body that does not parse (GitHub answers 400). */
+function parseBody(text: string): { json: boolean; value: unknown } {
+  if (text === "") return { json: true, value: undefined };
+  try {
+    return { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { json: false, value: text };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

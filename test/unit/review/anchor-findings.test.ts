@@ -1,0 +1,156 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildAnchorMap } from "../../../src/diff/anchor-map.js";
+import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
+import type { FileDiff, Side } from "../../../src/diff/types.js";
+import { anchorFindings } from "../../../src/review/anchor-findings.js";
+import type { Finding } from "../../../src/review/types.js";
+
+const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
+const parse = (name: string): FileDiff[] => parseUnifiedDiff(readFileSync(new URL(name, FIXTURES), "utf8"));
+const ALL_FIXTURES = readdirSync(FIXTURES).filter((name) => name.endsWith(".diff"));
+
+// multi-hunk.diff, parse.js: hunks on new lines 2-8, 99-105, 227-237; deleted old lines 5, 102, 234.
+const ANCHORS = buildAnchorMap(parse("multi-hunk.diff"));
+
+const finding = (overrides: Partial<Finding>): Finding => ({
+  path: "parse.js",
+  line: 5,
+  side: "RIGHT",
+  startLine: null,
+  severity: "P1",
+  title: "A problem",
+  body: "Why it matters.",
+  suggestion: null,
+  quote: null,
+  ...overrides,
+});
+
+type Placement = { side: Side; line: number; start_line?: number } | "unanchored";
+
+describe("anchorFindings: placing one finding", () => {
+  it.each<[string, Partial<Finding>, Placement]>([
+    ["the cited line when it is in the diff", { line: 6 }, { side: "RIGHT", line: 6 }],
+    ["the cited line when its quote agrees", { line: 5, quote: "  const lines = input.split(/\\r?\\n/);" }, { side: "RIGHT", line: 5 }],
+    ["a fragment of the line as quote", { line: 5, quote: "input.split(/\\r?\\n/)" }, { side: "RIGHT", line: 5 }],
+    ["off by 3 inside the hunk, found by its quote", { line: 8, quote: "const lines = input.split(/\\r?\\n/);" }, { side: "RIGHT", line: 5 }],
+    ["off by 3 past the hunk, found by its quote", { line: 108, quote: "newStart: +newStart," }, { side: "RIGHT", line: 103 }],
+    ["a quote with other whitespace", { line: 110, quote: "newStart:   +newStart," }, { side: "RIGHT", line: 103 }],
+    ["a deleted line quoted under the wrong side", { line: 6, quote: 'const lines = input.split("\\n");' }, { side: "LEFT", line: 5 }],
+    ["the cited line when the quote is nowhere near", { line: 6, quote: "nothing like this" }, { side: "RIGHT", line: 6 }],
+    ["an unknown line, no quote", { line: 50 }, "unanchored"],
+    ["an unknown line, quote not nearby", { line: 50, quote: "const files = [];" }, "unanchored"],
+    ["a quote more than 10 lines away", { line: 19, quote: "const files = [];" }, "unanchored"],
+    ["line 0 and negative lines", { line: 0, quote: null }, "unanchored"],
+    ["a deleted line on LEFT", { side: "LEFT", line: 234 }, { side: "LEFT", line: 234 }],
+    ["an unchanged line cited on LEFT, moved to RIGHT", { side: "LEFT", line: 230 }, { side: "RIGHT", line: 231 }],
+    ["a LEFT line outside the diff", { side: "LEFT", line: 50 }, "unanchored"],
+    ["a path the diff does not have", { path: "other.js" }, "unanchored"],
+    ["a ./-prefixed path", { path: "./parse.js", line: 6 }, { side: "RIGHT", line: 6 }],
+    ["a b/-prefixed path", { path: "b/parse.js", line: 6 }, { side: "RIGHT", line: 6 }],
+  ])("%s", (_, overrides, expected) => {
+    const { comments, unanchored } = anchorFindings([finding(overrides)], ANCHORS);
+    if (expected === "unanchored") {
+      expect(comments).toEqual([]);
+      expect(unanchored).toHaveLength(1);
+      return;
+    }
+    expect(unanchored).toEqual([]);
+    expect(comments).toHaveLength(1);
+    const { comment } = comments[0]!;
+    expect(comment.path).toBe("parse.js");
+    expect({ side: comment.side, line: comment.line }).toEqual(expected);
+    expect(comment.start_line).toBeUndefined();
+    expect(comment.start_side).toBeUndefined();
+  });
+});
+
+describe("anchorFindings: ranges", () => {
+  it.each<[string, Partial<Finding>, { line: number; start_line?: number }]>([
+    ["a range inside the hunk", { line: 6, startLine: 3 }, { line: 6, start_line: 3 }],
+    ["a start above the hunk, clamped to its first line", { line: 5, startLine: 1 }, { line: 5, start_line: 2 }],
+    ["a start in another hunk, clamped into this one", { line: 101, startLine: 5 }, { line: 101, start_line: 99 }],
+    ["a start equal to the line, dropped", { line: 5, startLine: 5 }, { line: 5 }],
+    ["a start after the line, dropped", { line: 5, startLine: 7 }, { line: 5 }],
+    [
+      "a range off by 3, moved whole by its quote",
+      { line: 108, startLine: 107, quote: "      newLines: toNumOfLines(newNumLines),\n    };" },
+      { line: 105, start_line: 104 },
+    ],
+  ])("%s", (_, overrides, expected) => {
+    const [anchored] = anchorFindings([finding(overrides)], ANCHORS).comments;
+    const { line, start_line, start_side, side } = anchored!.comment;
+    expect({ line, ...(start_line === undefined ? {} : { start_line }) }).toEqual(expected);
+    expect(start_side).toBe(start_line === undefined ? undefined : side);
+  });
+});
+
+describe("anchorFindings: suggestions", () => {
+  it.each<[string, Partial<Finding>, boolean]>([
+    ["a one-line suggestion on RIGHT", { line: 6 }, true],
+    ["a range kept as the model wrote it", { line: 6, startLine: 3 }, true],
+    ["a range moved whole by its quote", { line: 108, startLine: 107, quote: "      newLines: toNumOfLines(newNumLines),\n    };" }, true],
+    ["a range clamped into the hunk", { line: 5, startLine: 1 }, false],
+    ["a range whose start was dropped", { line: 5, startLine: 7 }, false],
+    ["a LEFT comment", { side: "LEFT", line: 234 }, false],
+  ])("%s: applicable block = %s", (_, overrides, applicable) => {
+    const [anchored] = anchorFindings([finding({ ...overrides, suggestion: "  replaced();" })], ANCHORS).comments;
+    const { comment, finding: source } = anchored!;
+    expect(comment.body.includes("```suggestion\n  replaced();\n```")).toBe(applicable);
+    expect(comment.body).toContain("  replaced();");
+    if (applicable) {
+      // The block GitHub applies replaces exactly the lines the model wrote it for.
+      const modelSpan = source.startLine === null ? 1 : source.line - source.startLine + 1;
+      expect(comment.side).toBe("RIGHT");
+      expect(comment.start_line === undefined ? 1 : comment.line - comment.start_line + 1).toBe(modelSpan);
+    }
+  });
+});
+
+describe("anchorFindings: over every fixture", () => {
+  it.each(ALL_FIXTURES)("%s: every comment it returns is one GitHub accepts", (name) => {
+    const files = parse(name);
+    const anchors = buildAnchorMap(files);
+    // Citations on and around every diff line, on both sides, some with a quote of a nearby line.
+    const findings: Finding[] = [];
+    for (const file of files) {
+      const lines = file.hunks.flatMap((hunk) => hunk.lines);
+      lines.forEach((line, i) => {
+        const number = line.newLine ?? line.oldLine ?? 1;
+        for (const offset of [-12, -3, 0, 1, 4]) {
+          for (const side of ["LEFT", "RIGHT"] as const) {
+            findings.push(
+              finding({
+                path: file.path,
+                side,
+                line: Math.max(1, number + offset),
+                startLine: offset === 1 ? Math.max(1, number - 6) : null,
+                quote: offset === -3 ? (lines[(i + 2) % lines.length]?.content ?? null) : null,
+                title: `${i}/${offset}/${side}`,
+                suggestion: "x();",
+              }),
+            );
+          }
+        }
+      });
+    }
+    const { comments, unanchored } = anchorFindings(findings, anchors);
+    expect(comments.length + unanchored.length).toBeLessThanOrEqual(findings.length);
+    if (findings.length > 0 && files.some((file) => file.hunks.length > 0)) expect(comments.length).toBeGreaterThan(0);
+    for (const { comment } of comments) {
+      expect(anchors.isAnchorable(comment.path, comment.side, comment.line), JSON.stringify(comment)).toBe(true);
+      if (comment.start_line !== undefined) {
+        expect(comment.start_side).toBe(comment.side);
+        expect(comment.start_line).toBeLessThan(comment.line);
+        expect(anchors.isAnchorable(comment.path, comment.side, comment.start_line)).toBe(true);
+        expect(anchors.hunkIndexOf(comment.path, comment.side, comment.start_line)).toBe(anchors.hunkIndexOf(comment.path, comment.side, comment.line));
+      }
+      if (comment.body.includes("```suggestion")) expect(comment.side).toBe("RIGHT");
+    }
+  });
+
+  it("keeps one comment when two findings land on the same line with the same title", () => {
+    const twice = [finding({ line: 8, quote: "const lines = input.split(/\\r?\\n/);" }), finding({ line: 5 })];
+    expect(anchorFindings(twice, ANCHORS).comments).toHaveLength(1);
+  });
+});
