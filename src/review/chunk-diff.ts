@@ -63,7 +63,7 @@ export const MAX_LINE_CHARS = 4_000;
 export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDiffResult {
   const { budgetTokens, maxChunks = Number.POSITIVE_INFINITY, safetyMargin = 0.02, overlapLines = 3 } = options;
   if (!(budgetTokens > 0)) throw new RangeError(`chunkDiff: budgetTokens must be > 0, got ${budgetTokens}`);
-  const cap = Math.floor(budgetTokens * (1 - safetyMargin)) + 200;
+  const cap = Math.floor(budgetTokens * (1 - safetyMargin));
   // Gaps smaller than this are not worth a split: a chunk 90% full is full enough.
   const minGap = Math.ceil(cap * 0.1);
 
@@ -83,7 +83,8 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
     if (file.binary || file.hunks.length === 0) return;
     const headerTokens = countTokens(renderFileHeader(file));
     const room = cap - headerTokens;
-    if (room < 64) {
+    // Below this a hunk header plus one line may not fit; only absurd budgets or paths get here.
+    if (room < 256) {
       skipped.push(file.path);
       return;
     }

@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import type { Logger } from "pino";
 import { commentOnPullRequest, hasWriteAccess, reactToComment } from "../github/conversation.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
@@ -8,11 +7,11 @@ import { listOwnReviews, submitReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { ReviewJobData } from "../queue/review-job.js";
 import { reviewJobKey } from "../queue/review-job.js";
-import { assembleReview, type ChunkResult } from "../review/assemble-review.js";
-import { buildReviewPrompt } from "../review/build-review-prompt.js";
-import { planReview, type SkippedFile } from "../review/plan-review.js";
+import type { AssembledReview } from "../review/assemble-review.js";
+import type { SkippedFile } from "../review/plan-review.js";
 import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 export interface ReviewDependencies {
@@ -51,30 +50,8 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
   if (earlier) return { status: "already-posted", reviewId: earlier.id, headSha };
 
   const { diff, unreviewable } = await fetchDiff(github, ref, log);
-  const plan = planReview(diff, deps.settings, unreviewable);
-  log.info({ headSha, files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
-
-  const limit = pLimit(deps.settings.chunkConcurrency);
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
-  const results: ChunkResult[] = await Promise.all(
-    plan.chunks.map((chunk) =>
-      limit(async (): Promise<ChunkResult> => {
-        const prompt = buildReviewPrompt(chunk, pullRequest);
-        try {
-          return { chunk, ok: true, ...(await deps.reviewer.reviewChunk(prompt, { chunkIndex: chunk.index })) };
-        } catch (error) {
-          if (deps.reviewer.isFatal(error)) throw error;
-          log.warn({ chunk: chunk.index, err: error }, "Chunk review failed; posting the rest");
-          return { chunk, ok: false, error: (error as Error).message };
-        }
-      }),
-    ),
-  );
-  if (plan.chunks.length > 0 && results.every((result) => !result.ok)) {
-    throw new Error(`Every chunk of the review failed; first error: ${results.find((r) => !r.ok)?.error ?? "unknown"}`);
-  }
-
-  const review = assembleReview({ results, plan, headSha, jobHash, model: deps.settings.model });
+  const { review, failedChunks } = await reviewDiff({ diff, pullRequest, headSha, jobHash, unreviewable }, deps);
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
   const current = await getPullRequest(github, ref);
@@ -87,7 +64,7 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
     headSha,
     comments: review.comments.length,
     bodyOnlyFindings: review.bodyOnlyFindings,
-    failedChunks: results.filter((result) => !result.ok).length,
+    failedChunks,
     usage: review.usage,
   };
 }
@@ -116,7 +93,7 @@ async function postReview(
   github: GithubClient,
   ref: PullRequestRef,
   headSha: string,
-  review: ReturnType<typeof assembleReview>,
+  review: AssembledReview,
   log: Logger,
 ): Promise<number> {
   try {

@@ -113,6 +113,25 @@ describe("chunkDiff packing rules", () => {
     }
   });
 
+  it("splits files at hunk boundaries into the gaps when too little is left to fill them", () => {
+    // Five files of about 60% of a chunk each: kept whole they need five chunks at 60%; split into
+    // the gaps they need three or four.
+    const budget = 4_000;
+    const source = zod.flatMap((file) => file.hunks).filter((hunk) => countTokens(renderFiles([{ path: "x", oldPath: null, status: "modified", hunks: [hunk] }])) < 300);
+    let next = 0;
+    const files: FileDiff[] = Array.from({ length: 5 }, (_, f) => {
+      const hunks = [];
+      while (countTokens(renderFiles([{ path: `f${f}.ts`, oldPath: null, status: "modified", hunks }])) < budget * 0.6) hunks.push(source[next++ % source.length]!);
+      return { path: `f${f}.ts`, oldPath: null, status: "modified", binary: false, additions: 0, deletions: 0, hunks };
+    });
+    const { chunks } = chunkDiff(files, { budgetTokens: budget });
+    const fill = meanFill(chunks, budget);
+    console.log(`chunkDiff fill, five files of 60% each, budget ${budget}: ${chunks.length} chunks, mean fill ${(fill * 100).toFixed(1)}%`);
+    expect(chunks.length).toBeLessThanOrEqual(4);
+    expect(fill).toBeGreaterThanOrEqual(0.85);
+    for (const chunk of chunks) expect(exactTokens(chunk)).toBeLessThanOrEqual(budget);
+  });
+
   it("drops chunks past maxChunks and names their files as skipped", () => {
     const all = chunkDiff(zod, { budgetTokens: 2_000 });
     const capped = chunkDiff(zod, { budgetTokens: 2_000, maxChunks: 3 });
