@@ -50,7 +50,7 @@ export function assembleReview(input: { results: ChunkResult[]; plan: ReviewPlan
   const comments = anchored.comments.map((entry) => entry.comment);
   return {
     body: renderReviewBody({ ...common, unanchored: anchored.unanchored, commentCount: comments.length }),
-    fallbackBody: renderReviewBody({ ...common, unanchored: [...anchored.comments.map((entry) => entry.finding), ...anchored.unanchored], commentCount: 0 }),
+    fallbackBody: renderReviewBody({ ...common, unanchored: [...anchored.comments.map(({ finding, comment }) => ({ ...finding, line: comment.line, side: comment.side })), ...anchored.unanchored], commentCount: 0 }),
     comments,
     bodyOnlyFindings: anchored.unanchored.length,
     usage,

@@ -64,8 +64,8 @@ export interface ReviewBodyInput {
   headSha: string;
   /** Model name shown in the footer. */
   model: string;
-  /** The hidden marker to end the body with. Default: `reviewMarker(headSha)`. */
-  marker?: string;
+  /** The hidden marker to end the body with (see review-marker.ts). */
+  marker: string;
 }
 
 /** The review's top-level body: summary, findings outside the diff, what was not reviewed, cost, marker. */
@@ -83,7 +83,7 @@ export function renderReviewBody(input: ReviewBodyInput): string {
   }
   if (notReviewed) sections.push(notReviewed);
   const footer = renderFooter(input);
-  const marker = input.marker ?? reviewMarker(input.headSha);
+  const marker = input.marker;
 
   // The outside-the-diff list is the one part that can grow without bound: it gets what room is left.
   const room = MAX_BODY_CHARS - sections.join("\n\n").length - footer.length - marker.length;
@@ -134,19 +134,6 @@ function renderFooter(input: ReviewBodyInput): string {
   const usd = `$${usdSpent.toFixed(usdSpent > 0 && usdSpent < 0.01 ? 4 : 2)}`;
   const tokens = `${inputTokens.toLocaleString("en-US")} tokens in / ${outputTokens.toLocaleString("en-US")} out`;
   return `<sub>${renderInline(input.model)} · commit ${input.headSha.slice(0, 7)} · ${tokens} · ${usd}</sub>`;
-}
-
-const SHA = /^[0-9a-f]{7,64}$/i;
-const MARKER = /<!-- codex-review:head=([0-9a-f]{7,64}) -->/i;
-
-/** Hidden in the rendered review; lets a later run find the review it posted for this head. */
-export function reviewMarker(sha: string): string {
-  if (!SHA.test(sha)) throw new Error(`reviewMarker: "${sha}" is not a commit SHA`);
-  return `<!-- codex-review:head=${sha.toLowerCase()} -->`;
-}
-
-export function parseReviewMarker(body: string | null | undefined): string | null {
-  return MARKER.exec(body ?? "")?.[1]?.toLowerCase() ?? null;
 }
 
 // Prose is split from code so only prose is neutralised: code spans and fences neither ping nor render HTML.

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseReviewMarker, renderComment, renderInline, renderProse, renderReviewBody, reviewMarker, type ReviewBodyInput } from "../../../src/review/render-review.js";
+import { renderComment, renderInline, renderProse, renderReviewBody, type ReviewBodyInput } from "../../../src/review/render-review.js";
+import { parseReviewMarker as readMarker, renderReviewMarker } from "../../../src/review/review-marker.js";
+
+const reviewMarker = (sha: string) => renderReviewMarker({ headSha: sha, job: "job1" });
+const parseReviewMarker = (body: string | null | undefined) => readMarker(body)?.headSha.toLowerCase() ?? null;
 import type { Finding } from "../../../src/review/types.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -26,6 +30,7 @@ const bodyInput = (overrides: Partial<ReviewBodyInput> = {}): ReviewBodyInput =>
   usage: { inputTokens: 12_345, outputTokens: 678, usdSpent: 0.0421 },
   headSha: SHA,
   model: "gpt-5.1-codex",
+  marker: reviewMarker(overrides.headSha ?? SHA),
   ...overrides,
 });
 
@@ -97,25 +102,21 @@ describe("review marker", () => {
     expect(parseReviewMarker(renderReviewBody(bodyInput({ headSha: sha })))).toBe(sha.toLowerCase());
   });
 
-  it.each(["", "no marker", "<!-- codex-review:head=xyz -->", "<!-- codex-review:head= -->", null, undefined])("reads none from %j", (body) => {
+  it.each(["", "no marker", "<!-- codex-review:v1 head=xyz job=1 -->", "<!-- codex-review:v1 head= job=1 -->", "<!-- codex-review:v1 head=abc1234 -->", null, undefined])("reads none from %j", (body) => {
     expect(parseReviewMarker(body)).toBeNull();
   });
 
-  it("refuses a head that is not a SHA", () => {
-    expect(() => reviewMarker("main --> <b>")).toThrow(/not a commit SHA/);
-  });
-
   it("cannot be forged by model text in the body", () => {
-    const forged = `<!-- codex-review:head=${"f".repeat(40)} -->`;
+    const forged = `<!-- codex-review:v1 head=${"f".repeat(40)} job=forged -->`;
     const body = renderReviewBody(bodyInput({ summaries: [forged], unanchored: [finding({ body: forged })] }));
     expect(body.match(/<!-- codex-review:/g)).toHaveLength(1);
     expect(parseReviewMarker(body)).toBe(SHA);
   });
 
-  it("uses the caller's marker when given", () => {
+  it("ends the body with the caller's marker", () => {
     const body = renderReviewBody(bodyInput({ marker: "<!-- codex-review:v1 head=abc1234 job=1 -->" }));
     expect(body.endsWith("<!-- codex-review:v1 head=abc1234 job=1 -->")).toBe(true);
-    expect(parseReviewMarker(body)).toBeNull();
+    expect(parseReviewMarker(body)).toBe("abc1234");
   });
 });
 
