@@ -1,37 +1,60 @@
 import type { ApplicationFunction } from "probot";
-import { enqueueReview, type ReviewQueue } from "./queue/review-queue.js";
-import { reviewJobFromComment } from "./webhooks/issue-comment-event.js";
-import { reviewJobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
+import type { RepoReviewBudget } from "./queue/repo-review-budget.js";
+import { enqueueJob, type ReviewQueue } from "./queue/review-queue.js";
+import { jobFromCheckRun } from "./webhooks/check-run-event.js";
+import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
+import { jobFromComment } from "./webhooks/issue-comment-event.js";
+import { jobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
+import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
   queue: ReviewQueue;
+  /** The App's slug, for `@<slug>` mentions. */
+  appSlug: string;
+  /** Remembers delivery ids so a replayed delivery is ignored. */
+  deliveries?: DeliveryLedger;
+  /** Per-repository budget of jobs that call the model; over it, the request is dropped with a warning. */
+  budget?: RepoReviewBudget;
 }
 
 /**
  * The Probot app: handlers only filter, map the payload to job data and enqueue. They make no GitHub
  * or model calls, so GitHub gets its 2xx within milliseconds.
  */
-export function createApp({ queue }: AppDependencies): ApplicationFunction {
+export function createApp({ queue, appSlug, deliveries, budget }: AppDependencies): ApplicationFunction {
   return (app) => {
     const enqueue = async (decision: JobDecision, log: typeof app.log) => {
       if ("skip" in decision) {
-        log.debug({ reason: decision.skip }, "No review due");
+        log.debug({ reason: decision.skip }, "No job due");
         return;
       }
-      const { jobId, duplicate } = await enqueueReview(queue, decision.job);
-      log.info({ jobId, duplicate, trigger: decision.job.trigger }, duplicate ? "Review already queued" : "Review queued");
+      const { job } = decision;
+      // After the signature check, so only GitHub can mark an id as seen.
+      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId))) {
+        log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
+        return;
+      }
+      // Commands (pause, resume, help) cost no model call; reviews and replies do.
+      const admit = budget && job.kind !== "command" ? async () => withinBudget(budget, job, log) : undefined;
+      try {
+        const { jobId, duplicate, limited } = await enqueueJob(queue, job, admit ? { admit } : {});
+        if (!limited) log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
+      } catch (error) {
+        // Not handled after all: a redelivery of this id must get through.
+        if (deliveries && job.deliveryId) await deliveries.forget(job.deliveryId).catch(() => undefined);
+        throw error;
+      }
     };
 
     app.on(
       ["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.ready_for_review"],
-      async (context) => {
-        await enqueue(reviewJobFromPullRequest(context.payload, context.id), context.log);
-      },
+      async (context) => enqueue(jobFromPullRequest(context.payload, context.id), context.log),
     );
-
-    app.on("issue_comment.created", async (context) => {
-      await enqueue(reviewJobFromComment(context.payload, context.id), context.log);
-    });
+    app.on("issue_comment.created", async (context) => enqueue(jobFromComment(context.payload, context.id, appSlug), context.log));
+    app.on("pull_request_review_comment.created", async (context) =>
+      enqueue(jobFromReviewComment(context.payload, context.id, appSlug), context.log),
+    );
+    app.on("check_run.rerequested", async (context) => enqueue(jobFromCheckRun(context.payload, context.id), context.log));
 
     app.on(["installation.created", "installation_repositories.added"], async (context) => {
       const payload = context.payload;
@@ -44,4 +67,13 @@ export function createApp({ queue }: AppDependencies): ApplicationFunction {
       );
     });
   };
+}
+
+async function withinBudget(budget: RepoReviewBudget, job: { owner: string; repo: string; kind: string }, log: { warn: (o: object, m: string) => void }): Promise<boolean> {
+  const { allowed, retryAfterMs } = await budget.take(job.owner, job.repo);
+  if (!allowed) {
+    // Dropped, not delayed: a storm would otherwise still reach the model, only later.
+    log.warn({ repo: `${job.owner}/${job.repo}`, kind: job.kind, retryAfterMs }, "Repository over its review rate limit: request dropped");
+  }
+  return allowed;
 }

@@ -4,6 +4,7 @@ import { readAppEnv } from "./config/env.js";
 import { readAppCredentials } from "./process/app-credentials.js";
 import { createLogger } from "./process/create-logger.js";
 import { onShutdown } from "./process/on-shutdown.js";
+import { closeWorker } from "./worker/close-worker.js";
 import { redisForProcess } from "./process/redis-for-process.js";
 import { startWeb } from "./process/start-web.js";
 import { startWorkerProcess } from "./process/start-worker-process.js";
@@ -21,8 +22,12 @@ try {
     const redis = await redisForProcess(env, log, true);
     const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
     const worker = startWorkerProcess({ env, ...credentials, connection: redis.connection, redisUrl: redis.url, log });
-    const server = await startWeb({ env, ...credentials, queue, log });
-    onShutdown([() => server.stop(), () => worker.close(), () => queue.close(), () => redis.close()], log);
+    const server = await startWeb({ env, ...credentials, queue, connection: redis.connection, log });
+    onShutdown(
+      [() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()],
+      log,
+      env.WORKER_SHUTDOWN_GRACE_MS + 5_000,
+    );
   }
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);

@@ -14,7 +14,7 @@ try {
   if (!credentials) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required; run `npm start` once to register the App.");
   const redis = await redisForProcess(env, log, false);
   const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
-  const server = await startWeb({ env, ...credentials, queue, log });
+  const server = await startWeb({ env, ...credentials, queue, connection: redis.connection, log });
   onShutdown([() => server.stop(), () => queue.close(), () => redis.close()], log);
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);

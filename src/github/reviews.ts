@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { ReviewComment } from "../review/types.js";
 import { parseReviewMarker, type ReviewMarker } from "../review/review-marker.js";
-import type { GithubClient, PullRequestRef } from "./github-client.js";
+import { httpStatusOf, type GithubClient, type PullRequestRef } from "./github-client.js";
 
 const Review = z.object({
   id: z.number(),
@@ -42,16 +43,53 @@ export interface ReviewSubmission {
   comments: ReviewComment[];
 }
 
-/** Posts ONE review with all its line comments; `COMMENT` so the bot never blocks or approves a merge. */
-export async function submitReview(client: GithubClient, ref: PullRequestRef, review: ReviewSubmission): Promise<number> {
-  const { data } = await client.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
-    owner: ref.owner,
-    repo: ref.repo,
-    pull_number: ref.pullNumber,
-    commit_id: review.commitId,
-    body: review.body,
-    event: "COMMENT",
-    comments: review.comments,
-  });
-  return z.object({ id: z.number() }).parse(data).id;
+/** How a review POST whose answer was lost (5xx, reset) is retried; the waits are injectable for tests. */
+export interface SubmitRetry {
+  /** Extra POSTs after an ambiguous failure. Default 3. */
+  retries: number;
+  /** Wait before retry n (from 1). Default 1 s, 2 s, 4 s. */
+  delayMs: (retry: number) => number;
+}
+
+const DEFAULT_SUBMIT_RETRY: SubmitRetry = { retries: 3, delayMs: (retry) => 1_000 * 2 ** (retry - 1) };
+
+/**
+ * Posts ONE review with all its line comments; `COMMENT` so the bot never blocks or approves a merge.
+ *
+ * Creating a review is not idempotent, and a 5xx or a dropped connection does not say whether GitHub
+ * stored it. So Octokit's blind retry is switched off for this request; after such a failure the PR's
+ * reviews are searched for this body's hidden marker, and the POST is repeated only if it is not there.
+ * Secondary rate limits (403/429) are still retried by the throttling plugin: GitHub stored nothing then.
+ */
+export async function submitReview(
+  client: GithubClient,
+  ref: PullRequestRef,
+  review: ReviewSubmission,
+  retry: SubmitRetry = DEFAULT_SUBMIT_RETRY,
+): Promise<number> {
+  const marker = parseReviewMarker(review.body);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { data } = await client.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner: ref.owner,
+        repo: ref.repo,
+        pull_number: ref.pullNumber,
+        commit_id: review.commitId,
+        body: review.body,
+        event: "COMMENT",
+        comments: review.comments,
+        request: { retries: 0 },
+      });
+      return z.object({ id: z.number() }).parse(data).id;
+    } catch (error) {
+      const status = httpStatusOf(error);
+      const ambiguous = status === null || status >= 500;
+      if (!ambiguous || !marker || attempt >= retry.retries) throw error;
+      await sleep(retry.delayMs(attempt + 1));
+      const stored = (await listOwnReviews(client, ref)).find(
+        (posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job,
+      );
+      if (stored) return stored.id;
+    }
+  }
 }

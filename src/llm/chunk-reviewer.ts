@@ -8,7 +8,10 @@ import type { ReasoningEffort, ResponseFormatKind, ResponsesClient } from "./res
 
 /** Reviews one chunk's prompt with the model; the worker sees only this. */
 export interface ChunkReviewer {
-  reviewChunk(prompt: ReviewPrompt, context: { chunkIndex: number }): Promise<{ review: ChunkReview; usage: TokenUsage }>;
+  reviewChunk(
+    prompt: ReviewPrompt,
+    context: { chunkIndex: number; reasoningEffort?: ReasoningEffort | null },
+  ): Promise<{ review: ChunkReview; usage: TokenUsage }>;
   /** Errors that no retry, of the chunk or of the job, can fix. */
   isFatal(error: unknown): boolean;
 }
@@ -21,6 +24,8 @@ export interface ChunkReviewerOptions {
   log?: Logger;
   /** Injectable wait (tests). */
   wait?: (ms: number) => Promise<unknown>;
+  /** Injectable clock (tests). */
+  now?: () => number;
 }
 
 /** The model's answer was not the JSON we asked for; retried like a transient fault. */
@@ -28,15 +33,21 @@ export class UnusableModelOutputError extends Error {
   override readonly name = "UnusableModelOutputError";
 }
 
+/** The chunk's retry budget (`RetryPolicy.budgetMs`) ran out; the chunk is reported as not reviewed. */
+export class ModelBudgetExceededError extends Error {
+  override readonly name = "ModelBudgetExceededError";
+}
+
 const FORMAT_FALLBACKS: ResponseFormatKind[] = ["json_schema", "json_object", "text"];
 
 export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewer {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const wait = options.wait ?? ((ms: number) => sleep(ms));
+  const now = options.now ?? Date.now;
   // Shared by all chunks: once the endpoint refuses a format, later chunks start at the next one.
   let formatIndex = 0;
 
-  const callOnce = async (prompt: ReviewPrompt, usage: TokenUsage): Promise<ChunkReview> => {
+  const callOnce = async (prompt: ReviewPrompt, usage: TokenUsage, reasoningEffort: ReasoningEffort, signal: AbortSignal): Promise<ChunkReview> => {
     for (;;) {
       const format = FORMAT_FALLBACKS[formatIndex] ?? "text";
       try {
@@ -44,9 +55,10 @@ export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewe
           instructions: prompt.instructions,
           input: prompt.input,
           maxOutputTokens: options.maxOutputTokens,
-          reasoningEffort: options.reasoningEffort,
+          reasoningEffort,
           format,
           ...(format === "json_schema" ? { schema: REVIEW_OUTPUT_JSON_SCHEMA, schemaName: "code_review" } : {}),
+          signal,
         });
         usage.inputTokens += result.usage.inputTokens;
         usage.outputTokens += result.usage.outputTokens;
@@ -68,15 +80,22 @@ export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewe
 
   return {
     isFatal: isFatalModelError,
-    async reviewChunk(prompt, { chunkIndex }) {
+    async reviewChunk(prompt, { chunkIndex, reasoningEffort }) {
       const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, usdSpent: 0 };
+      // The budget bounds the chunk's total time, however many attempts and Retry-After waits it takes.
+      const deadline = now() + policy.budgetMs;
+      const budget = AbortSignal.timeout(policy.budgetMs);
+      const outOfBudget = (attempt: number, cause: unknown) =>
+        new ModelBudgetExceededError(`model retry budget of ${policy.budgetMs} ms used up after ${attempt} attempt(s)`, { cause });
       for (let attempt = 1; ; attempt++) {
         try {
-          return { review: await callOnce(prompt, usage), usage };
+          return { review: await callOnce(prompt, usage, reasoningEffort ?? options.reasoningEffort, budget), usage };
         } catch (error) {
+          if (budget.aborted) throw outOfBudget(attempt, error);
           const retryable = isRetryableModelError(error) || error instanceof UnusableModelOutputError;
           if (!retryable || attempt >= policy.maxAttempts) throw error;
           const delay = retryDelayMs(policy, attempt, error);
+          if (now() + delay >= deadline) throw outOfBudget(attempt, error);
           options.log?.warn(
             { chunk: chunkIndex, attempt, delayMs: delay, status: error instanceof AimlApiError ? error.status : null, err: error },
             "Model call failed; retrying",

@@ -8,9 +8,14 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** No single wait is longer. Default 30,000 ms. */
   maxDelayMs: number;
+  /**
+   * Wall time one chunk may spend in all its attempts and waits together. No retry starts (and no wait
+   * begins) that would end past it, and a call is cut off when it runs out. Default 600,000 ms.
+   */
+  budgetMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000, budgetMs: 600_000 };
 
 /** A bad key or an account out of credits: every later call fails the same way, so the job stops. */
 export function isFatalModelError(error: unknown): boolean {

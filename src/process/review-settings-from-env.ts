@@ -9,6 +9,13 @@ export function reviewSettingsFromEnv(env: AppEnv): ReviewSettings {
     maxChunks: env.REVIEW_MAX_CHUNKS,
     maxInputTokens: env.REVIEW_MAX_INPUT_TOKENS,
     exclude: env.REVIEW_EXCLUDE ? env.REVIEW_EXCLUDE.split(",").map((glob) => glob.trim()).filter(Boolean) : [],
+    include: [],
+    severityThreshold: "P3",
+    maxComments: 25,
+    language: "English",
+    instructions: "",
+    pathInstructions: [],
+    reasoningEffort: null,
     model: env.CODEX_MODEL,
   };
 }

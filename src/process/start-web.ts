@@ -1,8 +1,14 @@
 import { Probot, Server } from "probot";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import { githubBaseUrl, type AppEnv } from "../config/env.js";
+import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import type { ReviewQueue } from "../queue/review-queue.js";
+import { createDeliveryLedger } from "../webhooks/delivery-ledger.js";
+import { limitWebhookBody } from "./limit-webhook-body.js";
+import { getAppMetrics } from "../metrics/app-metrics.js";
+import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
 
 export interface WebOptions {
   env: AppEnv;
@@ -10,26 +16,42 @@ export interface WebOptions {
   privateKey: string;
   webhookSecret: string;
   queue: ReviewQueue;
+  /** The process's Redis connection, for /readyz. */
+  connection: Redis;
   log: Logger;
 }
 
 /** Probot's HTTP server with the app loaded: verifies signatures, then the handlers enqueue. */
 export async function startWeb(options: WebOptions): Promise<Server> {
   const { env } = options;
+  const ProbotWithDefaults = Probot.defaults({
+    appId: options.appId,
+    privateKey: options.privateKey,
+    secret: options.webhookSecret,
+    baseUrl: githubBaseUrl(env),
+    log: options.log,
+  });
+  // Server runs Probot's webhook middleware before any added handler, so the size limit wraps it.
+  class BodyLimitedProbot extends ProbotWithDefaults {
+    override async getNodeMiddleware(...args: Parameters<Probot["getNodeMiddleware"]>) {
+      const limit = { path: env.WEBHOOK_PATH, maxBytes: env.WEBHOOK_MAX_BODY_BYTES, log: options.log };
+      return limitWebhookBody(await super.getNodeMiddleware(...args), limit);
+    }
+  }
   const server = new Server({
-    Probot: Probot.defaults({
-      appId: options.appId,
-      privateKey: options.privateKey,
-      secret: options.webhookSecret,
-      baseUrl: githubBaseUrl(env),
-      log: options.log,
-    }),
+    Probot: BodyLimitedProbot,
     port: env.PORT,
     host: env.HOST,
     webhookPath: env.WEBHOOK_PATH,
     log: options.log,
   });
-  await server.load(createApp({ queue: options.queue }));
+  const deliveries = createDeliveryLedger(options.connection, { namespace: env.QUEUE_NAME, windowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
+  const budget = createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO });
+  await server.load(createApp({ queue: options.queue, appSlug: env.APP_SLUG, deliveries, budget }));
+  // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
+  await server.load(
+    createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),
+  );
   await server.start();
   return server;
 }

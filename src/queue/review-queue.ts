@@ -1,11 +1,12 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { reviewJobId, type ReviewJobData } from "./review-job.js";
+import { jobId, type JobData } from "./review-job.js";
 
-export type ReviewQueue = Queue<ReviewJobData, unknown, "review">;
+export type JobName = JobData["kind"];
+export type ReviewQueue = Queue<JobData, unknown, JobName>;
 
 export function createReviewQueue(name: string, connection: Redis): ReviewQueue {
-  return new Queue<ReviewJobData, unknown, "review">(name, {
+  return new Queue<JobData, unknown, JobName>(name, {
     connection,
     defaultJobOptions: {
       attempts: 3,
@@ -17,14 +18,25 @@ export function createReviewQueue(name: string, connection: Redis): ReviewQueue 
   });
 }
 
-export type EnqueueResult = { jobId: string; duplicate: boolean };
+export type EnqueueResult = {
+  jobId: string;
+  /** The id was taken: a redelivered webhook, or a second event for the same head. */
+  duplicate: boolean;
+  /** `admit` refused the job (the repository's review budget is spent); nothing was added. */
+  limited: boolean;
+};
 
-/** Adds a review job under its deterministic id; reports whether that id was already taken. */
-export async function enqueueReview(queue: ReviewQueue, data: ReviewJobData): Promise<EnqueueResult> {
-  const jobId = reviewJobId(data);
-  const existing = await queue.getJob(jobId);
-  if (existing) return { jobId, duplicate: true };
+export interface EnqueueOptions {
+  /** Asked only for a job that is not a duplicate, just before it is added (e.g. a rate limit). */
+  admit?: (data: JobData) => Promise<boolean>;
+}
+
+/** Adds a job under its deterministic id; reports whether that id was already taken or the job refused. */
+export async function enqueueJob(queue: ReviewQueue, data: JobData, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+  const id = jobId(data);
+  if (await queue.getJob(id)) return { jobId: id, duplicate: true, limited: false };
+  if (options.admit && !(await options.admit(data))) return { jobId: id, duplicate: false, limited: true };
   // Two racing deliveries can both pass the check above; BullMQ keeps the first job under the id.
-  await queue.add("review", data, { jobId });
-  return { jobId, duplicate: false };
+  await queue.add(data.kind, data, { jobId: id });
+  return { jobId: id, duplicate: false, limited: false };
 }

@@ -1,9 +1,11 @@
-import { anchorFindings } from "./anchor-findings.js";
+import type { AnchorMap } from "../diff/anchor-map.js";
+import { anchorFindings, type AnchoredFinding } from "./anchor-findings.js";
+import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
 import { renderReviewMarker } from "./review-marker.js";
-import type { Chunk, ChunkReview, FailedChunk, ReviewComment, TokenUsage } from "./types.js";
+import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 export type ChunkResult =
   | { chunk: Chunk; ok: true; review: ChunkReview; usage: TokenUsage }
@@ -14,45 +16,98 @@ export interface AssembledReview {
   comments: ReviewComment[];
   /** The same review with every finding in the body, for when GitHub still refuses a line. */
   fallbackBody: string;
+  /** Findings placed in the body: outside the diff, or over the inline-comment limit. */
   bodyOnlyFindings: number;
+  /** Findings left out because an earlier review of this PR already posted them. */
+  repeatedFindings: number;
+  fingerprints: string[];
+  /** Findings posted (inline and in the body) by severity. */
+  severityCounts: Record<Severity, number>;
   usage: TokenUsage;
 }
 
+export interface AssembleOptions {
+  results: ChunkResult[];
+  plan: ReviewPlan;
+  headSha: string;
+  jobHash: string;
+  model: string;
+  severityThreshold: Severity;
+  maxComments: number;
+  /** Fingerprints of findings the app already posted on this PR. */
+  postedFingerprints?: ReadonlySet<string>;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
+
 /** Turns the chunks' results into the one review to post: anchored comments plus a body. Pure. */
-export function assembleReview(input: { results: ChunkResult[]; plan: ReviewPlan; headSha: string; jobHash: string; model: string }): AssembledReview {
-  const { results, plan, headSha } = input;
-  const reviews = results.flatMap((result) => (result.ok ? [result.review] : []));
-  const usage = results.reduce<TokenUsage>(
-    (total, result) =>
-      result.ok
-        ? {
-            inputTokens: total.inputTokens + result.usage.inputTokens,
-            outputTokens: total.outputTokens + result.usage.outputTokens,
-            usdSpent: total.usdSpent + result.usage.usdSpent,
-          }
-        : total,
-    { inputTokens: 0, outputTokens: 0, usdSpent: 0 },
-  );
+export function assembleReview(options: AssembleOptions): AssembledReview {
+  const { results, plan, headSha } = options;
+  const usage = sumUsage(results);
   const failedChunks: FailedChunk[] = results.flatMap((result) =>
     result.ok ? [] : [{ paths: result.chunk.files.map((file) => file.path), reason: result.error }],
   );
-  const { summaries, findings } = mergeChunkReviews(reviews);
-  const anchored = anchorFindings(findings, plan.anchors);
+  const { summaries, findings } = mergeChunkReviews(results.flatMap((result) => (result.ok ? [result.review] : [])));
+  const wanted = findings.filter((finding) => SEVERITY_RANK[finding.severity] <= SEVERITY_RANK[options.severityThreshold]);
+  const anchored = anchorFindings(wanted, plan.anchors);
+
+  // Repeats of what an earlier review posted are dropped, wherever they would have gone.
+  const posted = options.postedFingerprints ?? new Set<string>();
+  const fingerprintOf = (finding: Finding) => fingerprintFinding(finding, lineTextOf(plan.anchors, finding));
+  const fresh = anchored.comments.filter((entry) => !posted.has(fingerprintOf(placedFinding(entry))));
+  const freshUnanchored = anchored.unanchored.filter((finding) => !posted.has(fingerprintOf(finding)));
+  const repeatedFindings = anchored.comments.length - fresh.length + anchored.unanchored.length - freshUnanchored.length;
+
+  // The most severe findings get the inline slots; the rest are listed in the body.
+  const ranked = [...fresh].sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity]);
+  const inline = ranked.slice(0, options.maxComments);
+  const overflow = ranked.slice(options.maxComments).map(placedFinding);
+  const unanchored = [...freshUnanchored, ...overflow];
+  const fingerprints = [...inline.map((entry) => fingerprintOf(placedFinding(entry))), ...unanchored.map(fingerprintOf)];
+
   const common = {
     summaries,
     skippedFiles: plan.skipped,
     failedChunks,
     usage,
     headSha,
-    model: input.model,
-    marker: renderReviewMarker({ headSha, job: input.jobHash }),
+    model: options.model,
+    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)] }),
   };
-  const comments = anchored.comments.map((entry) => entry.comment);
   return {
-    body: renderReviewBody({ ...common, unanchored: anchored.unanchored, commentCount: comments.length }),
-    fallbackBody: renderReviewBody({ ...common, unanchored: [...anchored.comments.map(({ finding, comment }) => ({ ...finding, line: comment.line, side: comment.side })), ...anchored.unanchored], commentCount: 0 }),
-    comments,
-    bodyOnlyFindings: anchored.unanchored.length,
+    body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
+    fallbackBody: renderReviewBody({ ...common, unanchored: [...inline.map(placedFinding), ...unanchored], commentCount: 0 }),
+    comments: inline.map((entry) => entry.comment),
+    bodyOnlyFindings: unanchored.length,
+    repeatedFindings,
+    fingerprints,
+    severityCounts: countSeverities([...inline.map((entry) => entry.finding), ...unanchored]),
     usage,
   };
+}
+
+function countSeverities(findings: Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+/** A finding where it was anchored, for listing in the body. */
+function placedFinding({ finding, comment }: AnchoredFinding): Finding {
+  return { ...finding, line: comment.line, side: comment.side };
+}
+
+function lineTextOf(anchors: AnchorMap, finding: Finding): string | null {
+  return anchors.lineText(finding.path, finding.side, finding.line) ?? finding.quote;
+}
+
+function sumUsage(results: ChunkResult[]): TokenUsage {
+  const total: TokenUsage = { inputTokens: 0, outputTokens: 0, usdSpent: 0 };
+  for (const result of results) {
+    if (!result.ok) continue;
+    total.inputTokens += result.usage.inputTokens;
+    total.outputTokens += result.usage.outputTokens;
+    total.usdSpent += result.usage.usdSpent;
+  }
+  return total;
 }

@@ -6,7 +6,10 @@ import type { Chunk } from "./types.js";
 export interface ChunkDiffOptions {
   /** Most tokens of rendered diff text one chunk may hold. */
   budgetTokens: number;
-  /** Chunks past this many are dropped and their files reported as skipped. Default: no limit. */
+  /**
+   * Most chunks to return. When the files need more, the longest prefix of `files` (pass them in
+   * priority order) that fits is kept and the rest are reported as skipped. Default: no limit.
+   */
   maxChunks?: number;
   /**
    * Share of the budget kept free because chunk sizes are sums of per-line counts, which can differ
@@ -19,8 +22,10 @@ export interface ChunkDiffOptions {
 
 export interface ChunkDiffResult {
   chunks: Chunk[];
-  /** Paths left out (wholly or in part) because of `maxChunks`, or because the path alone fills the budget. */
+  /** Paths left out because of `maxChunks`, or because the path alone fills the budget. */
   skipped: string[];
+  /** A first file that alone needs more than `maxChunks` chunks: only its first hunks are in the chunks. */
+  partial: string[];
 }
 
 /** A whole hunk, or a slice of one that is over budget; `tokens` includes its header line. */
@@ -59,6 +64,7 @@ export const MAX_LINE_CHARS = 4_000;
  * whole when some chunk has room for it. A file is split at hunk boundaries only when it is over
  * budget, or when the files still to come are too few to fill the gaps left in open chunks (then
  * splitting it into those gaps saves a chunk). A file's pieces land in increasing chunk order.
+ * Over `maxChunks`, files are dropped whole from the end of `files`, so pass them most important first.
  */
 export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDiffResult {
   const { budgetTokens, maxChunks = Number.POSITIVE_INFINITY, safetyMargin = 0.02, overlapLines = 3 } = options;
@@ -92,6 +98,50 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
     prepared.push({ index, file, headerTokens, atoms, total: headerTokens + sumTokens(atoms) });
   });
 
+  let kept = packFiles(prepared, cap, minGap);
+  const partial: string[] = [];
+  if (kept.length > maxChunks) {
+    // Files come in priority order: review the longest prefix of them that fits the cap, so a cut
+    // drops the least important files whole instead of whatever the packing happened to place last.
+    let fits = 0;
+    let fails = prepared.length;
+    while (fails - fits > 1) {
+      const mid = Math.floor((fits + fails) / 2);
+      if (packFiles(prepared.slice(0, mid), cap, minGap).length <= maxChunks) fits = mid;
+      else fails = mid;
+    }
+    if (fits === 0 && maxChunks >= 1) {
+      // The first file alone needs more chunks than the cap allows: review its beginning.
+      kept = packFiles(prepared.slice(0, 1), cap, minGap).slice(0, maxChunks);
+      partial.push(prepared[0]!.file.path);
+      fits = 1;
+    } else {
+      kept = fits === 0 ? [] : packFiles(prepared.slice(0, fits), cap, minGap);
+    }
+    for (const file of prepared.slice(fits)) skipped.push(file.file.path);
+  }
+
+  const chunks = kept.map((bin, index): Chunk => {
+    const entries = [...bin.entries].sort((a, b) => a.file.index - b.file.index);
+    return {
+      index,
+      tokens: bin.used,
+      files: entries.map(({ file, atoms }) => ({
+        path: file.file.path,
+        oldPath: file.file.oldPath,
+        status: file.file.status,
+        hunks: atoms.map((atom) => atom.hunk),
+      })),
+    };
+  });
+  return { chunks, skipped, partial };
+}
+
+/**
+ * First-fit decreasing over whole files; a file is split at hunk boundaries only when it is over
+ * budget, or when the files still to come are too few to fill the gaps left in open chunks.
+ */
+function packFiles(prepared: readonly PreparedFile[], cap: number, minGap: number): Bin[] {
   const order = [...prepared].sort((a, b) => b.total - a.total || a.index - b.index);
   // remainingAfter[p]: tokens of the files placed after position p, i.e. what can still fill gaps.
   const remainingAfter = new Array<number>(order.length).fill(0);
@@ -149,26 +199,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
       next += take;
     }
   });
-
-  const kept = bins.slice(0, maxChunks);
-  const dropped = new Set<string>();
-  for (const bin of bins.slice(kept.length)) for (const { file } of bin.entries) dropped.add(file.file.path);
-  skipped.push(...dropped);
-
-  const chunks = kept.map((bin, index): Chunk => {
-    const entries = [...bin.entries].sort((a, b) => a.file.index - b.file.index);
-    return {
-      index,
-      tokens: bin.used,
-      files: entries.map(({ file, atoms }) => ({
-        path: file.file.path,
-        oldPath: file.file.oldPath,
-        status: file.file.status,
-        hunks: atoms.map((atom) => atom.hunk),
-      })),
-    };
-  });
-  return { chunks, skipped };
+  return bins;
 }
 
 function sumTokens(atoms: readonly Atom[]): number {

@@ -1,34 +1,73 @@
 import { buildAnchorMap, type AnchorMap } from "../diff/anchor-map.js";
-import { selectReviewableFiles } from "../diff/file-filter.js";
+import { selectReviewableFiles, type SkipReason } from "../diff/file-filter.js";
 import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
 import type { FileDiff } from "../diff/types.js";
 import { chunkDiff } from "./chunk-diff.js";
+import { prioritiseFiles } from "./prioritise-files.js";
 import type { ReviewSettings } from "./review-settings.js";
 import type { Chunk, SkippedFile } from "./types.js";
 
 export type { SkippedFile };
 
 export interface ReviewPlan {
+  /** The reviewable files, most important first (see prioritiseFiles); the anchor map covers them all. */
   files: FileDiff[];
   chunks: Chunk[];
+  /** Files not (fully) reviewed: no patch from GitHub first, then what a cap cut, then what the filter skipped. */
   skipped: SkippedFile[];
   anchors: AnchorMap;
 }
 
-type PlanSettings = Pick<ReviewSettings, "chunkTokens" | "maxFiles" | "maxChunks" | "maxInputTokens" | "exclude">;
+type PlanSettings = Pick<ReviewSettings, "chunkTokens" | "maxFiles" | "maxChunks" | "maxInputTokens" | "exclude"> &
+  Partial<Pick<ReviewSettings, "include">>;
 
-/** Parse, filter, cap and chunk a PR's diff: everything between fetching the diff and calling the model. Pure. */
-export function planReview(diffText: string, settings: PlanSettings, extraSkipped: SkippedFile[] = []): ReviewPlan {
+export interface PlanReviewOptions {
+  /** Files known unreviewable before parsing (e.g. GitHub sent no patch); listed first. Default: none. */
+  extraSkipped?: SkippedFile[];
+  /**
+   * The whole PR's diff when `diffText` covers only new commits: comments are anchored against it,
+   * since GitHub checks them against the PR's diff. Default: `diffText`.
+   */
+  anchorDiffText?: string;
+}
+
+const FILTER_REASON: Record<SkipReason, string> = {
+  binary: "binary file",
+  deleted: "deleted file",
+  excluded: "matches an exclude glob",
+  generated: "generated file",
+  "rename-only": "renamed without changes",
+  "no-changes": "no changed lines",
+};
+
+/**
+ * Parse, filter, prioritise, cap and chunk a PR's diff: everything between fetching the diff and
+ * calling the model. Caps cut in priority order (source > tests > docs/config, larger changes first),
+ * so what they leave out is the least important part of the PR. Pure.
+ */
+export function planReview(diffText: string, settings: PlanSettings, options: PlanReviewOptions = {}): ReviewPlan {
+  const { extraSkipped = [], anchorDiffText } = options;
   const parsed = parseUnifiedDiff(diffText);
-  const { reviewable, skipped } = selectReviewableFiles(parsed, { exclude: settings.exclude });
-  const allSkipped: SkippedFile[] = [...extraSkipped, ...skipped];
+  const { reviewable, skipped: filtered } = selectReviewableFiles(parsed, { exclude: settings.exclude, include: settings.include ?? [] });
+  const ordered = prioritiseFiles(reviewable);
+  const capped: SkippedFile[] = [];
 
-  const files = reviewable.slice(0, settings.maxFiles);
-  for (const file of reviewable.slice(settings.maxFiles)) allSkipped.push({ path: file.path, reason: "over the per-PR file cap" });
+  const files = ordered.slice(0, settings.maxFiles);
+  for (const file of ordered.slice(settings.maxFiles)) {
+    capped.push({ path: file.path, reason: `over the per-PR cap of ${settings.maxFiles} files` });
+  }
 
-  const maxChunks = Math.max(1, Math.min(settings.maxChunks, Math.floor(settings.maxInputTokens / settings.chunkTokens)));
-  const { chunks, skipped: overBudget } = chunkDiff(files, { budgetTokens: settings.chunkTokens, maxChunks });
-  for (const path of overBudget) allSkipped.push({ path, reason: "over the per-PR chunk or token cap" });
+  const tokenChunks = Math.floor(settings.maxInputTokens / settings.chunkTokens);
+  const maxChunks = Math.max(1, Math.min(settings.maxChunks, tokenChunks));
+  const cap =
+    tokenChunks < settings.maxChunks
+      ? `the per-PR cap of ${settings.maxInputTokens.toLocaleString("en-US")} input tokens`
+      : `the per-PR cap of ${settings.maxChunks} chunk${settings.maxChunks === 1 ? "" : "s"}`;
+  const { chunks, skipped: overBudget, partial } = chunkDiff(files, { budgetTokens: settings.chunkTokens, maxChunks });
+  for (const path of partial) capped.push({ path, reason: `only its beginning was reviewed: over ${cap}` });
+  for (const path of overBudget) capped.push({ path, reason: `over ${cap}` });
 
-  return { files, chunks, skipped: allSkipped, anchors: buildAnchorMap(files) };
+  const skipped = [...extraSkipped, ...capped, ...filtered.map(({ path, reason }) => ({ path, reason: FILTER_REASON[reason] }))];
+  const anchors = buildAnchorMap(anchorDiffText === undefined ? files : parseUnifiedDiff(anchorDiffText));
+  return { files, chunks, skipped, anchors };
 }

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 
-/** Hidden facts a posted review carries so a later job can find the app's own earlier work. */
+/** Hidden facts a posted review carries so later jobs can find the app's own earlier work. */
 export interface ReviewMarker {
   headSha: string;
   /** Hash of the job key: a retry of the same job finds its own review and does not post again. */
   job: string;
+  /** Fingerprints of the findings the review posted, so a later review does not repeat them. */
+  fingerprints: string[];
 }
 
 const MARKER_PATTERN = /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/;
@@ -13,8 +15,10 @@ export function hashJobKey(jobKey: string): string {
   return createHash("sha256").update(jobKey).digest("hex").slice(0, 16);
 }
 
+/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> -->` */
 export function renderReviewMarker(marker: ReviewMarker): string {
-  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job} -->`;
+  const fingerprints = marker.fingerprints.length ? ` fp=${marker.fingerprints.join(",")}` : "";
+  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints} -->`;
 }
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
@@ -30,5 +34,6 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   const headSha = fields.get("head");
   const job = fields.get("job");
   if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
-  return { headSha, job };
+  const fingerprints = (fields.get("fp") ?? "").split(",").filter((fp) => /^[0-9a-f]{6,64}$/.test(fp));
+  return { headSha, job, fingerprints };
 }

@@ -1,4 +1,6 @@
-/** Knobs of one review, from env now and per-repo config later. */
+import type { Severity } from "./types.js";
+
+/** Knobs of one review: env defaults, overridden per repository by `.github/codex-review.yml`. */
 export interface ReviewSettings {
   /** Token budget of the diff text in one chunk. Default 12,000. */
   chunkTokens: number;
@@ -12,6 +14,20 @@ export interface ReviewSettings {
   maxInputTokens: number;
   /** Extra exclude globs on top of the defaults. */
   exclude: string[];
+  /** Globs reviewed even where a default or repo exclude matches. Default none. */
+  include: string[];
+  /** Findings below this severity are dropped. Default P3 (keep all). */
+  severityThreshold: Severity;
+  /** Inline comments at most; the rest go to the review body. Default 25. */
+  maxComments: number;
+  /** Language of the review text. Default English. */
+  language: string;
+  /** Repository guidance added to the prompt (config `instructions`, AGENTS.md review section). */
+  instructions: string;
+  /** Guidance for files matching a glob. */
+  pathInstructions: Array<{ path: string; instructions: string }>;
+  /** Per-repo override of the env's reasoning effort. */
+  reasoningEffort: "low" | "medium" | "high" | null;
   /** Model name shown in the summary. */
   model: string;
 }

@@ -1,17 +1,28 @@
-/** A `/codex ...` command found at the start of a comment. */
+/** A command found at the start of a comment: `/codex <name> [args]` or `@<app-slug> <name> [args]`. */
 export interface Command {
   name: string;
   args: string[];
 }
 
-const COMMAND_PREFIX = /^\s*\/codex(?:\s+|$)/i;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Reads a command from a comment body: only a comment that starts with `/codex` is one. Pure. */
-export function parseCommand(body: string | null | undefined): Command | null {
+function commandPrefix(appSlug: string): RegExp {
+  return new RegExp(`^\\s*(?:/codex|@${escapeRegExp(appSlug)}(?:\\[bot\\])?)(?=\\s|$)`, "i");
+}
+
+/** Reads a command from a comment's first line; anything else is not one. Case-insensitive. Pure. */
+export function parseCommand(body: string | null | undefined, appSlug: string): Command | null {
   if (!body) return null;
   const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
-  if (!COMMAND_PREFIX.test(firstLine)) return null;
-  const words = firstLine.replace(COMMAND_PREFIX, "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const prefix = commandPrefix(appSlug);
+  if (!prefix.test(firstLine)) return null;
+  const words = firstLine.replace(prefix, "").trim().toLowerCase().split(/\s+/).filter(Boolean);
   const [name = "help", ...args] = words;
   return { name, args };
+}
+
+/** Whether a comment addresses the app anywhere: `/codex` or `@<app-slug>` as a word. Pure. */
+export function mentionsApp(body: string | null | undefined, appSlug: string): boolean {
+  if (!body) return false;
+  return new RegExp(`(^|\\s)(/codex|@${escapeRegExp(appSlug)})(?=\\W|$)`, "i").test(body);
 }

@@ -1,9 +1,22 @@
-import type { TokenUsage } from "../review/types.js";
+import type { Severity, TokenUsage } from "../review/types.js";
 
-/** How a review job ended; every path a job can take has a name here. */
+/** How a job ended; every path a job can take has a name here. */
 export type ReviewOutcome =
-  | { status: "posted"; reviewId: number; headSha: string; comments: number; bodyOnlyFindings: number; failedChunks: number; usage: TokenUsage }
+  | {
+      status: "posted";
+      reviewId: number;
+      headSha: string;
+      mode: "incremental" | "full";
+      filesReviewed: number;
+      comments: number;
+      bodyOnlyFindings: number;
+      repeatedFindings: number;
+      severityCounts: Record<Severity, number>;
+      failedChunks: number;
+      usage: TokenUsage;
+    }
   | { status: "already-posted"; reviewId: number; headSha: string }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
-  | { status: "refused"; reason: string };
+  | { status: "refused"; reason: string }
+  | { status: "done"; action: string };

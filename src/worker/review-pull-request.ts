@@ -1,28 +1,34 @@
 import type { Logger } from "pino";
-import { commentOnPullRequest, hasWriteAccess, reactToComment } from "../github/conversation.js";
+import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-runs.js";
+import { filesChangedSince } from "../github/compare-commits.js";
+import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
+import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
-import { diffFromFileList } from "../github/diff-from-file-list.js";
-import { listOwnReviews, submitReview } from "../github/reviews.js";
+import { listOwnReviews, submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
-import type { ReviewJobData } from "../queue/review-job.js";
-import { reviewJobKey } from "../queue/review-job.js";
+import type { PauseStore } from "../queue/pause-store.js";
+import { jobKey, type ReviewJobData } from "../queue/review-job.js";
 import type { AssembledReview } from "../review/assemble-review.js";
-import type { SkippedFile } from "../review/plan-review.js";
+import { NO_ACCESS_REPLY } from "../review/render-notices.js";
 import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import type { SkippedFile } from "../review/types.js";
+import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
+import { mayRunCommands } from "./may-run-commands.js";
+import { loadRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
+import { summariseForCheck } from "./summarise-for-check.js";
 
 export interface ReviewDependencies {
   github: GithubClient;
   reviewer: ChunkReviewer;
+  /** Env defaults; each repository's config is laid over them. */
   settings: ReviewSettings;
+  pauses: PauseStore;
   log: Logger;
 }
-
-const NO_ACCESS_REPLY =
-  "Only people with write access to this repository can ask for a review, so this request was not run.";
 
 /** One review job, start to end: fetch -> plan -> model -> anchor -> post. GitHub and the model are injected. */
 export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependencies): Promise<ReviewOutcome> {
@@ -30,28 +36,99 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
   const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
 
   if (job.trigger === "command" && job.commentId !== null) {
-    if (!job.requestedBy || !(await mayTriggerReviews(github, ref, job.requestedBy))) {
+    if (!job.requestedBy || !(await mayRunCommands(github, ref, job.requestedBy))) {
       await commentOnPullRequest(github, ref, `@${job.requestedBy ?? "unknown"} ${NO_ACCESS_REPLY}`);
       return { status: "refused", reason: "requester lacks write access" };
     }
     await reactToComment(github, ref, job.commentId, "eyes");
   }
+  try {
+    const outcome = await runReview(job, ref, deps);
+    if (job.trigger === "command" && job.commentId !== null) await reactToComment(github, ref, job.commentId, "+1");
+    return outcome;
+  } catch (error) {
+    if (job.trigger === "command" && job.commentId !== null) {
+      await reactToComment(github, ref, job.commentId, "confused").catch((reactionError: unknown) =>
+        log.warn({ err: reactionError }, "Could not react to the command"),
+      );
+    }
+    throw error;
+  }
+}
 
+async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
+  const { github, log } = deps;
+  const automatic = job.trigger !== "command" && job.trigger !== "rerun";
   const pr = await getPullRequest(github, ref);
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
-  if (pr.draft && job.trigger !== "command") return { status: "skipped", reason: "pull request is a draft" };
   const headSha = pr.head.sha;
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };
 
-  const jobHash = hashJobKey(reviewJobKey(job));
-  const earlier = (await listOwnReviews(github, ref)).find(
-    (review) => review.marker.headSha === headSha && (job.trigger !== "command" || review.marker.job === jobHash),
-  );
-  if (earlier) return { status: "already-posted", reviewId: earlier.id, headSha };
+  const { config, settings } = await loadRepoSettings(github, ref, deps.settings, log);
+  if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
+  const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
+  if (skipReason) {
+    await reportCheck(github, ref, headSha, "skipped", { title: `Review skipped: ${skipReason}`, summary: `No review was run because ${skipReason}.` });
+    return { status: "skipped", reason: skipReason };
+  }
 
-  const { diff, unreviewable } = await fetchDiff(github, ref, log);
+  const jobHash = hashJobKey(jobKey(job));
+  const earlier = await listOwnReviews(github, ref);
+  const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
+  if (same) return { status: "already-posted", reviewId: same.id, headSha };
+
+  const checkRunId = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
+  try {
+    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr }, deps);
+    await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
+    return outcome;
+  } catch (error) {
+    await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
+      (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
+    );
+    throw error;
+  }
+}
+
+async function automaticSkipReason(job: ReviewJobData, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
+  if (!config.auto_review) return "automatic reviews are off in the repository's config";
+  if (draft && !config.drafts) return "the pull request is a draft";
+  if (await pauses.isPaused(job)) return "automatic reviews are paused on this pull request (`/codex resume` resumes them)";
+  return null;
+}
+
+interface ReviewTarget {
+  headSha: string;
+  jobHash: string;
+  earlier: PostedReview[];
+  settings: ReviewSettings;
+  pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
+}
+
+async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
+  const { github, log } = deps;
+  const { headSha, pr } = target;
+  const full = await fetchDiff(github, ref, log);
+  const since = job.mode === "incremental" ? target.earlier.at(-1)?.marker.headSha : undefined;
+  const changed = since && since !== headSha ? await filesChangedSince(github, ref, since, headSha) : null;
+  const mode = changed ? "incremental" : "full";
+  log.info({ mode, since: changed ? since : null }, "Review scope chosen");
+  const scope = changed ? diffFromFileList(changed) : full;
+
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
-  const { review, failedChunks } = await reviewDiff({ diff, pullRequest, headSha, jobHash, unreviewable }, deps);
+  const { review, failedChunks, plan } = await reviewDiff(
+    {
+      diff: scope.diff,
+      pullRequest,
+      headSha,
+      jobHash: target.jobHash,
+      unreviewable: scope.unreviewable,
+      ...(changed ? { anchorDiff: full.diff } : {}),
+      postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
+    },
+    { ...deps, settings: target.settings },
+  );
+  if (plan.chunks.length === 0) return { status: "skipped", reason: changed ? "no reviewable changes since the last review" : "no reviewable files" };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
   const current = await getPullRequest(github, ref);
@@ -62,23 +139,23 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
     status: "posted",
     reviewId,
     headSha,
+    mode,
+    filesReviewed: plan.files.length,
     comments: review.comments.length,
     bodyOnlyFindings: review.bodyOnlyFindings,
+    repeatedFindings: review.repeatedFindings,
+    severityCounts: review.severityCounts,
     failedChunks,
     usage: review.usage,
   };
 }
 
-async function mayTriggerReviews(github: GithubClient, ref: PullRequestRef, login: string): Promise<boolean> {
-  try {
-    return await hasWriteAccess(github, ref, login);
-  } catch (error) {
-    if (httpStatusOf(error) === 404) return false;
-    throw error;
-  }
+async function reportCheck(github: GithubClient, ref: PullRequestRef, headSha: string, conclusion: CheckConclusion, output: { title: string; summary: string }) {
+  const id = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
+  await completeCheckRun(github, ref, id, conclusion, output);
 }
 
-async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger): Promise<{ diff: string; unreviewable: SkippedFile[] }> {
+export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger): Promise<{ diff: string; unreviewable: SkippedFile[] }> {
   try {
     return { diff: await getPullRequestDiff(github, ref), unreviewable: [] };
   } catch (error) {
@@ -89,13 +166,7 @@ async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger)
 }
 
 /** Posts the review; if GitHub still rejects a line (422), posts once more with every comment in the body. */
-async function postReview(
-  github: GithubClient,
-  ref: PullRequestRef,
-  headSha: string,
-  review: AssembledReview,
-  log: Logger,
-): Promise<number> {
+export async function postReview(github: GithubClient, ref: PullRequestRef, headSha: string, review: AssembledReview, log: Logger): Promise<number> {
   try {
     return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments });
   } catch (error) {

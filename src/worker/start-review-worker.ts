@@ -1,13 +1,13 @@
-import { UnrecoverableError, Worker } from "bullmq";
+import { UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
-import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
-import { parseReviewJobData, type ReviewJobData } from "../queue/review-job.js";
-import type { ReviewSettings } from "../review/review-settings.js";
+import { parseJobData, type JobData } from "../queue/review-job.js";
+import type { JobName } from "../queue/review-queue.js";
+import { guardGithub, handBackOnAbort } from "./hand-back-on-abort.js";
 import { toJobError } from "./job-error-policy.js";
-import { reviewPullRequest } from "./review-pull-request.js";
 import type { ReviewOutcome } from "./review-outcome.js";
+import { runJob, type JobServices } from "./run-job.js";
 
 export interface ReviewWorkerOptions {
   queueName: string;
@@ -16,18 +16,23 @@ export interface ReviewWorkerOptions {
   concurrency: number;
   /** An installation-scoped GitHub client; throttling and retries are set up by its factory. */
   githubForInstallation: (installationId: number) => Promise<GithubClient>;
-  reviewer: ChunkReviewer;
-  settings: ReviewSettings;
+  services: JobServices;
   log: Logger;
+  /** BullMQ `lockDuration`: a job whose worker died is taken over this long after its last lock renewal. Default 30 s. */
+  lockDurationMs?: number;
+  /** BullMQ `stalledInterval`: how often this worker looks for such jobs. Default 30 s. */
+  stalledIntervalMs?: number;
 }
 
-export function startReviewWorker(options: ReviewWorkerOptions): Worker<ReviewJobData, ReviewOutcome, "review"> {
-  const worker = new Worker<ReviewJobData, ReviewOutcome, "review">(
+export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData, ReviewOutcome, JobName> {
+  const { reviewer } = options.services;
+  const worker = new Worker<JobData, ReviewOutcome, JobName>(
     options.queueName,
-    async (job) => {
-      let data: ReviewJobData;
+    // The third parameter makes BullMQ hand the processor a cancel signal (used on shutdown).
+    async (job, token, signal) => {
+      let data: JobData;
       try {
-        data = parseReviewJobData(job.data);
+        data = parseJobData(job.data);
       } catch (error) {
         throw new UnrecoverableError((error as Error).message);
       }
@@ -36,21 +41,37 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<ReviewJo
         deliveryId: data.deliveryId,
         repo: `${data.owner}/${data.repo}`,
         pr: data.pullNumber,
-        headSha: data.headSha,
+        kind: data.kind,
+        headSha: data.kind === "review" ? data.headSha : null,
         attempt: job.attemptsMade + 1,
       });
       try {
-        const github = await options.githubForInstallation(data.installationId);
-        const outcome = await reviewPullRequest(data, { github, reviewer: options.reviewer, settings: options.settings, log });
+        const github = guardGithub(await options.githubForInstallation(data.installationId), signal ?? new AbortController().signal);
+        const outcome = await handBackOnAbort(
+          { job, token, signal, log },
+          () => runJob(data, github, options.services, log),
+          () => github.settleWrites(),
+        );
         log.info({ outcome }, "Review job finished");
         return outcome;
       } catch (error) {
-        const jobError = toJobError(error, (e) => options.reviewer.isFatal(e));
-        log.error({ err: jobError, final: jobError instanceof UnrecoverableError }, "Review job failed");
+        if (error instanceof WaitingError) throw error;
+        const jobError = toJobError(error, (e) => reviewer.isFatal(e));
+        if (reviewer.isFatal(error)) {
+          // The one line an operator needs: no retry can fix a rejected key, so none is made.
+          log.error({ err: jobError, final: true }, "Model API rejected the key or account (401/403): check AIMLAPI_KEY; review job failed without retries");
+        } else {
+          log.error({ err: jobError, final: jobError instanceof UnrecoverableError }, "Review job failed");
+        }
         throw jobError;
       }
     },
-    { connection: options.connection, concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    },
   );
   worker.on("error", (error) => options.log.error({ err: error }, "Worker connection error"));
   return worker;

@@ -13,6 +13,7 @@ import {
   type GithubIssueComment,
   type GithubReview,
   type GithubReviewComment,
+  type GithubUser,
   type RepoPermission,
 } from "./github-fake-state.js";
 import { MAX_BODY_LENGTH, validateReview } from "./github-review-validation.js";
@@ -173,6 +174,10 @@ function installationJson(env: RouteEnv, account: string): Record<string, unknow
   };
 }
 
+function knowsInstallation(state: GithubFakeState, id: string | undefined): boolean {
+  return id === String(state.installationId) || state.extraInstallationIds.some((extra) => String(extra) === id);
+}
+
 const REVIEW_STATES = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" } as const;
 
 function createReview(request: RouteRequest, env: RouteEnv): RouteReply {
@@ -239,6 +244,40 @@ function createReview(request: RouteRequest, env: RouteEnv): RouteReply {
   pull.reviewComments.set(id, comments);
   // Create-a-review answers 200, not 201.
   return { status: 200, json: stored };
+}
+
+/** A review comment by id, wherever it is in the repository. */
+function findReviewComment(env: RouteEnv, params: Record<string, string>): { pull: FakePullRequest; comment: GithubReviewComment } | undefined {
+  const id = Number(params.comment_id);
+  for (const pull of findRepo(env, params)?.pulls.values() ?? []) {
+    for (const comments of pull.reviewComments.values()) {
+      const comment = comments.find((entry) => entry.id === id);
+      if (comment) return { pull, comment };
+    }
+  }
+  return undefined;
+}
+
+/** Adds a reply to a thread, as GitHub does: same place as the parent, `in_reply_to_id` = the thread's first comment. */
+export function threadReply(env: { state: GithubFakeState }, pull: FakePullRequest, parent: GithubReviewComment, body: string, user: GithubUser): GithubReviewComment {
+  const id = nextId(env.state);
+  const now = timestamp();
+  const reply: GithubReviewComment = {
+    ...parent,
+    id,
+    node_id: Buffer.from(`024:PullRequestReviewComment${id}`).toString("base64"),
+    body,
+    user,
+    in_reply_to_id: parent.in_reply_to_id ?? parent.id,
+    created_at: now,
+    updated_at: now,
+    html_url: parent.html_url.replace(/#discussion_r\d+$/, `#discussion_r${id}`),
+    url: parent.url.replace(/\d+$/, String(id)),
+  };
+  const thread = pull.reviewComments.get(parent.pull_request_review_id) ?? [];
+  thread.push(reply);
+  pull.reviewComments.set(parent.pull_request_review_id, thread);
+  return reply;
 }
 
 function createIssueComment(request: RouteRequest, env: RouteEnv): RouteReply {
@@ -366,7 +405,7 @@ export const ROUTES: Route[] = [
     pattern: "/app/installations/:installation_id",
     auth: "jwt",
     handle: (request, env) => {
-      if (request.params.installation_id !== String(env.state.installationId)) return notFound(`installation ${request.params.installation_id} is not in the fake`);
+      if (!knowsInstallation(env.state, request.params.installation_id)) return notFound(`installation ${request.params.installation_id} is not in the fake`);
       const account = [...env.state.repos.values()][0]?.owner ?? "octo-org";
       return { status: 200, json: installationJson(env, account) };
     },
@@ -376,10 +415,10 @@ export const ROUTES: Route[] = [
     pattern: "/app/installations/:installation_id/access_tokens",
     auth: "jwt",
     handle: (request, env) => {
-      if (request.params.installation_id !== String(env.state.installationId)) return notFound(`installation ${request.params.installation_id} is not in the fake`);
+      if (!knowsInstallation(env.state, request.params.installation_id)) return notFound(`installation ${request.params.installation_id} is not in the fake`);
       const token = `ghs_${sha1(`${Date.now()}:${Math.random()}`).slice(0, 36)}`;
       const expiresAt = timestamp(new Date(Date.now() + 3_600_000));
-      env.state.issuedTokens.push({ token, installationId: env.state.installationId, expiresAt });
+      env.state.issuedTokens.push({ token, installationId: Number(request.params.installation_id), expiresAt });
       return { status: 201, json: { token, expires_at: expiresAt, permissions: INSTALLATION_PERMISSIONS, repository_selection: "all" } };
     },
   },
@@ -458,6 +497,41 @@ export const ROUTES: Route[] = [
       if (isReply(found)) return found;
       const comments = found.pull.reviewComments.get(Number(request.params.review_id));
       return comments ? paginate(comments, request, env) : notFound(`review ${request.params.review_id} is not in the fake`);
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/repos/:owner/:repo/pulls/comments/:comment_id",
+    auth: "token",
+    handle: (request, env) => {
+      const found = findReviewComment(env, request.params);
+      return found ? { status: 200, json: found.comment } : notFound(`review comment ${request.params.comment_id} is not in the fake`);
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/repos/:owner/:repo/pulls/:number/comments/:comment_id/replies",
+    auth: "token",
+    handle: (request, env) => {
+      const found = findPull(env, request.params);
+      if (isReply(found)) return found;
+      const parent = findReviewComment(env, request.params);
+      if (!parent || parent.pull !== found.pull) return notFound(`review comment ${request.params.comment_id} is not on this pull request`);
+      const body = isRecord(request.body) ? request.body.body : undefined;
+      if (typeof body !== "string" || body.trim() === "") return invalidRequest("Invalid request.\n\nbody is missing.", DOCS.rest);
+      const reply = threadReply(env, found.pull, parent.comment, body, appBotUser(env.state));
+      return { status: 201, json: reply };
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/repos/:owner/:repo/compare/:basehead",
+    auth: "token",
+    handle: (request, env) => {
+      const comparison = findRepo(env, request.params)?.comparisons.get(request.params.basehead ?? "");
+      // GitHub answers 404 when either commit is unknown (a force-push dropped it): an ordinary answer.
+      if (!comparison) return notFound(undefined);
+      return { status: 200, json: { status: comparison.status, ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: comparison.files } };
     },
   },
   {

@@ -47,6 +47,8 @@ export interface GithubReviewComment {
   subject_type: "line";
   diff_hunk: string;
   body: string;
+  /** Set on replies: the id of the thread's first comment. */
+  in_reply_to_id?: number;
   commit_id: string;
   original_commit_id: string;
   user: GithubUser;
@@ -145,12 +147,16 @@ export interface FakeRepo {
   checkRuns: Map<number, GithubCheckRun>;
   /** File contents at the default branch, for `GET /contents/:path` (repo config). */
   contents: Map<string, string>;
+  /** `base...head` comparisons the test declared; others answer 404 as for unknown commits. */
+  comparisons: Map<string, { status: "ahead" | "behind" | "diverged" | "identical"; files: GithubPullFile[] }>;
 }
 
 export interface GithubFakeState {
   appId: number;
   appSlug: string;
   installationId: number;
+  /** Further installations the fake knows (each gets its own tokens), e.g. to spread Octokit's per-installation throttling in a load test. */
+  extraInstallationIds: number[];
   /** Keyed by lower-case `owner/repo`, as GitHub matches them case-insensitively. */
   repos: Map<string, FakeRepo>;
   /** Installation tokens handed out, newest last. */
@@ -201,6 +207,7 @@ export function ensureRepo(state: GithubFakeState, owner: string, name: string):
       issueComments: new Map(),
       checkRuns: new Map(),
       contents: new Map(),
+      comparisons: new Map(),
     };
     state.repos.set(key, repo);
   }
@@ -231,7 +238,7 @@ export function buildPullRequest(state: GithubFakeState, input: AddPullRequestIn
   };
 }
 
-function pullFile(file: FakeDiffFile, owner: string, repo: string, headSha: string, origin: string): GithubPullFile {
+export function pullFile(file: FakeDiffFile, owner: string, repo: string, headSha: string, origin: string): GithubPullFile {
   const path = file.filename.split("/").map(encodeURIComponent).join("/");
   return {
     sha: sha1(`blob:${file.filename}:${file.patch ?? ""}`),

@@ -1,12 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
-import { matchRoute, notFound, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
+import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
+import { parseFakeDiff } from "./github-diff.js";
 import {
   buildPullRequest,
   ensureRepo,
   githubUser,
   nextId,
+  pullFile,
   repoKey,
   type AddPullRequestInput,
   type FakePullRequest,
@@ -45,8 +47,10 @@ export interface GithubFakeOptions {
   appSlug?: string;
   /** Default: 1. */
   appId?: number;
-  /** The one installation the fake knows. Default: 1. */
+  /** The installation the fake knows. Default: 1. */
   installationId?: number;
+  /** More installations it knows (tokens for any repo). Default: none. */
+  extraInstallationIds?: number[];
   /** GitHub's diff limits, lowered in tests to provoke the 406. Default: 20 000 lines, 300 files. */
   limits?: { diffLines?: number; diffFiles?: number };
 }
@@ -78,6 +82,12 @@ export interface GithubFake {
   unexpected: { request: RecordedGithubRequest; reason: string }[];
   /** Adds (or replaces) a pull request; the repo is created on first use. */
   addPullRequest(input: AddPullRequestInput): FakePullRequest;
+  /** A push: the PR's head and diff change, its reviews and comments stay. */
+  pushToPullRequest(owner: string, repo: string, number: number, push: { headSha: string; diff: string }): FakePullRequest;
+  /** Declares `GET /compare/{base}...{head}`: the files changed between two commits (unknown pairs answer 404). */
+  setComparison(owner: string, repo: string, base: string, head: string, comparison: { diff: string; status?: "ahead" | "behind" | "diverged" | "identical" }): void;
+  /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
+  addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** A user's role on a repo; users never set have `none`. */
   setPermission(owner: string, repo: string, username: string, permission: RepoPermission): void;
   /** A file at the default branch, served by `GET /repos/:o/:r/contents/:path` (repo config). */
@@ -102,6 +112,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     appId: options.appId ?? 1,
     appSlug: options.appSlug ?? "codex-review",
     installationId: options.installationId ?? 1,
+    extraInstallationIds: options.extraInstallationIds ?? [],
     repos: new Map(),
     issuedTokens: [],
     staticTokens: new Set([FAKE_GITHUB_TOKEN]),
@@ -204,6 +215,22 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       const pull = buildPullRequest(state, input, origin);
       ensureRepo(state, input.owner, input.repo).pulls.set(input.number, pull);
       return pull;
+    },
+    pushToPullRequest(owner, repo, number, push) {
+      const pull = pullOf(owner, repo, number);
+      const next = buildPullRequest(state, { owner, repo, number, diff: push.diff, headSha: push.headSha }, origin);
+      Object.assign(pull, { head: { ...pull.head, sha: push.headSha }, diff: next.diff, parsed: next.parsed, files: next.files });
+      return pull;
+    },
+    setComparison(owner, repo, base, head, comparison) {
+      const files = parseFakeDiff(comparison.diff).map((file) => pullFile(file, owner, repo, head, origin));
+      ensureRepo(state, owner, repo).comparisons.set(`${base}...${head}`, { status: comparison.status ?? "ahead", files });
+    },
+    addReviewReply(owner, repo, number, inReplyTo, reply) {
+      const pull = pullOf(owner, repo, number);
+      const parent = [...pull.reviewComments.values()].flat().find((comment) => comment.id === inReplyTo);
+      if (!parent) throw new Error(`The GitHub fake has no review comment ${inReplyTo} on ${owner}/${repo}#${number}`);
+      return threadReply({ state }, pull, parent, reply.body, githubUser(reply.user ?? "octocat"));
     },
     setPermission(owner, repo, username, permission) {
       ensureRepo(state, owner, repo).permissions.set(username.toLowerCase(), permission);

@@ -5,6 +5,8 @@ import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import type { FileDiff, Side } from "../../../src/diff/types.js";
 import { anchorFindings } from "../../../src/review/anchor-findings.js";
 import type { Finding } from "../../../src/review/types.js";
+import { findInvalidAnchors, generateFindings, loadDiffCorpus, suggestionBlockOf } from "../../support/anchor-corpus.js";
+import { seededRandom } from "../../support/seeded-random.js";
 
 const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
 const parse = (name: string): FileDiff[] => parseUnifiedDiff(readFileSync(new URL(name, FIXTURES), "utf8"));
@@ -152,5 +154,85 @@ describe("anchorFindings: over every fixture", () => {
   it("keeps one comment when two findings land on the same line with the same title", () => {
     const twice = [finding({ line: 8, quote: "const lines = input.split(/\\r?\\n/);" }), finding({ line: 5 })];
     expect(anchorFindings(twice, ANCHORS).comments).toHaveLength(1);
+  });
+});
+
+describe("anchorFindings: property tests over the corpus, checked by the GitHub fake's own validator", () => {
+  const corpus = loadDiffCorpus();
+  const normalise = (code: string) => code.trim().replace(/\s+/g, " ");
+
+  it.each(corpus.map(({ name, text }, i) => [name, text, 1_000 + i] as const))(
+    "%s: every comment it emits is one GitHub accepts (seed %#)",
+    (_name, text, seed) => {
+      const files = parseUnifiedDiff(text);
+      const anchors = buildAnchorMap(files);
+      const findings = generateFindings(files, seededRandom(seed));
+      const { comments, unanchored } = anchorFindings(findings, anchors);
+      const lines = files.reduce((sum, file) => sum + file.hunks.reduce((n, hunk) => n + hunk.lines.length, 0), 0);
+      expect(findings).toHaveLength(lines * 4);
+      if (lines > 0) expect(comments.length).toBeGreaterThan(0);
+      expect(comments.length + unanchored.length).toBeLessThanOrEqual(findings.length);
+
+      const invalid = findInvalidAnchors(text, comments.map((entry) => entry.comment));
+      expect(invalid.slice(0, 5)).toEqual([]);
+
+      for (const { finding, comment } of comments) {
+        const block = suggestionBlockOf(comment.body);
+        if (block === null) continue;
+        // GitHub applies the block to exactly the commented range: it must be the range the model wrote it for.
+        expect(comment.side).toBe("RIGHT");
+        const modelSpan = finding.startLine === null ? 1 : finding.line - finding.startLine + 1;
+        const commentSpan = comment.start_line === undefined ? 1 : comment.line - comment.start_line + 1;
+        expect(commentSpan, JSON.stringify({ finding, comment })).toBe(modelSpan);
+        expect(block).toBe(finding.suggestion);
+        expect(block.split("\n")).toHaveLength(commentSpan);
+      }
+    },
+  );
+
+  it("the generated findings exercise moved anchors, ranges and applicable suggestions", () => {
+    const zod = corpus.find(({ name }) => name.startsWith("release-zod"))!;
+    const files = parseUnifiedDiff(zod.text);
+    const { comments } = anchorFindings(generateFindings(files, seededRandom(7)), buildAnchorMap(files));
+    expect(comments.filter(({ finding, comment }) => comment.line !== finding.line).length).toBeGreaterThan(100);
+    expect(comments.filter(({ comment }) => comment.start_line !== undefined).length).toBeGreaterThan(100);
+    expect(comments.filter(({ comment }) => comment.side === "LEFT").length).toBeGreaterThan(100);
+    expect(comments.filter(({ comment }) => suggestionBlockOf(comment.body) !== null).length).toBeGreaterThan(100);
+  });
+
+  it.each(corpus.map(({ name, text }) => [name, text] as const))("%s: every added and deleted line is reachable", (_name, text) => {
+    const files = parseUnifiedDiff(text);
+    const anchors = buildAnchorMap(files);
+    const random = seededRandom(99);
+    const expected: Array<{ side: Side; line: number }> = [];
+    const findings: Finding[] = [];
+    for (const file of files) {
+      const all = file.hunks.flatMap((hunk) => hunk.lines);
+      const texts = all.map((line) => normalise(line.content));
+      for (const [i, line] of all.entries()) {
+        if (line.kind === "context") continue;
+        const side: Side = line.kind === "add" ? "RIGHT" : "LEFT";
+        const number = (line.kind === "add" ? line.newLine : line.oldLine)!;
+        const cite = (title: string, citedLine: number, quote: string | null) => {
+          findings.push(finding({ path: file.path, side, line: citedLine, quote, title: `${title} ${file.path}:${side}${number}` }));
+          expected.push({ side, line: number });
+        };
+        cite("exact", number, null);
+        cite("exact with its quote", number, line.content);
+        // Off by up to 10 lines, found by a quote no other line of the file contains.
+        const quote = texts[i]!;
+        const unique = quote.length >= 4 && texts.every((other, j) => j === i || !other.includes(quote));
+        if (unique) cite("moved by its quote", Math.max(1, number + Math.floor(random() * 21) - 10), line.content);
+      }
+    }
+    const { comments, unanchored } = anchorFindings(findings, anchors);
+    const addedOrDeleted = files.reduce((sum, file) => sum + file.additions + file.deletions, 0);
+    expect(findings.length).toBeGreaterThanOrEqual(addedOrDeleted * 2);
+    expect(unanchored.map((f) => f.title).slice(0, 5)).toEqual([]);
+    expect(comments).toHaveLength(findings.length);
+    comments.forEach(({ comment }, i) => {
+      expect({ side: comment.side, line: comment.line }, comments[i]!.finding.title).toEqual(expected[i]);
+    });
+    expect(findInvalidAnchors(text, comments.map((entry) => entry.comment))).toEqual([]);
   });
 });

@@ -121,3 +121,50 @@ describe("buildReviewPrompt: overhead", () => {
     }
   });
 });
+
+describe("buildReviewPrompt: context in every chunk", () => {
+  const zod = parse("release-zod-3.22.4-3.23.7.diff");
+  // A small budget forces many chunks and splits the larger hunks into overlapping slices.
+  const { chunks } = chunkDiff(zod, { budgetTokens: 1_200 });
+  const prompts = chunks.map((chunk) => buildReviewPrompt(chunk, PR).input);
+
+  it("carries the PR title and description in the prompt of every chunk", () => {
+    expect(chunks.length).toBeGreaterThan(20);
+    for (const input of prompts) {
+      expect(input).toContain("title: Handle CRLF input in the parser");
+      expect(input).toContain("Splits on `\\r?\\n` so Windows diffs parse.");
+      expect(input).toContain("Fixes #41.");
+    }
+  });
+
+  it("shows each hunk with the context lines git put around its changes", () => {
+    const whole = zod.flatMap((file) => file.hunks.map((hunk) => ({ path: file.path, hunk })));
+    const withContext = whole.filter(({ hunk }) => hunk.lines[0]!.kind === "context" && hunk.lines.at(-1)!.kind === "context");
+    expect(withContext.length).toBeGreaterThan(100);
+    for (const { path, hunk } of withContext) {
+      const first = hunk.lines[0]!;
+      const last = hunk.lines.at(-1)!;
+      // The context lines above and below the change, with the anchor the model may cite.
+      const input = prompts.find((text) => text.includes(`FILE: ${path}`) && text.includes(`R${first.newLine}  ${first.content}\n`));
+      expect(input, `${path} ${hunk.header}`).toBeDefined();
+      expect(prompts.some((text) => text.includes(`FILE: ${path}`) && text.includes(`R${last.newLine}  ${last.content}\n`))).toBe(true);
+    }
+  });
+
+  it("repeats the last lines of a split hunk's slice at the top of the next one", () => {
+    const slices = chunks.flatMap((chunk) => chunk.files.flatMap((file) => file.hunks.map((hunk) => ({ path: file.path, hunk }))));
+    const parts = slices.filter(({ hunk }) => /\(part \d+\/\d+\)$/.test(hunk.header));
+    expect(parts.length).toBeGreaterThan(2);
+    let checked = 0;
+    for (let i = 1; i < parts.length; i++) {
+      const [previous, current] = [parts[i - 1]!, parts[i]!];
+      if (previous.path !== current.path || /\(part 1\//.test(current.hunk.header)) continue;
+      const overlap = previous.hunk.lines.slice(-3);
+      expect(current.hunk.lines.slice(0, 3)).toEqual(overlap);
+      const input = prompts[chunks.findIndex((chunk) => chunk.files.some((file) => file.hunks.includes(current.hunk)))]!;
+      for (const line of overlap) expect(input).toContain(line.content);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

@@ -132,12 +132,37 @@ describe("chunkDiff packing rules", () => {
     for (const chunk of chunks) expect(exactTokens(chunk)).toBeLessThanOrEqual(budget);
   });
 
-  it("drops chunks past maxChunks and names their files as skipped", () => {
-    const all = chunkDiff(zod, { budgetTokens: 2_000 });
-    const capped = chunkDiff(zod, { budgetTokens: 2_000, maxChunks: 3 });
-    expect(capped.chunks).toEqual(all.chunks.slice(0, 3));
-    const dropped = new Set(all.chunks.slice(3).flatMap((chunk) => chunk.files.map((file) => file.path)));
-    expect(new Set(capped.skipped)).toEqual(dropped);
+  it("over maxChunks keeps the longest prefix of files that fits, whole, and names the rest as skipped", () => {
+    const all = chunkDiff(zod, { budgetTokens: 12_000 });
+    const capped = chunkDiff(zod, { budgetTokens: 12_000, maxChunks: 3 });
+    expect(all.chunks.length).toBeGreaterThan(3);
+    expect(capped.chunks.length).toBeLessThanOrEqual(3);
+    expect(capped.partial).toEqual([]);
+    const withLines = zod.filter((file) => file.hunks.length > 0).map((file) => file.path);
+    const reviewed = [...new Set(capped.chunks.flatMap((chunk) => chunk.files.map((file) => file.path)))];
+    // The files kept are the first ones in the order given, and the skipped ones are all the others.
+    expect(reviewed.length).toBeGreaterThan(0);
+    expect(new Set(reviewed)).toEqual(new Set(withLines.slice(0, reviewed.length)));
+    expect(capped.skipped).toEqual(withLines.slice(reviewed.length));
+    // Kept files are whole: every line of theirs is in some chunk.
+    for (const path of reviewed) {
+      const lines = capped.chunks.flatMap((chunk) => chunk.files.filter((file) => file.path === path).flatMap((file) => file.hunks.flatMap((hunk) => hunk.lines)));
+      const source = zod.find((file) => file.path === path)!.hunks.flatMap((hunk) => hunk.lines);
+      expect(new Set(lines.map((line) => lineKey(path, line)))).toEqual(new Set(source.map((line) => lineKey(path, line))));
+    }
+    // One more file would not have fitted.
+    expect(chunkDiff(zod.slice(0, zod.findIndex((file) => file.path === withLines[reviewed.length]) + 1), { budgetTokens: 12_000 }).chunks.length).toBeGreaterThan(3);
+  });
+
+  it("reviews the beginning of the first file when it alone needs more than maxChunks", () => {
+    const biggest = [...zod].sort((a, b) => b.additions + b.deletions - (a.additions + a.deletions))[0]!;
+    const others = zod.filter((file) => file !== biggest && file.hunks.length > 0);
+    const capped = chunkDiff([biggest, ...others], { budgetTokens: 1_000, maxChunks: 2 });
+    expect(capped.chunks).toHaveLength(2);
+    expect(capped.partial).toEqual([biggest.path]);
+    expect(capped.chunks.every((chunk) => chunk.files.every((file) => file.path === biggest.path))).toBe(true);
+    expect(capped.skipped).toEqual(others.map((file) => file.path));
+    expect(chunkDiff([biggest], { budgetTokens: 1_000, maxChunks: 0 })).toMatchObject({ chunks: [], skipped: [biggest.path], partial: [] });
   });
 
   it("ignores binary files and files without hunks; the file filter reports those", () => {
@@ -149,7 +174,7 @@ describe("chunkDiff packing rules", () => {
   });
 
   it("returns no chunks for an empty diff and rejects a non-positive budget", () => {
-    expect(chunkDiff([], { budgetTokens: 1_000 })).toEqual({ chunks: [], skipped: [] });
+    expect(chunkDiff([], { budgetTokens: 1_000 })).toEqual({ chunks: [], skipped: [], partial: [] });
     expect(() => chunkDiff(zod, { budgetTokens: 0 })).toThrow(RangeError);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderComment, renderInline, renderProse, renderReviewBody, type ReviewBodyInput } from "../../../src/review/render-review.js";
 import { parseReviewMarker as readMarker, renderReviewMarker } from "../../../src/review/review-marker.js";
 
-const reviewMarker = (sha: string) => renderReviewMarker({ headSha: sha, job: "job1" });
+const reviewMarker = (sha: string) => renderReviewMarker({ headSha: sha, job: "job1", fingerprints: [] });
 const parseReviewMarker = (body: string | null | undefined) => readMarker(body)?.headSha.toLowerCase() ?? null;
 import type { Finding } from "../../../src/review/types.js";
 

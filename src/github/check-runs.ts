@@ -1,0 +1,34 @@
+import { z } from "zod";
+import type { GithubClient } from "./github-client.js";
+import type { RepoRef } from "./repo-files.js";
+
+export type CheckConclusion = "success" | "neutral" | "skipped" | "failure" | "cancelled";
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+}
+
+export async function startCheckRun(client: GithubClient, repo: RepoRef, name: string, headSha: string): Promise<number> {
+  const { data } = await client.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    name,
+    head_sha: headSha,
+    status: "in_progress",
+    started_at: new Date().toISOString(),
+  });
+  return z.object({ id: z.number() }).parse(data).id;
+}
+
+export async function completeCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number, conclusion: CheckConclusion, output: CheckOutput): Promise<void> {
+  await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: "completed",
+    conclusion,
+    completed_at: new Date().toISOString(),
+    output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
+  });
+}

@@ -1,0 +1,27 @@
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import { createHealthHandler, type HealthHandlerOptions } from "./health-handler.js";
+
+/**
+ * A small HTTP server for a process with no web server of its own (a worker run apart): /healthz,
+ * /readyz and /metrics on `port`; everything else is 404.
+ */
+export async function startMetricsServer(options: HealthHandlerOptions & { port: number; host?: string; log: Logger }): Promise<Server> {
+  const handle = createHealthHandler(options);
+  const server = createServer((req, res) => {
+    handle(req, res)
+      .then((handled) => {
+        if (!handled) res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+      })
+      .catch((error: unknown) => {
+        options.log.error({ err: error }, "Metrics request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  options.log.info({ port: options.port }, "Metrics server listening");
+  return server;
+}

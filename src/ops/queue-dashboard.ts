@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { ExpressAdapter } from "@bull-board/express";
+import type { Queue } from "bullmq";
+import express from "express";
+import { hasBasicCredentials, type BasicCredentials } from "./basic-auth.js";
+
+export const DASHBOARD_PATH = "/admin/queues";
+
+/**
+ * Bull Board at /admin/queues behind HTTP basic auth. Without credentials configured there is no
+ * handler at all, so the path answers 404 like any unknown path.
+ */
+export function createQueueDashboardHandler(options: { queues: Queue[]; credentials: BasicCredentials }) {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: options.queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: "codex-review" } },
+  });
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(DASHBOARD_PATH, (req, res, next) => {
+    if (hasBasicCredentials(req, options.credentials)) return next();
+    res.set("WWW-Authenticate", 'Basic realm="codex-review queues", charset="UTF-8"').status(401).send("Authentication required");
+  });
+  app.use(DASHBOARD_PATH, serverAdapter.getRouter());
+
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? "").split("?")[0]!;
+    if (path !== DASHBOARD_PATH && !path.startsWith(`${DASHBOARD_PATH}/`)) return false;
+    app(req as express.Request, res as express.Response);
+    return true;
+  };
+}

@@ -1,0 +1,45 @@
+import type { Logger } from "pino";
+import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
+import type { GithubClient, PullRequestRef } from "../github/github-client.js";
+import type { PauseStore } from "../queue/pause-store.js";
+import type { CommandJobData } from "../queue/review-job.js";
+import { NO_ACCESS_REPLY, renderHelp } from "../review/render-notices.js";
+import type { ReviewSettings } from "../review/review-settings.js";
+import { mayRunCommands } from "./may-run-commands.js";
+import { loadRepoSettings } from "./pull-request-context.js";
+import type { ReviewOutcome } from "./review-outcome.js";
+
+export interface CommandDependencies {
+  github: GithubClient;
+  settings: ReviewSettings;
+  pauses: PauseStore;
+  appSlug: string;
+  log: Logger;
+}
+
+const NEEDS_WRITE = new Set(["pause", "resume"]);
+
+/** `/codex pause|resume|help` and unknown commands (answered with the help). */
+export async function runCommand(job: CommandJobData, deps: CommandDependencies): Promise<ReviewOutcome> {
+  const { github } = deps;
+  const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
+  if (NEEDS_WRITE.has(job.command) && !(await mayRunCommands(github, ref, job.requestedBy))) {
+    await commentOnPullRequest(github, ref, `@${job.requestedBy} ${NO_ACCESS_REPLY}`);
+    return { status: "refused", reason: "requester lacks write access" };
+  }
+  await reactToComment(github, ref, job.commentId, "eyes");
+  switch (job.command) {
+    case "pause":
+    case "resume":
+      await deps.pauses.setPaused(job, job.command === "pause");
+      await reactToComment(github, ref, job.commentId, "+1");
+      return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
+    default: {
+      const { config, source } = await loadRepoSettings(github, ref, deps.settings, deps.log);
+      const unknown = job.command === "help" ? null : job.command;
+      await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown));
+      await reactToComment(github, ref, job.commentId, unknown ? "confused" : "+1");
+      return { status: "done", action: unknown ? `answered unknown command ${unknown} with the help` : "posted the help" };
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { Logger } from "pino";
+import type { GithubClient } from "../github/github-client.js";
+import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
+import type { ThreadResponder } from "../llm/thread-responder.js";
+import type { PauseStore } from "../queue/pause-store.js";
+import type { JobData } from "../queue/review-job.js";
+import type { ReviewSettings } from "../review/review-settings.js";
+import { answerThread } from "./answer-thread.js";
+import { reviewPullRequest } from "./review-pull-request.js";
+import type { ReviewOutcome } from "./review-outcome.js";
+import { runCommand } from "./run-command.js";
+
+/** Everything a job may need besides its data; the GitHub client is the job's installation's. */
+export interface JobServices {
+  reviewer: ChunkReviewer;
+  responder: ThreadResponder;
+  settings: ReviewSettings;
+  pauses: PauseStore;
+  appSlug: string;
+}
+
+/** Sends a job to the code that handles its kind. */
+export function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
+  switch (data.kind) {
+    case "review":
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log });
+    case "command":
+      return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
+    case "reply":
+      return answerThread(data, { github, responder: services.responder, appSlug: services.appSlug, log });
+  }
+}

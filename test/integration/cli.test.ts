@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
+import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
+import { completedReply, errorReply } from "../fakes/aimlapi-replies.js";
+import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
+import { runCli } from "../support/run-cli.js";
+
+const OWNER = "octo-org";
+const REPO = "hello-world";
+const fixturePath = fileURLToPath(new URL("../fixtures/diffs/multi-hunk.diff", import.meta.url));
+const diffText = readFileSync(fixturePath, "utf8");
+
+const [firstFile] = parseUnifiedDiff(diffText);
+const addedLine = firstFile!.hunks[0]!.lines.find((line) => line.kind === "add")!;
+const FINDING_TITLE = "Regex split allocates on every call";
+const OFF_DIFF_TITLE = "Consider documenting the parser limits";
+const modelOutput = {
+  summary: "Splits input on CRLF too.",
+  comments: [
+    {
+      path: firstFile!.path,
+      line: addedLine.newLine!,
+      side: "RIGHT",
+      start_line: null,
+      severity: "P1",
+      title: FINDING_TITLE,
+      body: "Hoist the regular expression to a constant.",
+      suggestion: null,
+      quote: addedLine.content.trim(),
+    },
+    { path: firstFile!.path, line: 9_999, side: "RIGHT", start_line: null, severity: "P2", title: OFF_DIFF_TITLE, body: "No notes on input size.", suggestion: null, quote: null },
+  ],
+};
+const expectedHeading = `${firstFile!.path}:${addedLine.newLine} (RIGHT) [P1] ${FINDING_TITLE}`;
+
+let github: GithubFake;
+let model: AimlApiFake;
+let nextPull = 1;
+
+function newPull(): { number: number; headSha: string } {
+  const number = nextPull++;
+  const headSha = randomBytes(20).toString("hex");
+  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: diffText, title: `Change ${number}`, headSha });
+  return { number, headSha };
+}
+
+const modelEnv = () => ({ AIMLAPI_KEY: model.apiKey, AIMLAPI_BASE_URL: model.url });
+const githubEnv = () => ({ GHE_HOST: github.host, GHE_PROTOCOL: "http", GITHUB_TOKEN: FAKE_GITHUB_TOKEN });
+const posts = () => github.requests.filter((request) => request.method !== "GET");
+
+beforeAll(async () => {
+  github = await startGithubFake();
+  model = await startAimlApiFake({ handler: () => completedReply(modelOutput) });
+});
+
+afterAll(async () => {
+  await github?.close();
+  await model?.close();
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+  expect(model.invalidReplies).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+  model.setHandler(() => completedReply(modelOutput));
+});
+
+describe("codex-review review owner/repo#N", () => {
+  it("--dry-run prints the anchored comment at path:line and the summary, and posts nothing", async () => {
+    const pull = newPull();
+    const run = await runCli(["review", `${OWNER}/${REPO}#${pull.number}`, "--dry-run"], { ...githubEnv(), ...modelEnv() });
+    expect(run.stderr).not.toContain("codex-review:");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(expectedHeading);
+    expect(run.stdout).toContain("Hoist the regular expression to a constant.");
+    expect(run.stdout).toContain("--- review body ---");
+    expect(run.stdout).toContain(OFF_DIFF_TITLE);
+    expect(run.stdout).not.toContain("<!-- codex-review:v1");
+    expect(run.stderr).toMatch(/1\/1 chunks reviewed/);
+    expect(github.reviews(OWNER, REPO, pull.number)).toHaveLength(0);
+    expect(posts()).toEqual([]);
+    expect(github.requests.every((request) => request.headers.authorization === `token ${FAKE_GITHUB_TOKEN}`)).toBe(true);
+  });
+
+  it("posts ONE review with the comment on the diff line and the off-diff finding in the body", async () => {
+    const pull = newPull();
+    const run = await runCli(["review", `${OWNER}/${REPO}#${pull.number}`], { ...githubEnv(), ...modelEnv() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Posted review \d+ on octo-org\/hello-world#\d+: 1 line comment\(s\), 1 in the body\.$/m);
+    const reviews = github.reviews(OWNER, REPO, pull.number);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]!.commit_id).toBe(pull.headSha);
+    expect(reviews[0]!.comments).toHaveLength(1);
+    expect(reviews[0]!.comments[0]).toMatchObject({ path: firstFile!.path, line: addedLine.newLine, side: "RIGHT" });
+    expect(reviews[0]!.body).toContain(OFF_DIFF_TITLE);
+    expect(reviews[0]!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
+  });
+
+  it("accepts the pull request's URL and shows progress per chunk for a multi-chunk review", async () => {
+    const pull = newPull();
+    const run = await runCli(["review", `${github.url}/${OWNER}/${REPO}/pull/${pull.number}`, "--dry-run"], {
+      ...githubEnv(),
+      ...modelEnv(),
+      // Small enough to split the three hunks of the fixture over several chunks.
+      REVIEW_CHUNK_TOKENS: "300",
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stderr.split("\n").filter((line) => / chunks reviewed$/.test(line));
+    const total = Number(/\/(\d+) chunks/.exec(lines[0] ?? "")?.[1]);
+    expect(total).toBeGreaterThan(1);
+    expect(lines).toHaveLength(total);
+    expect(lines.at(-1)).toBe(`${total}/${total} chunks reviewed`);
+    expect(model.requests.filter((request) => request.path === "/v1/responses").length).toBeGreaterThanOrEqual(total);
+    expect(run.stdout).toContain(expectedHeading);
+  });
+
+  it("exits 1 with a clear message when GitHub answers 404", async () => {
+    const run = await runCli(["review", `${OWNER}/${REPO}#424242`, "--dry-run"], { ...githubEnv(), ...modelEnv() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("answered 404 for octo-org/hello-world#424242");
+    expect(github.unexpected.map((entry) => entry.request.path)).toEqual([`/repos/${OWNER}/${REPO}/pulls/424242`]);
+    github.unexpected.length = 0;
+  });
+
+  it("exits 1 naming the model's refusal when the AI/ML API key is rejected", async () => {
+    const pull = newPull();
+    model.setHandler(() => errorReply(401, "Invalid API key"));
+    const run = await runCli(["review", `${OWNER}/${REPO}#${pull.number}`], { ...githubEnv(), ...modelEnv() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/codex-review: AI\/ML API answered 401/);
+    expect(github.reviews(OWNER, REPO, pull.number)).toHaveLength(0);
+  });
+});
+
+describe("codex-review review --diff", () => {
+  it("reviews a local patch with no GitHub at all", async () => {
+    const before = github.requests.length;
+    const run = await runCli(["review", "--diff", fixturePath, "--title", "Split on CRLF"], modelEnv());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(expectedHeading);
+    expect(run.stdout).toContain(OFF_DIFF_TITLE);
+    expect(github.requests.length).toBe(before);
+    const call = model.requests.filter((request) => request.path === "/v1/responses").at(-1);
+    expect(JSON.stringify(call?.body)).toContain("Split on CRLF");
+  });
+});
+
+describe("bad invocations exit 1 with a message", () => {
+  it.each([
+    [["review"], "Give exactly one pull request"],
+    [["review", "not-a-pr"], '"not-a-pr" is not a pull request'],
+    [["review", "o/r#1", "--bogus"], "Unknown option '--bogus'"],
+    [["review", "o/r#1", "--diff", "x.patch"], "not both"],
+    [["frobnicate"], 'Unknown command "frobnicate"'],
+  ])("%j", async (args, message) => {
+    const run = await runCli(args, modelEnv());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain("Usage:");
+  });
+
+  it("without AIMLAPI_KEY", async () => {
+    const run = await runCli(["review", "--diff", fixturePath], {});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("AIMLAPI_KEY is not set");
+  });
+
+  it("without GITHUB_TOKEN for a pull request", async () => {
+    const run = await runCli(["review", `${OWNER}/${REPO}#1`, "--dry-run"], { ...modelEnv(), GHE_HOST: github.host, GHE_PROTOCOL: "http" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("GITHUB_TOKEN is not set");
+  });
+
+  it("with a --diff file that does not exist or is not a diff", async () => {
+    const missing = await runCli(["review", "--diff", "/nonexistent/change.patch"], modelEnv());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("Cannot read the diff file /nonexistent/change.patch: ENOENT");
+    const notDiff = await runCli(["review", "--diff", fileURLToPath(new URL("../fixtures/diffs/README.md", import.meta.url))], modelEnv());
+    expect(notDiff.code).toBe(1);
+    expect(notDiff.stderr).toContain("is not a unified diff");
+  });
+
+  it("--help exits 0 with the usage", async () => {
+    const run = await runCli(["--help"], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("codex-review review <owner/repo#number");
+  });
+});
