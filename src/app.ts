@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import type { ApplicationFunction } from "probot";
 import type { RepoReviewBudget } from "./queue/repo-review-budget.js";
 import { enqueueJob, type ReviewQueue } from "./queue/review-queue.js";
@@ -9,6 +10,8 @@ import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
   queue: ReviewQueue;
+  /** The queue's Redis, for the bookkeeping next to it (latest job per PR). */
+  redis: Redis;
   /** The App's slug, for `@<slug>` mentions. */
   appSlug: string;
   /** Remembers delivery ids so a replayed delivery is ignored. */
@@ -21,7 +24,7 @@ export interface AppDependencies {
  * The Probot app: handlers only filter, map the payload to job data and enqueue. They make no GitHub
  * or model calls, so GitHub gets its 2xx within milliseconds.
  */
-export function createApp({ queue, appSlug, deliveries, budget }: AppDependencies): ApplicationFunction {
+export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDependencies): ApplicationFunction {
   return (app) => {
     const enqueue = async (decision: JobDecision, log: typeof app.log) => {
       if ("skip" in decision) {
@@ -37,7 +40,7 @@ export function createApp({ queue, appSlug, deliveries, budget }: AppDependencie
       // Commands (pause, resume, help) cost no model call; reviews and replies do.
       const admit = budget && job.kind !== "command" ? async () => withinBudget(budget, job, log) : undefined;
       try {
-        const { jobId, duplicate, limited } = await enqueueJob(queue, job, admit ? { admit } : {});
+        const { jobId, duplicate, limited } = await enqueueJob(queue, job, { ...(admit ? { admit } : {}), supersedeWith: redis });
         if (!limited) log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
       } catch (error) {
         // Not handled after all: a redelivery of this id must get through.

@@ -45,6 +45,9 @@ export async function getPullRequestDiff(client: GithubClient, ref: PullRequestR
       repo: ref.repo,
       pull_number: ref.pullNumber,
       mediaType: { format: "diff" },
+      // Octokit's retry plugin retries 406 (1 s, 4 s, 9 s), but "too large" never changes; a 5xx here
+      // costs only a job retry, since no model call has been made yet.
+      request: { retries: 0 },
     });
     if (typeof data !== "string") throw new Error("GitHub answered the diff request with a non-text body");
     return data;

@@ -8,6 +8,17 @@ import { hasBasicCredentials, type BasicCredentials } from "./basic-auth.js";
 
 export const DASHBOARD_PATH = "/admin/queues";
 
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // The loading screen and React set inline styles.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 /**
  * Bull Board at /admin/queues behind HTTP basic auth. Without credentials configured there is no
  * handler at all, so the path answers 404 like any unknown path.
@@ -25,6 +36,12 @@ export function createQueueDashboardHandler(options: { queues: Queue[]; credenti
   app.use(DASHBOARD_PATH, (req, res, next) => {
     if (hasBasicCredentials(req, options.credentials)) return next();
     res.set("WWW-Authenticate", 'Basic realm="codex-review queues", charset="UTF-8"').status(401).send("Authentication required");
+  });
+  app.use(DASHBOARD_PATH, (_req, res, next) => {
+    // Bull Board's page links Google Fonts; keeping the page to its own origin means an operator's
+    // browser makes no third-party requests (the UI falls back to local fonts) and nothing is injected.
+    res.set("Content-Security-Policy", DASHBOARD_CSP);
+    next();
   });
   app.use(DASHBOARD_PATH, serverAdapter.getRouter());
 

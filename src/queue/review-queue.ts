@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { jobId, type JobData } from "./review-job.js";
+import { supersedeOlderReview } from "./supersede-older-review.js";
 
 export type JobName = JobData["kind"];
 export type ReviewQueue = Queue<JobData, unknown, JobName>;
@@ -29,6 +30,8 @@ export type EnqueueResult = {
 export interface EnqueueOptions {
   /** Asked only for a job that is not a duplicate, just before it is added (e.g. a rate limit). */
   admit?: (data: JobData) => Promise<boolean>;
+  /** Redis for the latest automatic job per PR: an older one still waiting is removed (superseded). */
+  supersedeWith?: Redis;
 }
 
 /** Adds a job under its deterministic id; reports whether that id was already taken or the job refused. */
@@ -38,5 +41,6 @@ export async function enqueueJob(queue: ReviewQueue, data: JobData, options: Enq
   if (options.admit && !(await options.admit(data))) return { jobId: id, duplicate: false, limited: true };
   // Two racing deliveries can both pass the check above; BullMQ keeps the first job under the id.
   await queue.add(data.kind, data, { jobId: id });
+  if (options.supersedeWith) await supersedeOlderReview(queue, options.supersedeWith, data);
   return { jobId: id, duplicate: false, limited: false };
 }

@@ -42,6 +42,8 @@ export interface RouteReply {
   headers?: Record<string, string>;
   /** Set when the request names something the test never set up: the server records it as unexpected. */
   unexpected?: string;
+  /** Send the answer this many ms late (an injected fault's `delayMs`). */
+  delayMs?: number;
 }
 
 export interface RouteEnv {

@@ -127,18 +127,20 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
     if (!rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
     const fault = takeFault(faults, request.method, request.path);
-    if (fault) {
+    const injected = (): RouteReply => {
       request.injected = true;
-      return { status: fault.status, json: fault.body ?? { message: "Injected failure" }, headers: fault.headers };
-    }
+      return { status: fault!.status, json: fault!.body ?? { message: "Injected failure" }, headers: fault!.headers, delayMs: fault!.delayMs };
+    };
+    if (fault && !fault.afterRoute) return injected();
     const matched = matchRoute(request.method, request.path);
     if (!matched) return notFound(`no route for ${request.method} ${request.path}`);
     const denied = checkAuth(matched.route.auth, request.headers.authorization);
     if (denied) return denied;
-    return matched.route.handle(
+    const reply = matched.route.handle(
       { method: request.method, path: request.path, params: matched.params, query: new URLSearchParams(request.query), headers: request.headers, body: request.body },
       { state, origin, limits },
     );
+    return fault ? injected() : reply;
   }
 
   function checkAuth(auth: RouteAuth, header: string | undefined): RouteReply | null {
@@ -189,7 +191,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         }
         request.status = reply.status;
         if (reply.unexpected) unexpected.push({ request, reason: reply.unexpected });
-        send(res, reply);
+        if (reply.delayMs) setTimeout(() => send(res, reply), reply.delayMs);
+        else send(res, reply);
       })
       .catch(() => res.destroy());
   });

@@ -5,6 +5,13 @@ export interface GithubFault {
   headers?: Record<string, string>;
   /** How many matching requests fail. Default: 1. */
   times?: number;
+  /**
+   * The real route runs first and its effects stay (the review is stored), then the fault answers: a
+   * gateway that lost GitHub's answer. Default: false (the request never reaches the route).
+   */
+  afterRoute?: boolean;
+  /** Answer this many ms late (e.g. so a test can kill the caller while the answer is on its way). */
+  delayMs?: number;
 }
 
 /**

@@ -59,3 +59,28 @@ export function prCommentPayload(target: Omit<PullTarget, "headSha">, comment: {
   payload.sender.type = comment.type ?? "User";
   return payload;
 }
+
+/** A real `pull_request_review_comment.created` payload made into a reply in a review thread. */
+export function reviewReplyPayload(
+  target: Omit<PullTarget, "headSha">,
+  reply: { id: number; inReplyTo: number; body: string; login: string; type?: "User" | "Bot" },
+): Json {
+  const payload = retarget(examplePayload("pull_request_review_comment", "created"), { ...target, headSha: "" });
+  payload.pull_request.number = target.number;
+  payload.comment.id = reply.id;
+  payload.comment.in_reply_to_id = reply.inReplyTo;
+  payload.comment.body = reply.body;
+  payload.comment.user.login = reply.login;
+  payload.comment.user.type = reply.type ?? "User";
+  payload.sender.login = reply.login;
+  return payload;
+}
+
+/** A real `check_run.rerequested`-shaped payload for the app's check run on a PR head. */
+export function checkRunRerequestedPayload(target: PullTarget, name = "codex-review"): Json {
+  const payload = retarget(examplePayload("check_run", "rerequested"), target);
+  payload.check_run.name = name;
+  payload.check_run.head_sha = target.headSha;
+  payload.check_run.pull_requests = [{ number: target.number, id: target.number, url: "", head: { sha: target.headSha }, base: {} }];
+  return payload;
+}

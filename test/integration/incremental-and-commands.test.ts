@@ -1,0 +1,266 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
+import { completedReply } from "../fakes/aimlapi-replies.js";
+import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
+import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
+import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { buildGitHistory, realSourceFile, replaceLine } from "../support/git-history.js";
+import { findingPerAddedLine, isReviewCall, promptInput } from "../support/scripted-model.js";
+import { deliverWebhook } from "../support/sign-webhook.js";
+import {
+  checkRunRerequestedPayload,
+  prCommentPayload,
+  pullRequestPayload,
+  reviewReplyPayload,
+  type PullTarget,
+} from "../support/webhook-payloads.js";
+
+const OWNER = "octo-org";
+const REPO = "incremental";
+const THREAD_ANSWER = "The split runs on every call; hoist the regular expression into a module constant.";
+
+// Real git history on a real file: push 1 edits line 5, push 2 edits line 100.
+const history = buildGitHistory({ "parse.js": realSourceFile() }, [
+  replaceLine("parse.js", 5, "  const lines = input.split(/\\r?\\n/);"),
+  replaceLine("parse.js", 100, "      oldLines: toNumOfLines(oldNumLines), // counts may be missing"),
+]);
+
+let github: GithubFake;
+let model: AimlApiFake;
+let app: AppProcess;
+let nextPull = 1;
+const reviewCalls: FakeResponsesCall[] = [];
+const threadCalls: FakeResponsesCall[] = [];
+
+const webhookUrl = () => `${app.url}/api/github/webhooks`;
+const deliver = (event: string, payload: unknown) => deliverWebhook(webhookUrl(), event, payload, { secret: SECRET });
+const reviewsOf = (pull: PullTarget, repo = REPO) => github.reviews(OWNER, repo, pull.number);
+const target = (number: number, headSha: string, repo = REPO): PullTarget => ({ owner: OWNER, repo, number, headSha, installationId: github.state.installationId });
+
+function openPull(diff: string, headSha: string, repo = REPO): PullTarget {
+  const number = nextPull++;
+  github.addPullRequest({ owner: OWNER, repo, number, diff, headSha, title: `Change ${number}` });
+  return target(number, headSha, repo);
+}
+
+async function waitForReviews(pull: PullTarget, count: number, repo = REPO) {
+  return waitFor(() => (reviewsOf(pull, repo).length >= count ? reviewsOf(pull, repo) : undefined), 20_000, `${count} review(s)`);
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 1_500));
+
+async function command(pull: PullTarget, body: string, login: string) {
+  const comment = github.addIssueComment(OWNER, pull.repo, pull.number, { body, user: login });
+  await deliver("issue_comment", prCommentPayload(pull, { id: comment.id, body, login }));
+  return comment;
+}
+
+const reactionsOn = (commentId: number) =>
+  github.requests
+    .filter((request) => request.method === "POST" && request.path.endsWith(`/issues/comments/${commentId}/reactions`))
+    .map((request) => (request.body as { content: string }).content);
+
+beforeAll(async () => {
+  github = await startGithubFake();
+  model = await startAimlApiFake({
+    handler: (call) => {
+      if (!isReviewCall(call)) {
+        threadCalls.push(call);
+        return completedReply(THREAD_ANSWER);
+      }
+      reviewCalls.push(call);
+      return completedReply(findingPerAddedLine(promptInput(call)));
+    },
+  });
+  for (const repo of [REPO, "configured", "broken-config"]) {
+    github.setPermission(OWNER, repo, "maintainer-mia", "write");
+    github.setPermission(OWNER, repo, "reader-rob", "read");
+  }
+  app = await startAppProcess("src/main.ts", appEnv({ github, model }, inject("redisUrl"), `it4-${randomUUID().slice(0, 8)}`));
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await github?.close();
+  await model?.close();
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+});
+
+describe("incremental review", () => {
+  it("reviews only the new commit on a second push and does not repeat earlier comments", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [first] = await waitForReviews(pull, 1);
+    expect(first!.comments.map((comment) => comment.line)).toEqual([5]);
+
+    github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+    github.setComparison(OWNER, REPO, history.sha(1), history.sha(2), { diff: history.diff(1, 2) });
+    const callsBefore = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(2))));
+    const second = (await waitForReviews(pull, 2))[1]!;
+    expect(second.commit_id).toBe(history.sha(2));
+    expect(second.comments.map((comment) => comment.line)).toEqual([100]);
+    const incrementalPrompt = reviewCalls.slice(callsBefore).map(promptInput).join("\n");
+    expect(incrementalPrompt).toContain("R100 +");
+    expect(incrementalPrompt).not.toContain("R5 +");
+
+    // A full re-review sees both lines again; both findings were posted before, so neither is repeated.
+    const asked = await command(target(pull.number, history.sha(2)), "/codex review full", "maintainer-mia");
+    const third = (await waitForReviews(pull, 3))[2]!;
+    expect(reviewCalls.map(promptInput).at(-1)).toContain("R5 +");
+    expect(third.comments).toHaveLength(0);
+    await waitFor(() => (reactionsOn(asked.id).includes("+1") ? true : undefined), 10_000, "the +1 reaction");
+    expect(reactionsOn(asked.id)).toEqual(["eyes", "+1"]);
+  });
+
+  it("falls back to a full review when a force-push dropped the last reviewed commit", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(pull, 1);
+    const rewritten = randomBytes(20).toString("hex");
+    github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: rewritten, diff: history.diff(0, 2) });
+    const callsBefore = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, rewritten)));
+    const second = (await waitForReviews(pull, 2))[1]!;
+    const prompt = reviewCalls.slice(callsBefore).map(promptInput).join("\n");
+    expect(prompt).toContain("R5 +");
+    expect(prompt).toContain("R100 +");
+    // Line 5 was commented on before: only the new finding is posted.
+    expect(second.comments.map((comment) => comment.line)).toEqual([100]);
+  });
+
+  it("drops the review of a head that is no longer the PR's head", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+    const callsBefore = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(1))));
+    await settle();
+    expect(reviewsOf(pull)).toHaveLength(0);
+    expect(reviewCalls.length).toBe(callsBefore);
+  });
+
+  it("reviews again when the check run's Re-run is requested", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(pull, 1);
+    await waitFor(() => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 10_000, "check run");
+    await deliver("check_run", checkRunRerequestedPayload(pull));
+    const [, rerun] = await waitForReviews(pull, 2);
+    expect(rerun!.commit_id).toBe(pull.headSha);
+  });
+});
+
+describe("commands", () => {
+  it("pauses and resumes automatic reviews", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    const pause = await command(pull, "/codex pause", "maintainer-mia");
+    await waitFor(() => (reactionsOn(pause.id).includes("+1") ? true : undefined), 10_000, "pause acknowledged");
+    expect(reactionsOn(pause.id)).toContain("eyes");
+
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const skipped = await waitFor(
+      () => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.conclusion === "skipped"),
+      10_000,
+      "skipped check run",
+    );
+    expect(skipped.output.title).toContain("paused");
+    expect(reviewsOf(pull)).toHaveLength(0);
+
+    const resume = await command(pull, "@codex-review resume", "maintainer-mia");
+    await waitFor(() => (reactionsOn(resume.id).includes("+1") ? true : undefined), 10_000, "resume acknowledged");
+    await deliver("pull_request", pullRequestPayload("reopened", pull));
+    await waitForReviews(pull, 1);
+  });
+
+  it("answers help, and answers an unknown command with the help", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await command(pull, "/codex help", "reader-rob");
+    await command(pull, "/Codex frobnicate", "maintainer-mia");
+    const replies = await waitFor(() => {
+      const found = github.issueComments(OWNER, REPO, pull.number).filter((c) => c.body.includes("| `/codex review full` |"));
+      return found.length === 2 ? found : undefined;
+    }, 10_000, "two help replies");
+    expect(replies.filter((reply) => reply.body.includes("Unknown command `frobnicate`"))).toHaveLength(1);
+    expect(replies[0]!.body).toContain("max_comments");
+  });
+
+  it("refuses pause from a read-only user, once", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await command(pull, "/codex pause", "reader-rob");
+    await waitFor(() => github.issueComments(OWNER, REPO, pull.number).find((c) => c.body.includes("write access")), 10_000, "refusal");
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(pull, 1);
+    expect(github.issueComments(OWNER, REPO, pull.number).filter((c) => c.body.includes("write access"))).toHaveLength(1);
+  });
+});
+
+describe("threaded replies", () => {
+  it("answers a reply to one of its comments in the same thread, with the thread as context", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(pull, 1);
+    const root = review!.comments[0]!;
+    const question = github.addReviewReply(OWNER, REPO, pull.number, root.id, { body: "@codex-review why is this a problem?", user: "maintainer-mia" });
+    await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: question.id, inReplyTo: root.id, body: question.body, login: "maintainer-mia" }));
+
+    const answer = await waitFor(() => {
+      const thread = github.reviews(OWNER, REPO, pull.number).flatMap((r) => r.comments);
+      return thread.find((comment) => comment.in_reply_to_id === root.id && comment.user.type === "Bot");
+    }, 15_000, "the answer");
+    expect(answer.body).toContain(THREAD_ANSWER);
+    const asked = promptInput(threadCalls.at(-1)!);
+    expect(asked).toContain("why is this a problem?");
+    expect(asked).toContain(root.diff_hunk.split("\n")[0]);
+  });
+
+  it("ignores replies that do not address the app", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1));
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(pull, 1);
+    const root = review!.comments[0]!;
+    const before = threadCalls.length;
+    const chat = github.addReviewReply(OWNER, REPO, pull.number, root.id, { body: "I'll fix it tomorrow.", user: "maintainer-mia" });
+    await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: chat.id, inReplyTo: root.id, body: chat.body, login: "maintainer-mia" }));
+    await settle();
+    expect(threadCalls.length).toBe(before);
+  });
+});
+
+describe("per-repo configuration", () => {
+  it("reports a bad config file once, naming the bad keys, and reviews with the defaults", async () => {
+    github.setFile(OWNER, "broken-config", ".github/codex-review.yml", "max_comments: lots\nfavourite_color: blue\n");
+    const pull = openPull(history.diff(0, 1), history.sha(1), "broken-config");
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(pull, 1, "broken-config");
+    github.pushToPullRequest(OWNER, "broken-config", pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(2), "broken-config")));
+    await waitForReviews(pull, 2, "broken-config");
+    const notices = github.issueComments(OWNER, "broken-config", pull.number).filter((c) => c.body.includes("codex-review.yml"));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body).toContain("max_comments");
+    expect(notices[0]!.body).toContain("favourite_color");
+  });
+
+  it("applies the repository's settings and its AGENTS.md review guidelines", async () => {
+    github.setFile(OWNER, "configured", ".github/codex-review.yml", "severity_threshold: P0\ninstructions: Focus on input validation.\nlanguage: French\n");
+    github.setFile(OWNER, "configured", "AGENTS.md", "# Agents\n\n## Build\nnpm ci\n\n## Code Review\nFlag any use of eval.\n\n## Other\nignored\n");
+    const pull = openPull(history.diff(0, 1), history.sha(1), "configured");
+    const before = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(pull, 1, "configured");
+    // The model reports P1 findings only; the repository asked for P0 and above.
+    expect(review!.comments).toHaveLength(0);
+    expect(review!.body).toContain("No issues found");
+    const instructions = String(reviewCalls.slice(before)[0]!.body.instructions);
+    expect(instructions).toContain("Focus on input validation.");
+    expect(instructions).toContain("Flag any use of eval.");
+    expect(instructions).not.toContain("ignored");
+    expect(instructions).toContain("French");
+  });
+});

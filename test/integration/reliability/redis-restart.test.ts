@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Queue } from "bullmq";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startAimlApiFake, type AimlApiFake } from "../../fakes/aimlapi-fake.js";
+import { completedReply } from "../../fakes/aimlapi-replies.js";
+import { startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { addPull, clusterServices, logLines, modelCallsFor, sleep, startWebProcess, startWorkerProcess, type ClusterServices } from "../../support/app-cluster.js";
+import { waitFor, type AppProcess } from "../../support/app-process.js";
+import { startOwnRedis, type OwnRedis } from "../../support/redis-server.js";
+import { deliverWebhook } from "../../support/sign-webhook.js";
+import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+
+/*
+ * Redis goes away and comes back (same port, AOF on) while jobs wait, one is in the model's hands and a
+ * delivery arrives during the outage: no job is lost, no process restarts, every review posts once.
+ */
+
+const OWNER = "octo-org";
+const REPO = "flaky-redis";
+const diff = readFileSync(new URL("../../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
+
+let redis: OwnRedis;
+let github: GithubFake;
+let model: AimlApiFake;
+let services: ClusterServices;
+let web: AppProcess;
+let worker: AppProcess;
+let queue: Queue;
+let releaseModel!: () => void;
+const modelGate = new Promise<void>((resolve) => (releaseModel = resolve));
+
+beforeAll(async () => {
+  redis = await startOwnRedis({ appendonly: true });
+  github = await startGithubFake();
+  model = await startAimlApiFake({
+    handler: async ({ body }) => {
+      await modelGate;
+      return completedReply({ summary: "Fine.", comments: [] }, { request: body });
+    },
+  });
+  services = clusterServices({ github, model, redisUrl: redis.url, queueName: `redis-restart-${randomUUID().slice(0, 8)}` });
+  queue = new Queue(services.queueName, { connection: { url: redis.url, maxRetriesPerRequest: null } });
+  web = await startWebProcess(services, { LOG_LEVEL: "info" });
+  worker = await startWorkerProcess(services, { WORKER_CONCURRENCY: "1", LOG_LEVEL: "info" });
+}, 60_000);
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+});
+
+afterAll(async () => {
+  releaseModel();
+  await worker?.stop("SIGKILL");
+  await web?.stop("SIGKILL");
+  await queue?.close().catch(() => undefined);
+  await github?.close();
+  await model?.close();
+  await redis?.destroy();
+});
+
+const deliver = (pull: PullTarget) =>
+  deliverWebhook(`${web.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: services.secret });
+
+describe("Redis stopped and started again", () => {
+  it("loses no waiting job and the processes reconnect by themselves", async () => {
+    const pulls = [1, 2, 3].map((number) => addPull(github, { owner: OWNER, repo: REPO, number, diff }));
+    for (const pull of pulls) expect((await deliver(pull)).status).toBeLessThan(300);
+    // One job is with the (gated) model, the other two wait in Redis.
+    await waitFor(() => (modelCallsFor(model, "Change 1") >= 1 ? true : undefined), 20_000, "the first model call");
+    expect(await queue.getWaitingCount()).toBe(2);
+
+    await redis.stop();
+    // A delivery during the outage: the web process holds it until Redis is back.
+    const duringOutage = addPull(github, { owner: OWNER, repo: REPO, number: 4, diff });
+    const lateDelivery = deliver(duringOutage);
+    await sleep(2_000);
+    await redis.start();
+    releaseModel();
+
+    expect((await lateDelivery).status).toBeLessThan(300);
+    const all = [...pulls, duringOutage];
+    await waitFor(
+      () => (all.every((pull) => github.reviews(OWNER, REPO, pull.number).length > 0) ? true : undefined),
+      40_000,
+      "a review on every PR",
+    );
+    await sleep(1_000);
+    expect(all.map((pull) => github.reviews(OWNER, REPO, pull.number).length)).toEqual([1, 1, 1, 1]);
+    // The same processes, still running: they saw the outage and reconnected without a restart.
+    expect(web.child.exitCode).toBeNull();
+    expect(worker.child.exitCode).toBeNull();
+    expect(logLines(web, "Redis connection error").length).toBeGreaterThan(0);
+    expect(logLines(worker, "Redis connection error").length).toBeGreaterThan(0);
+  });
+});
