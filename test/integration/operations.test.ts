@@ -140,6 +140,7 @@ describe("one process (npm start): health, metrics, logs and the dashboard", () 
     expect(wrong.status).toBe(401);
     const page = await fetch(`${app.url}/admin/queues`, { headers: { authorization: basic(DASHBOARD.user, DASHBOARD.password) } });
     expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(await page.text()).toContain("<title>codex-review</title>");
     const api = await fetch(`${app.url}/admin/queues/api/queues?activeQueue=${queueName}&status=completed`, {
       headers: { authorization: basic(DASHBOARD.user, DASHBOARD.password) },

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { effectiveSettings } from "../../../src/config/effective-settings.js";
+import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
+import type { ReviewSettings } from "../../../src/review/review-settings.js";
+
+const base: ReviewSettings = {
+  chunkTokens: 12_000,
+  chunkConcurrency: 4,
+  maxFiles: 300,
+  maxChunks: 20,
+  maxInputTokens: 400_000,
+  exclude: ["env/**"],
+  include: [],
+  severityThreshold: "P3",
+  maxComments: 25,
+  language: "English",
+  instructions: "",
+  pathInstructions: [],
+  reasoningEffort: null,
+  model: "openai/gpt-5-1-codex",
+};
+
+describe("parseRepoConfig", () => {
+  it("gives the defaults for a missing or empty file", () => {
+    expect(parseRepoConfig(null)).toEqual({ config: DEFAULT_REPO_CONFIG, errors: [] });
+    expect(parseRepoConfig({}).config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(DEFAULT_REPO_CONFIG).toMatchObject({ enabled: true, auto_review: true, drafts: false, severity_threshold: "P3", max_comments: 25 });
+  });
+
+  it("accepts every documented key", () => {
+    const { config, errors } = parseRepoConfig({
+      enabled: true,
+      auto_review: false,
+      drafts: true,
+      paths: { include: ["docs/*.md"], exclude: ["fixtures/**"] },
+      severity_threshold: "P1",
+      max_comments: 10,
+      language: "German",
+      instructions: "Be strict about SQL.",
+      path_instructions: [{ path: "src/db/**", instructions: "Check transactions." }],
+      reasoning_effort: "high",
+      caps: { max_files: 50, max_chunks: 5, max_input_tokens: 60_000 },
+    });
+    expect(errors).toEqual([]);
+    expect(config.caps).toEqual({ max_files: 50, max_chunks: 5, max_input_tokens: 60_000 });
+  });
+
+  it.each([
+    [{ max_comments: "lots" }, ["max_comments"]],
+    [{ favourite_color: "blue" }, ["unknown key favourite_color"]],
+    [{ paths: { exclude: "dist/**" } }, ["paths.exclude"]],
+    [{ caps: { max_file: 3 } }, ["unknown key caps.max_file"]],
+    [{ severity_threshold: "P9", drafts: "yes" }, ["drafts", "severity_threshold"]],
+  ])("reports %j by key and falls back to the defaults", (raw, keys) => {
+    const { config, errors } = parseRepoConfig(raw);
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(errors).toHaveLength(keys.length);
+    keys.forEach((key, index) => expect(errors[index]).toContain(key));
+  });
+});
+
+describe("effectiveSettings", () => {
+  it("lays the repository's config over the env settings", () => {
+    const { config } = parseRepoConfig({ caps: { max_chunks: 3 }, paths: { exclude: ["gen/**"] }, severity_threshold: "P1", reasoning_effort: "low" });
+    const settings = effectiveSettings(base, config, "Flag eval.");
+    expect(settings).toMatchObject({ maxChunks: 3, maxFiles: 300, exclude: ["env/**", "gen/**"], severityThreshold: "P1", reasoningEffort: "low" });
+    expect(settings.instructions).toContain("Flag eval.");
+  });
+
+  it("keeps the env's settings where the config is silent", () => {
+    expect(effectiveSettings(base, DEFAULT_REPO_CONFIG, null)).toEqual(base);
+  });
+});
