@@ -1,0 +1,83 @@
+import { EventEmitter } from "node:events";
+import { Registry } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { createAppMetrics } from "../../../src/metrics/app-metrics.js";
+import { instrumentGithubClient, type HookableOctokit } from "../../../src/metrics/instrument-github-client.js";
+import { instrumentResponsesClient } from "../../../src/metrics/instrument-responses-client.js";
+import { observeWorker } from "../../../src/metrics/observe-worker.js";
+import { AimlApiError } from "../../../src/llm/aimlapi-error.js";
+import type { ResponsesResult } from "../../../src/llm/responses-client.js";
+
+const value = async (metrics: ReturnType<typeof createAppMetrics>, name: string, labels: Record<string, string> = {}) => {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((entry) => entry.name === name);
+  const values = (metric?.values ?? []) as Array<{ labels: Record<string, string | number>; value: number; metricName?: string }>;
+  return values
+    .filter((entry) => (entry.metricName ?? name) === name && Object.entries(labels).every(([k, v]) => entry.labels[k] === v))
+    .reduce((total, entry) => total + entry.value, 0);
+};
+
+describe("observeWorker", () => {
+  it("counts posted comments and body fallbacks from a completed job's outcome", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const worker = new EventEmitter();
+    observeWorker(worker as never, metrics);
+    worker.emit("completed", { processedOn: 1_000, finishedOn: 4_500 }, { status: "posted", comments: 3, bodyOnlyFindings: 2 });
+    worker.emit("completed", { processedOn: 1_000, finishedOn: 1_200 }, { status: "skipped", reason: "draft" });
+    expect(await value(metrics, "codex_review_review_comments_posted_total")).toBe(3);
+    expect(await value(metrics, "codex_review_anchor_fallbacks_total")).toBe(2);
+    expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "posted" })).toBe(1);
+    expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "skipped" })).toBe(1);
+    const histogram = (await metrics.registry.getSingleMetric("codex_review_review_duration_seconds")!.get()).values;
+    expect(histogram.find((entry) => entry.metricName === "codex_review_review_duration_seconds_sum" && entry.labels.outcome === "posted")?.value).toBe(3.5);
+  });
+
+  it("tells a retried failure from a final one", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const worker = new EventEmitter();
+    observeWorker(worker as never, metrics);
+    worker.emit("failed", { processedOn: Date.now(), finishedOn: undefined }, new Error("503"));
+    worker.emit("failed", { processedOn: 1_000, finishedOn: 2_000 }, new Error("404"));
+    expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "retrying" })).toBe(1);
+    expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "failed" })).toBe(1);
+  });
+});
+
+describe("instrumentGithubClient", () => {
+  it("counts answers and errors by method, route template and status, and rethrows errors", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const hooks: { after?: (r: { status: number }, o: object) => void; error?: (e: unknown, o: object) => unknown } = {};
+    const octokit: HookableOctokit = { hook: { after: (_n, hook) => void (hooks.after = hook), error: (_n, hook) => void (hooks.error = hook) } };
+    instrumentGithubClient(octokit, metrics);
+    hooks.after!({ status: 200 }, { method: "GET", url: "/repos/{owner}/{repo}/pulls/{pull_number}" });
+    const failure = Object.assign(new Error("Not Found"), { status: 404 });
+    expect(() => hooks.error!(failure, { method: "GET", url: "/repos/o/r/pulls/12" })).toThrow("Not Found");
+    expect(await value(metrics, "codex_review_github_api_requests_total", { route: "/repos/{owner}/{repo}/pulls/{pull_number}", status: "200" })).toBe(1);
+    expect(await value(metrics, "codex_review_github_api_requests_total", { route: "/repos/o/r/pulls/:n", status: "404" })).toBe(1);
+  });
+});
+
+describe("instrumentResponsesClient", () => {
+  it("times each call and counts billed tokens; an error is labelled by its status", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const result = { usage: { inputTokens: 120, outputTokens: 30, usdSpent: 0 } } as ResponsesResult;
+    let fail = false;
+    const client = instrumentResponsesClient(
+      {
+        create: async () => {
+          if (fail) throw new AimlApiError({ kind: "http", status: 429, apiMessage: "slow down", requestId: null, retryAfterMs: null, retryable: true });
+          return result;
+        },
+      },
+      metrics,
+    );
+    await client.create({} as never);
+    fail = true;
+    await expect(client.create({} as never)).rejects.toThrow("429");
+    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "input" })).toBe(120);
+    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "output" })).toBe(30);
+    const latency = (await metrics.registry.getSingleMetric("codex_review_model_request_duration_seconds")!.get()).values;
+    const count = (result: string) => latency.find((e) => e.metricName === "codex_review_model_request_duration_seconds_count" && e.labels.result === result)?.value;
+    expect(count("ok")).toBe(1);
+    expect(count("429")).toBe(1);
+  });
+});
