@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 export const REPO_CONFIG_PATH = ".github/codex-review.yml";
@@ -55,4 +56,15 @@ export function parseRepoConfig(raw: unknown): RepoConfigResult {
     return issue.code === "unrecognized_keys" ? `unknown key ${where}` : `${where}: ${issue.message}`;
   });
   return { config: DEFAULT_REPO_CONFIG, errors };
+}
+
+/** Parses the config file's YAML text; YAML errors are reported like bad keys. Pure. */
+export function parseRepoConfigText(text: string): RepoConfigResult {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    return { config: DEFAULT_REPO_CONFIG, errors: [`not valid YAML: ${(error as Error).message.split("\n")[0]}`] };
+  }
+  return parseRepoConfig(raw);
 }

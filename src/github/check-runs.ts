@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { GithubClient } from "./github-client.js";
-import type { RepoRef } from "./repo-files.js";
+import type { GithubClient, RepoRef } from "./github-client.js";
 
 export type CheckConclusion = "success" | "neutral" | "skipped" | "failure" | "cancelled";
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { httpStatusOf, type GithubClient } from "./github-client.js";
-import type { RepoRef } from "./repo-files.js";
+import { httpStatusOf, type GithubClient, type RepoRef } from "./github-client.js";
 import type { PullRequestFile } from "./pull-requests.js";
 
 const Comparison = z.object({

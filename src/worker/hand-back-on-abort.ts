@@ -26,6 +26,11 @@ export function guardGithub(client: GithubClient, signal: AbortSignal): GithubCl
       void tracked.finally(() => writes.delete(tracked));
       return call;
     },
+    async graphql(query, variables) {
+      if (signal.aborted) throw new JobHandedBackError("The job was handed back to the queue; no more GitHub calls");
+      // Only queries are sent through GraphQL, so nothing here needs settling.
+      return client.graphql(query, variables);
+    },
     async settleWrites() {
       if (writes.size === 0) return;
       let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,8 @@ import { commentOnPullRequest, reactToComment } from "../github/conversation.js"
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
-import { listOwnReviews, submitReview, type PostedReview } from "../github/reviews.js";
+import { loadReviewContext } from "../github/review-context.js";
+import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
@@ -16,7 +17,7 @@ import type { ReviewSettings } from "../review/review-settings.js";
 import type { SkippedFile } from "../review/types.js";
 import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
 import { mayRunCommands } from "./may-run-commands.js";
-import { loadRepoSettings } from "./pull-request-context.js";
+import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
@@ -59,12 +60,13 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
 async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  const pr = await getPullRequest(github, ref);
+  const context = await loadReviewContext(github, ref);
+  const { pr } = context;
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };
 
-  const { config, settings } = await loadRepoSettings(github, ref, deps.settings, log);
+  const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
   if (skipReason) {
@@ -73,7 +75,7 @@ async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDe
   }
 
   const jobHash = hashJobKey(jobKey(job));
-  const earlier = await listOwnReviews(github, ref);
+  const earlier = context.ownReviews;
   const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
   if (same) return { status: "already-posted", reviewId: same.id, headSha };
 

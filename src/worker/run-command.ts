@@ -6,7 +6,8 @@ import type { CommandJobData } from "../queue/review-job.js";
 import { NO_ACCESS_REPLY, renderHelp } from "../review/render-notices.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { mayRunCommands } from "./may-run-commands.js";
-import { loadRepoSettings } from "./pull-request-context.js";
+import { loadReviewContext } from "../github/review-context.js";
+import { resolveRepoSettings } from "./pull-request-context.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 export interface CommandDependencies {
@@ -35,7 +36,8 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
       await reactToComment(github, ref, job.commentId, "+1");
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
     default: {
-      const { config, source } = await loadRepoSettings(github, ref, deps.settings, deps.log);
+      const { files } = await loadReviewContext(github, ref);
+      const { config, source } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
       const unknown = job.command === "help" ? null : job.command;
       await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown));
       await reactToComment(github, ref, job.commentId, unknown ? "confused" : "+1");

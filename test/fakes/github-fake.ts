@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
 import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
 import { parseFakeDiff } from "./github-diff.js";
+import { answerGraphql } from "./github-graphql.js";
 import {
   buildPullRequest,
   ensureRepo,
@@ -125,6 +126,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   let origin = "";
 
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
+    if (rawPath === "/api/graphql" && request.method === "POST") {
+      return checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state);
+    }
     if (!rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
     const fault = takeFault(faults, request.method, request.path);
     const injected = (): RouteReply => {

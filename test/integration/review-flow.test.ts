@@ -99,6 +99,7 @@ afterEach(() => {
 describe("automatic review", () => {
   it("posts one review with the anchored comment and the off-diff finding in the body", async () => {
     const pull = newPull();
+    const requestsBefore = github.requests.length;
     const delivery = await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("opened", pull), { secret: SECRET });
     expect(delivery.status).toBeLessThan(300);
 
@@ -111,9 +112,21 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    const calls = model.requests.filter((request) => request.path === "/v1/responses");
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls[0]!.body).toMatchObject({ model: "openai/gpt-5-1-codex", text: { format: { type: "json_schema" } } });
+    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's two.
+    await waitFor(() => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 10_000, "check");
+    const calls = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
+    expect(calls.map((request) => `${request.method} ${request.path.replace(/\d+/g, ":n")}`)).toEqual([
+      "POST /api/graphql",
+      "POST /repos/octo-org/hello-world/check-runs",
+      "GET /repos/octo-org/hello-world/pulls/:n",
+      "GET /repos/octo-org/hello-world/pulls/:n",
+      "POST /repos/octo-org/hello-world/pulls/:n/reviews",
+      "PATCH /repos/octo-org/hello-world/check-runs/:n",
+    ]);
+
+    const modelCalls = model.requests.filter((request) => request.path === "/v1/responses");
+    expect(modelCalls.length).toBeGreaterThan(0);
+    expect(modelCalls[0]!.body).toMatchObject({ model: "openai/gpt-5-1-codex", text: { format: { type: "json_schema" } } });
   });
 
   it("posts one review per head SHA when the same webhook arrives twice", async () => {

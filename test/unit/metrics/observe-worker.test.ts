@@ -16,6 +16,10 @@ const value = async (metrics: ReturnType<typeof createAppMetrics>, name: string,
     .reduce((total, entry) => total + entry.value, 0);
 };
 
+type Sample = { labels: Record<string, string | number>; value: number; metricName?: string };
+const samplesOf = async (metrics: ReturnType<typeof createAppMetrics>, name: string) =>
+  (await metrics.registry.getSingleMetric(name)!.get()).values as Sample[];
+
 describe("observeWorker", () => {
   it("counts posted comments and body fallbacks from a completed job's outcome", async () => {
     const metrics = createAppMetrics(new Registry());
@@ -27,7 +31,7 @@ describe("observeWorker", () => {
     expect(await value(metrics, "codex_review_anchor_fallbacks_total")).toBe(2);
     expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "posted" })).toBe(1);
     expect(await value(metrics, "codex_review_jobs_finished_total", { outcome: "skipped" })).toBe(1);
-    const histogram = (await metrics.registry.getSingleMetric("codex_review_review_duration_seconds")!.get()).values;
+    const histogram = await samplesOf(metrics, "codex_review_review_duration_seconds");
     expect(histogram.find((entry) => entry.metricName === "codex_review_review_duration_seconds_sum" && entry.labels.outcome === "posted")?.value).toBe(3.5);
   });
 
@@ -75,7 +79,7 @@ describe("instrumentResponsesClient", () => {
     await expect(client.create({} as never)).rejects.toThrow("429");
     expect(await value(metrics, "codex_review_model_tokens_total", { direction: "input" })).toBe(120);
     expect(await value(metrics, "codex_review_model_tokens_total", { direction: "output" })).toBe(30);
-    const latency = (await metrics.registry.getSingleMetric("codex_review_model_request_duration_seconds")!.get()).values;
+    const latency = await samplesOf(metrics, "codex_review_model_request_duration_seconds");
     const count = (result: string) => latency.find((e) => e.metricName === "codex_review_model_request_duration_seconds_count" && e.labels.result === result)?.value;
     expect(count("ok")).toBe(1);
     expect(count("429")).toBe(1);

@@ -30,6 +30,10 @@ function recordingGithub(ms: number) {
       await new Promise((r) => setTimeout(r, ms));
       return { status: 200, data: {}, headers: {} };
     },
+    async graphql() {
+      calls.push("graphql");
+      return {};
+    },
   };
   return { client, calls };
 }

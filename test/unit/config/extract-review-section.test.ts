@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractReviewSection } from "../../../src/github/load-repo-config.js";
+import { extractReviewSection } from "../../../src/config/review-guidelines.js";
 
 describe("extractReviewSection", () => {
   it.each([

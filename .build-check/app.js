@@ -1,0 +1,56 @@
+import { enqueueJob } from "./queue/review-queue.js";
+import { jobFromCheckRun } from "./webhooks/check-run-event.js";
+import { jobFromComment } from "./webhooks/issue-comment-event.js";
+import { jobFromPullRequest } from "./webhooks/pull-request-event.js";
+import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
+/**
+ * The Probot app: handlers only filter, map the payload to job data and enqueue. They make no GitHub
+ * or model calls, so GitHub gets its 2xx within milliseconds.
+ */
+export function createApp({ queue, redis, appSlug, deliveries, budget }) {
+    return (app) => {
+        const enqueue = async (decision, log) => {
+            if ("skip" in decision) {
+                log.debug({ reason: decision.skip }, "No job due");
+                return;
+            }
+            const { job } = decision;
+            // After the signature check, so only GitHub can mark an id as seen.
+            if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId))) {
+                log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
+                return;
+            }
+            // Commands (pause, resume, help) cost no model call; reviews and replies do.
+            const admit = budget && job.kind !== "command" ? async () => withinBudget(budget, job, log) : undefined;
+            try {
+                const { jobId, duplicate, limited } = await enqueueJob(queue, job, { ...(admit ? { admit } : {}), supersedeWith: redis });
+                if (!limited)
+                    log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
+            }
+            catch (error) {
+                // Not handled after all: a redelivery of this id must get through.
+                if (deliveries && job.deliveryId)
+                    await deliveries.forget(job.deliveryId).catch(() => undefined);
+                throw error;
+            }
+        };
+        app.on(["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.ready_for_review"], async (context) => enqueue(jobFromPullRequest(context.payload, context.id), context.log));
+        app.on("issue_comment.created", async (context) => enqueue(jobFromComment(context.payload, context.id, appSlug), context.log));
+        app.on("pull_request_review_comment.created", async (context) => enqueue(jobFromReviewComment(context.payload, context.id, appSlug), context.log));
+        app.on("check_run.rerequested", async (context) => enqueue(jobFromCheckRun(context.payload, context.id), context.log));
+        app.on(["installation.created", "installation_repositories.added"], async (context) => {
+            const payload = context.payload;
+            const repositories = "repositories_added" in payload ? payload.repositories_added : (payload.repositories ?? []);
+            // Installing is not a request for reviews: PRs are reviewed when they next change or are asked for.
+            context.log.info({ installationId: payload.installation.id, repositories: repositories.map((r) => r.full_name) }, "Installed on repositories");
+        });
+    };
+}
+async function withinBudget(budget, job, log) {
+    const { allowed, retryAfterMs } = await budget.take(job.owner, job.repo);
+    if (!allowed) {
+        // Dropped, not delayed: a storm would otherwise still reach the model, only later.
+        log.warn({ repo: `${job.owner}/${job.repo}`, kind: job.kind, retryAfterMs }, "Repository over its review rate limit: request dropped");
+    }
+    return allowed;
+}

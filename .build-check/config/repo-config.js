@@ -1,0 +1,52 @@
+import { z } from "zod";
+export const REPO_CONFIG_PATH = ".github/codex-review.yml";
+const severity = z.enum(["P0", "P1", "P2", "P3"]);
+const globs = z.array(z.string().min(1));
+const positive = z.number().int().positive();
+/** `.github/codex-review.yml`: every key optional; defaults below. Unknown keys are errors, so typos surface. */
+export const RepoConfig = z
+    .object({
+    /** Master switch: false makes the app ignore the repository. */
+    enabled: z.boolean().default(true),
+    /** Review on push/open without being asked. */
+    auto_review: z.boolean().default(true),
+    /** Review draft pull requests automatically. */
+    drafts: z.boolean().default(false),
+    paths: z
+        .object({ include: globs.default([]), exclude: globs.default([]) })
+        .strict()
+        .default({ include: [], exclude: [] }),
+    /** Findings below this severity are not posted (P3 posts everything). */
+    severity_threshold: severity.default("P3"),
+    /** Inline comments at most per review; the rest go to the review body. */
+    max_comments: positive.max(100).default(25),
+    /** Language of the review text. */
+    language: z.string().min(1).max(40).default("English"),
+    /** Added to the reviewer's instructions. */
+    instructions: z.string().max(4_000).default(""),
+    /** Extra instructions for files matching a glob. */
+    path_instructions: z
+        .array(z.object({ path: z.string().min(1), instructions: z.string().min(1).max(2_000) }).strict())
+        .default([]),
+    reasoning_effort: z.enum(["low", "medium", "high"]).optional(),
+    caps: z
+        .object({ max_files: positive.optional(), max_chunks: positive.optional(), max_input_tokens: positive.optional() })
+        .strict()
+        .default({}),
+})
+    .strict();
+export const DEFAULT_REPO_CONFIG = RepoConfig.parse({});
+/** Validates a parsed config file; a bad file yields the defaults plus one message per bad key. Pure. */
+export function parseRepoConfig(raw) {
+    if (raw === null || raw === undefined)
+        return { config: DEFAULT_REPO_CONFIG, errors: [] };
+    const parsed = RepoConfig.safeParse(raw);
+    if (parsed.success)
+        return { config: parsed.data, errors: [] };
+    const errors = parsed.error.issues.map((issue) => {
+        const keys = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key].join(".")) : [issue.path.join(".")];
+        const where = keys.filter(Boolean).join(", ") || "(top level)";
+        return issue.code === "unrecognized_keys" ? `unknown key ${where}` : `${where}: ${issue.message}`;
+    });
+    return { config: DEFAULT_REPO_CONFIG, errors };
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+export async function startCheckRun(client, repo, name, headSha) {
+    const { data } = await client.request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: repo.owner,
+        repo: repo.repo,
+        name,
+        head_sha: headSha,
+        status: "in_progress",
+        started_at: new Date().toISOString(),
+    });
+    return z.object({ id: z.number() }).parse(data).id;
+}
+export async function completeCheckRun(client, repo, checkRunId, conclusion, output) {
+    await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        check_run_id: checkRunId,
+        status: "completed",
+        conclusion,
+        completed_at: new Date().toISOString(),
+        output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
+    });
+}

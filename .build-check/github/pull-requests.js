@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { httpStatusOf } from "./github-client.js";
+export const PullRequest = z.object({
+    number: z.number(),
+    state: z.string(),
+    draft: z.boolean().optional().default(false),
+    title: z.string(),
+    body: z.string().nullable().optional().transform((body) => body ?? ""),
+    user: z.object({ login: z.string() }).nullable().optional(),
+    head: z.object({ sha: z.string(), ref: z.string() }),
+    base: z.object({ sha: z.string(), ref: z.string() }),
+});
+const PullRequestFile = z.object({
+    filename: z.string(),
+    status: z.string(),
+    additions: z.number(),
+    deletions: z.number(),
+    patch: z.string().optional(),
+    previous_filename: z.string().optional(),
+});
+const pullRoute = "GET /repos/{owner}/{repo}/pulls/{pull_number}";
+export async function getPullRequest(client, ref) {
+    const { data } = await client.request(pullRoute, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+    return PullRequest.parse(data);
+}
+/** GitHub refuses the unified diff of very large PRs (over 20,000 lines or 300 files) with 406. */
+export class DiffTooLargeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "DiffTooLargeError";
+    }
+}
+export async function getPullRequestDiff(client, ref) {
+    try {
+        const { data } = await client.request(pullRoute, {
+            owner: ref.owner,
+            repo: ref.repo,
+            pull_number: ref.pullNumber,
+            mediaType: { format: "diff" },
+            // Octokit's retry plugin retries 406 (1 s, 4 s, 9 s), but "too large" never changes; a 5xx here
+            // costs only a job retry, since no model call has been made yet.
+            request: { retries: 0 },
+        });
+        if (typeof data !== "string")
+            throw new Error("GitHub answered the diff request with a non-text body");
+        return data;
+    }
+    catch (error) {
+        if (httpStatusOf(error) === 406)
+            throw new DiffTooLargeError(error.message);
+        throw error;
+    }
+}
+/** The PR's files with their patches, page by page (GitHub lists at most 3,000). */
+export async function listPullRequestFiles(client, ref, maxFiles = 3_000) {
+    const files = [];
+    for (let page = 1; files.length < maxFiles; page++) {
+        const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+            owner: ref.owner,
+            repo: ref.repo,
+            pull_number: ref.pullNumber,
+            per_page: 100,
+            page,
+        });
+        const batch = z.array(PullRequestFile).parse(data);
+        files.push(...batch);
+        if (batch.length < 100)
+            break;
+    }
+    return files.slice(0, maxFiles);
+}

@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { parseReviewMarker } from "../review/review-marker.js";
+import { httpStatusOf } from "./github-client.js";
+const Review = z.object({
+    id: z.number(),
+    body: z.string().nullable().optional(),
+    commit_id: z.string().nullable().optional(),
+    user: z.object({ login: z.string(), type: z.string().optional() }).nullable().optional(),
+});
+/** The app's own earlier reviews on a PR, found by their hidden markers (author-independent, so a renamed app still finds them). */
+export async function listOwnReviews(client, ref) {
+    const found = [];
+    for (let page = 1;; page++) {
+        const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+            owner: ref.owner,
+            repo: ref.repo,
+            pull_number: ref.pullNumber,
+            per_page: 100,
+            page,
+        });
+        const reviews = z.array(Review).parse(data);
+        for (const review of reviews) {
+            if (review.user?.type !== undefined && review.user.type !== "Bot")
+                continue;
+            const marker = parseReviewMarker(review.body);
+            if (marker)
+                found.push({ id: review.id, marker });
+        }
+        if (reviews.length < 100)
+            return found;
+    }
+}
+const DEFAULT_SUBMIT_RETRY = { retries: 3, delayMs: (retry) => 1_000 * 2 ** (retry - 1) };
+/**
+ * Posts ONE review with all its line comments; `COMMENT` so the bot never blocks or approves a merge.
+ *
+ * Creating a review is not idempotent, and a 5xx or a dropped connection does not say whether GitHub
+ * stored it. So Octokit's blind retry is switched off for this request; after such a failure the PR's
+ * reviews are searched for this body's hidden marker, and the POST is repeated only if it is not there.
+ * Secondary rate limits (403/429) are still retried by the throttling plugin: GitHub stored nothing then.
+ */
+export async function submitReview(client, ref, review, retry = DEFAULT_SUBMIT_RETRY) {
+    const marker = parseReviewMarker(review.body);
+    for (let attempt = 0;; attempt++) {
+        try {
+            const { data } = await client.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+                owner: ref.owner,
+                repo: ref.repo,
+                pull_number: ref.pullNumber,
+                commit_id: review.commitId,
+                body: review.body,
+                event: "COMMENT",
+                comments: review.comments,
+                request: { retries: 0 },
+            });
+            return z.object({ id: z.number() }).parse(data).id;
+        }
+        catch (error) {
+            const status = httpStatusOf(error);
+            const ambiguous = status === null || status >= 500;
+            if (!ambiguous || !marker || attempt >= retry.retries)
+                throw error;
+            await sleep(retry.delayMs(attempt + 1));
+            const stored = (await listOwnReviews(client, ref)).find((posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job);
+            if (stored)
+                return stored.id;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/** The one error type the Responses client throws; its fields carry everything the retry policy needs. */
+export class AimlApiError extends Error {
+    name = "AimlApiError";
+    kind;
+    status;
+    apiMessage;
+    requestId;
+    retryAfterMs;
+    retryable;
+    constructor(details) {
+        super(describe(details), details.cause === undefined ? undefined : { cause: details.cause });
+        this.kind = details.kind;
+        this.status = details.status;
+        this.apiMessage = details.apiMessage;
+        this.requestId = details.requestId;
+        this.retryAfterMs = details.retryAfterMs;
+        this.retryable = details.retryable;
+    }
+}
+function describe({ kind, status, apiMessage, requestId }) {
+    const where = status === null ? `AI/ML API ${kind}` : `AI/ML API answered ${status}`;
+    const hint = status === null ? undefined : STATUS_HINTS[status];
+    const suffix = requestId ? ` (requestId ${requestId})` : "";
+    return `${where}: ${apiMessage}${hint ? ` — ${hint}` : ""}${suffix}`;
+}
+/** What the operator should do about the statuses that are their business rather than ours. */
+const STATUS_HINTS = {
+    401: "check AIMLAPI_KEY",
+    403: "the AI/ML API account is out of credits or lacks access to the model",
+    404: "check AIMLAPI_BASE_URL and CODEX_MODEL",
+};
+/**
+ * Rate limits, request timeouts, conflicts and server-side failures pass (the set OpenAI's own SDK
+ * retries); request errors (400, 401, 403, 404, 422) repeat forever. 501 means the endpoint does not
+ * exist on that server, which no retry fixes.
+ */
+export function isRetryableStatus(status) {
+    return status === 408 || status === 409 || status === 429 || (status >= 500 && status !== 501);
+}
+const MENTIONS_STRUCTURED_OUTPUT = /json_schema|json_object|text\.format|response_format|structured output/i;
+/**
+ * True when the API rejected the request because of its structured-output format (json_schema, or
+ * text.format in general), so the caller can retry once with `json_object` and then with plain text.
+ * Any other 400 (say, an unsupported parameter) is a bug of ours and must not trigger a fallback.
+ */
+export function isStructuredOutputRefusal(error) {
+    return (error instanceof AimlApiError &&
+        error.kind === "http" &&
+        error.status === 400 &&
+        MENTIONS_STRUCTURED_OUTPUT.test(error.apiMessage));
+}

@@ -1,0 +1,32 @@
+// One machine: web server and worker in one process; starts a private redis-server when REDIS_URL is unset.
+import { run } from "probot";
+import { readAppEnv } from "./config/env.js";
+import { readAppCredentials } from "./process/app-credentials.js";
+import { createLogger } from "./process/create-logger.js";
+import { onShutdown } from "./process/on-shutdown.js";
+import { closeWorker } from "./worker/close-worker.js";
+import { redisForProcess } from "./process/redis-for-process.js";
+import { startWeb } from "./process/start-web.js";
+import { startWorkerProcess } from "./process/start-worker-process.js";
+import { createReviewQueue } from "./queue/review-queue.js";
+const env = readAppEnv();
+const log = createLogger(env.LOG_LEVEL, "codex-review");
+try {
+    const credentials = readAppCredentials(env);
+    if (!credentials) {
+        // No App yet: Probot's setup flow registers one from app.yml in the browser and writes .env.
+        log.info({ url: `http://localhost:${env.PORT}` }, "No APP_ID/PRIVATE_KEY: open the URL to register the GitHub App");
+        await run(() => undefined);
+    }
+    else {
+        const redis = await redisForProcess(env, log, true);
+        const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
+        const worker = startWorkerProcess({ env, ...credentials, connection: redis.connection, redisUrl: redis.url, log });
+        const server = await startWeb({ env, ...credentials, queue, connection: redis.connection, log });
+        onShutdown([() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()], log, env.WORKER_SHUTDOWN_GRACE_MS + 5_000);
+    }
+}
+catch (error) {
+    log.fatal({ err: error }, error.message);
+    process.exit(1);
+}

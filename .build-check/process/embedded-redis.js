@@ -1,0 +1,52 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+export const REDIS_MISSING_MESSAGE = "REDIS_URL is not set and no redis-server is on PATH. Install Redis (Debian/Ubuntu: `sudo apt-get install -y redis-server`, " +
+    "macOS: `brew install redis`) or point REDIS_URL at a running Redis, e.g. REDIS_URL=redis://127.0.0.1:6379.";
+async function findFreePort() {
+    return new Promise((resolvePort, reject) => {
+        const server = createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+        });
+    });
+}
+/** Starts a private redis-server for a one-machine install: loopback only, data under `dataDir`. */
+export async function startEmbeddedRedis(dataDir, log) {
+    if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error)
+        throw new Error(REDIS_MISSING_MESSAGE);
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    const port = await findFreePort();
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"], {
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise((ready, fail) => {
+        let output = "";
+        const onData = (data) => {
+            output += data.toString();
+            if (output.includes("Ready to accept connections"))
+                ready();
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        child.once("exit", (code) => fail(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)));
+    });
+    child.stdout.removeAllListeners("data");
+    child.stderr.removeAllListeners("data");
+    child.stdout.resume();
+    child.stderr.resume();
+    log.info({ port, dataDir: dir }, "Started embedded redis-server");
+    return {
+        url: `redis://127.0.0.1:${port}`,
+        stop: () => new Promise((stopped) => {
+            if (child.exitCode !== null)
+                return stopped();
+            child.once("exit", () => stopped());
+            child.kill("SIGTERM");
+        }),
+    };
+}

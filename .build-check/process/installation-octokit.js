@@ -1,0 +1,21 @@
+import { ProbotOctokit } from "probot";
+/** Waits of a rate-limited request, after which it fails and the job's own retry takes over. */
+const MAX_RATE_LIMIT_RETRIES = 2;
+/**
+ * Probot's Octokit, except that secondary rate limits are retried. With a Redis configured, Probot's own
+ * throttle options only log a secondary limit and give up, which would fail the whole review after
+ * the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
+ * `Retry-After` and sending the request again is safe.
+ */
+export const InstallationOctokit = ProbotOctokit.defaults((options) => {
+    const throttle = (options.throttle ?? {});
+    const retryTwice = (kind) => (retryAfter, request, octokit) => {
+        const retry = request.request.retryCount < MAX_RATE_LIMIT_RETRIES;
+        octokit.log.warn(`GitHub ${kind} on ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter} s` : "giving up"}`);
+        return retry;
+    };
+    return {
+        ...options,
+        throttle: { ...throttle, onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
+    };
+});

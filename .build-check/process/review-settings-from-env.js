@@ -1,0 +1,18 @@
+export function reviewSettingsFromEnv(env) {
+    return {
+        chunkTokens: env.REVIEW_CHUNK_TOKENS,
+        chunkConcurrency: env.REVIEW_CHUNK_CONCURRENCY,
+        maxFiles: env.REVIEW_MAX_FILES,
+        maxChunks: env.REVIEW_MAX_CHUNKS,
+        maxInputTokens: env.REVIEW_MAX_INPUT_TOKENS,
+        exclude: env.REVIEW_EXCLUDE ? env.REVIEW_EXCLUDE.split(",").map((glob) => glob.trim()).filter(Boolean) : [],
+        include: [],
+        severityThreshold: "P3",
+        maxComments: 25,
+        language: "English",
+        instructions: "",
+        pathInstructions: [],
+        reasoningEffort: null,
+        model: env.CODEX_MODEL,
+    };
+}

@@ -1,0 +1,40 @@
+import { Probot, Server } from "probot";
+import { createApp } from "../app.js";
+import { githubBaseUrl } from "../config/env.js";
+import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
+import { createDeliveryLedger } from "../webhooks/delivery-ledger.js";
+import { limitWebhookBody } from "./limit-webhook-body.js";
+import { getAppMetrics } from "../metrics/app-metrics.js";
+import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
+/** Probot's HTTP server with the app loaded: verifies signatures, then the handlers enqueue. */
+export async function startWeb(options) {
+    const { env } = options;
+    const ProbotWithDefaults = Probot.defaults({
+        appId: options.appId,
+        privateKey: options.privateKey,
+        secret: options.webhookSecret,
+        baseUrl: githubBaseUrl(env),
+        log: options.log,
+    });
+    // Server runs Probot's webhook middleware before any added handler, so the size limit wraps it.
+    class BodyLimitedProbot extends ProbotWithDefaults {
+        async getNodeMiddleware(...args) {
+            const limit = { path: env.WEBHOOK_PATH, maxBytes: env.WEBHOOK_MAX_BODY_BYTES, log: options.log };
+            return limitWebhookBody(await super.getNodeMiddleware(...args), limit);
+        }
+    }
+    const server = new Server({
+        Probot: BodyLimitedProbot,
+        port: env.PORT,
+        host: env.HOST,
+        webhookPath: env.WEBHOOK_PATH,
+        log: options.log,
+    });
+    const deliveries = createDeliveryLedger(options.connection, { namespace: env.QUEUE_NAME, windowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
+    const budget = createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO });
+    await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: env.APP_SLUG, deliveries, budget }));
+    // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
+    await server.load(createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }));
+    await server.start();
+    return server;
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+export const AUTOMATIC_TRIGGERS = ["opened", "reopened", "synchronize", "ready_for_review"];
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/i);
+/** What every job carries: identifiers only, never tokens or diffs. */
+const PullJobBase = z.object({
+    installationId: z.number().int().positive(),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    pullNumber: z.number().int().positive(),
+    deliveryId: z.string().nullable(),
+});
+/** Review the PR: automatically on an event, by `/codex review [full]`, or by a check run's Re-run. */
+export const ReviewJobData = PullJobBase.extend({
+    kind: z.literal("review"),
+    /** Head SHA the event was about; null for a command, whose worker reviews the PR's current head. */
+    headSha: sha.nullable(),
+    trigger: z.enum([...AUTOMATIC_TRIGGERS, "command", "rerun"]),
+    /** `incremental` reviews only what changed since the app's last review of this PR. */
+    mode: z.enum(["incremental", "full"]),
+    /** The PR comment that asked for the review (command trigger only). */
+    commentId: z.number().int().positive().nullable(),
+    /** Login of whoever asked; checked for write access in the worker. */
+    requestedBy: z.string().nullable(),
+});
+/** `/codex pause|resume|help|<unknown>` in a PR comment. */
+export const CommandJobData = PullJobBase.extend({
+    kind: z.literal("command"),
+    command: z.string(),
+    commentId: z.number().int().positive(),
+    requestedBy: z.string(),
+});
+/** A reply to one of the app's review comments that mentions it: answered in the same thread. */
+export const ReplyJobData = PullJobBase.extend({
+    kind: z.literal("reply"),
+    /** The reply that asked. */
+    commentId: z.number().int().positive(),
+    requestedBy: z.string(),
+});
+export const JobData = z.discriminatedUnion("kind", [ReviewJobData, CommandJobData, ReplyJobData]);
+const pullKey = (job) => `${job.owner}/${job.repo}/pull/${job.pullNumber}`;
+/**
+ * The key that makes a job unique, so a redelivered webhook maps to the job it already made:
+ * (repo, PR, head SHA, event kind) for automatic reviews; (repo, PR, comment id) for commands and
+ * replies, whose comment id is already unique; (repo, PR, head SHA, delivery) for a check-run re-run.
+ */
+export function jobKey(job) {
+    switch (job.kind) {
+        case "review":
+            if (job.trigger === "command")
+                return `${pullKey(job)}/comment-${job.commentId}`;
+            if (job.trigger === "rerun")
+                return `${pullKey(job)}/${job.headSha}/rerun-${job.deliveryId}`;
+            return `${pullKey(job)}/${job.headSha}/${job.trigger}`;
+        case "command":
+            return `${pullKey(job)}/comment-${job.commentId}`;
+        case "reply":
+            return `${pullKey(job)}/review-comment-${job.commentId}`;
+    }
+}
+/** BullMQ job id; deterministic, and BullMQ forbids ':' in custom ids. */
+export function jobId(job) {
+    return `${job.kind}/${jobKey(job)}`.replaceAll(":", "_");
+}
+/** Job data read back from Redis is validated before use: a malformed job fails once, clearly. */
+export function parseJobData(data) {
+    const parsed = JobData.refine((job) => job.kind !== "review" || job.trigger === "command" || job.headSha !== null, {
+        message: "automatic reviews need a head SHA",
+    }).safeParse(data);
+    if (!parsed.success) {
+        throw new Error(`Malformed job data: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    }
+    return parsed.data;
+}

@@ -1,0 +1,35 @@
+import { jobId } from "./review-job.js";
+const WAITING_STATES = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
+/**
+ * A new head makes the PR's earlier automatic review job pointless: if that job is still waiting it is
+ * removed from the queue (a running one finds the head moved and drops its review before posting).
+ * The latest automatic job id per PR is kept in one Redis hash next to the queue.
+ */
+export async function supersedeOlderReview(queue, redis, data) {
+    if (data.kind !== "review" || data.trigger === "command" || data.trigger === "rerun")
+        return null;
+    const client = redis;
+    const key = queue.toKey("latest-review");
+    const field = `${data.owner}/${data.repo}#${data.pullNumber}`;
+    const newId = jobId(data);
+    const previousId = await client.hget(key, field);
+    await client.hset(key, field, newId);
+    if (!previousId || previousId === newId)
+        return null;
+    const previous = await queue.getJob(previousId);
+    if (!previous || previous.data.kind !== "review")
+        return null;
+    const previousData = previous.data;
+    if (previousData.headSha === data.headSha)
+        return null;
+    if (!WAITING_STATES.has(await previous.getState()))
+        return null;
+    try {
+        await previous.remove();
+        return previousId;
+    }
+    catch {
+        // Picked up by a worker in the meantime: that worker sees the moved head and drops its review.
+        return null;
+    }
+}

@@ -1,0 +1,142 @@
+const SEVERITY_LABEL = {
+    P0: "must fix",
+    P1: "should fix",
+    P2: "consider",
+    P3: "nit",
+};
+/** GitHub refuses review bodies over 65,536 characters; stay well clear of it. */
+const MAX_BODY_CHARS = 60_000;
+const MAX_FINDING_BODY_CHARS = 1_500;
+/**
+ * The Markdown of one inline comment. The suggestion becomes a ```suggestion block only on RIGHT and
+ * only when the anchored range spans as many lines as the model's own range: a block GitHub can
+ * apply must replace exactly the lines the model wrote it for.
+ */
+export function renderComment(finding, comment) {
+    const parts = [`${severityBadge(finding.severity)} **${renderInline(finding.title)}**`];
+    const body = renderProse(finding.body);
+    if (body)
+        parts.push(body);
+    if (finding.suggestion !== null) {
+        parts.push(suggestionApplies(finding, comment)
+            ? codeBlock(finding.suggestion, "suggestion")
+            : `Suggested change:\n\n${codeBlock(finding.suggestion, "")}`);
+    }
+    return parts.join("\n\n");
+}
+export function severityBadge(severity) {
+    return `**${severity}** · ${SEVERITY_LABEL[severity]} ·`;
+}
+function suggestionApplies(finding, comment) {
+    if (comment.side !== "RIGHT")
+        return false;
+    const modelSpan = finding.startLine === null ? 1 : finding.startLine < finding.line ? finding.line - finding.startLine + 1 : Number.NaN;
+    const anchoredSpan = comment.start_line === undefined ? 1 : comment.line - comment.start_line + 1;
+    return modelSpan === anchoredSpan;
+}
+/** A fence longer than any run of backticks inside, so the code cannot close it early. */
+function codeBlock(code, info) {
+    const longest = Math.max(0, ...Array.from(code.matchAll(/`+/g), (match) => match[0].length));
+    const fence = "`".repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${code}\n${fence}`;
+}
+/** The review's top-level body: summary, findings outside the diff, what was not reviewed, cost, marker. */
+export function renderReviewBody(input) {
+    const clean = input.commentCount === 0 && input.unanchored.length === 0;
+    const sections = [];
+    const notReviewed = renderNotReviewed(input.skippedFiles, input.failedChunks);
+    if (clean) {
+        sections.push(notReviewed ? "**No issues found** in the files that were reviewed." : "**No issues found.**");
+    }
+    else {
+        const summaries = input.summaries.map(renderProse).filter((summary) => summary.length > 0);
+        const summary = summaries.length <= 1 ? (summaries[0] ?? "") : summaries.map((s) => `- ${s.replace(/\n+/g, " ")}`).join("\n");
+        sections.push(["### Codex review", summary].filter(Boolean).join("\n\n"));
+    }
+    if (notReviewed)
+        sections.push(notReviewed);
+    const footer = renderFooter(input);
+    const marker = input.marker;
+    // The outside-the-diff list is the one part that can grow without bound: it gets what room is left.
+    const room = MAX_BODY_CHARS - sections.join("\n\n").length - footer.length - marker.length;
+    if (input.unanchored.length > 0)
+        sections.splice(1, 0, renderUnanchored(input.unanchored, room));
+    return [...sections, footer, marker].join("\n\n");
+}
+function renderUnanchored(findings, room) {
+    const byPath = new Map();
+    for (const finding of findings)
+        byPath.set(finding.path, [...(byPath.get(finding.path) ?? []), finding]);
+    const parts = ["#### Findings outside the diff\nThese concern lines GitHub does not let a review comment on."];
+    let length = parts[0].length;
+    let shown = 0;
+    fill: for (const [path, group] of byPath) {
+        for (const [i, finding] of group.entries()) {
+            const body = renderProse(truncate(finding.body, MAX_FINDING_BODY_CHARS)).replace(/\n/g, "\n  ");
+            const entry = (i === 0 ? `\n${codeSpan(path)}\n` : "") +
+                `- ${codeSpan(`${path}:${finding.line}`)} ${severityBadge(finding.severity)} **${renderInline(finding.title)}**` +
+                (body ? `\n  ${body}` : "");
+            // Leaves room for the "…and N more" line.
+            if (length + entry.length + 1 > room - 100)
+                break fill;
+            parts.push(entry);
+            length += entry.length + 1;
+            shown++;
+        }
+    }
+    if (shown < findings.length)
+        parts.push(`\n…and ${findings.length - shown} more not shown (the review body is full).`);
+    return parts.join("\n");
+}
+function renderNotReviewed(skipped, failed) {
+    if (skipped.length === 0 && failed.length === 0)
+        return "";
+    const lines = ["#### Not reviewed"];
+    // Only the first files of a long list: a 3,000-file vendored directory would drown the review.
+    for (const file of skipped.slice(0, 50))
+        lines.push(`- ${codeSpan(file.path)}: ${renderInline(file.reason)}`);
+    if (skipped.length > 50)
+        lines.push(`- …and ${skipped.length - 50} more files`);
+    for (const chunk of failed) {
+        const files = chunk.paths.slice(0, 10).map(codeSpan).join(", ") + (chunk.paths.length > 10 ? `, …and ${chunk.paths.length - 10} more` : "");
+        lines.push(`- ${files}: the model call failed (${renderInline(chunk.reason)})`);
+    }
+    return lines.join("\n");
+}
+function renderFooter(input) {
+    const { inputTokens, outputTokens, usdSpent } = input.usage;
+    const usd = `$${usdSpent.toFixed(usdSpent > 0 && usdSpent < 0.01 ? 4 : 2)}`;
+    const tokens = `${inputTokens.toLocaleString("en-US")} tokens in / ${outputTokens.toLocaleString("en-US")} out`;
+    return `<sub>${renderInline(input.model)} · commit ${input.headSha.slice(0, 7)} · ${tokens} · ${usd}</sub>`;
+}
+// Prose is split from code so only prose is neutralised: code spans and fences neither ping nor render HTML.
+const CODE = /(`{3,}[^\n]*\n[\s\S]*?\n\s*`{3,}|`[^`\n]+`)/;
+/** Model Markdown made safe to post: no @-mentions that ping, no raw HTML, no fence left open. */
+export function renderProse(text) {
+    const trimmed = text.trim();
+    const fences = trimmed.split("\n").filter((line) => /^\s*```/.test(line)).length;
+    const closed = fences % 2 === 1 ? `${trimmed}\n\`\`\`` : trimmed;
+    return closed
+        .split(CODE)
+        .map((part, index) => (index % 2 === 1 ? part : neutralise(part)))
+        .join("");
+}
+/** As `renderProse`, on one line. */
+export function renderInline(text) {
+    return renderProse(text.replace(/\s+/g, " "));
+}
+function neutralise(prose) {
+    return (prose
+        // `@octo-org/team` or `@user` preceded by a non-word character is a mention; in a code span it is not.
+        .replace(/(^|[^\w`@/])@([a-z\d](?:[a-z\d-]*[a-z\d])?(?:\/[a-z\d][\w.-]*)?)/gi, "$1`@$2`")
+        // Any tag-like `<` (HTML, comments, our own hidden marker) is shown as text instead.
+        .replace(/<(?=[a-z/!?])/gi, "&lt;"));
+}
+function codeSpan(text) {
+    const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (match) => match[0].length));
+    const ticks = "`".repeat(longest + 1);
+    return longest > 0 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+}
+function truncate(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,34 @@
+import { parseCommand } from "./parse-command.js";
+/** Maps a PR comment that starts with a command from a person to a job. Pure. */
+export function jobFromComment(payload, deliveryId, appSlug) {
+    if (payload.action !== "created")
+        return { skip: `comment ${payload.action}` };
+    const { issue, comment, repository } = payload;
+    if (!issue || !comment || !repository)
+        return { skip: "payload has no issue, comment or repository" };
+    if (!issue.pull_request)
+        return { skip: "comment is not on a pull request" };
+    const author = comment.user ?? payload.sender;
+    if (!author || author.type === "Bot" || comment.performed_via_github_app)
+        return { skip: "comment is from a bot" };
+    const command = parseCommand(comment.body, appSlug);
+    if (!command)
+        return { skip: "comment is not a command" };
+    if (!payload.installation?.id)
+        return { skip: "payload has no installation" };
+    const base = {
+        installationId: payload.installation.id,
+        owner: repository.owner.login,
+        repo: repository.name,
+        pullNumber: issue.number,
+        deliveryId,
+        commentId: comment.id,
+        requestedBy: author.login,
+    };
+    if (command.name === "review") {
+        return {
+            job: { ...base, kind: "review", headSha: null, trigger: "command", mode: command.args[0] === "full" ? "full" : "incremental" },
+        };
+    }
+    return { job: { ...base, kind: "command", command: command.name } };
+}

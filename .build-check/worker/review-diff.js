@@ -1,0 +1,68 @@
+import pLimit from "p-limit";
+import picomatch from "picomatch";
+import { assembleReview } from "../review/assemble-review.js";
+import { buildReviewPrompt } from "../review/build-review-prompt.js";
+import { planReview } from "../review/plan-review.js";
+/**
+ * The review itself, with no GitHub in it: plan the diff, review the chunks concurrently (bounded),
+ * assemble one review. The worker and the CLI both run it; only the model call is I/O, and it is injected.
+ */
+export async function reviewDiff(input, deps) {
+    const { settings, reviewer, log } = deps;
+    const plan = planReview(input.diff, settings, {
+        extraSkipped: input.unreviewable ?? [],
+        ...(input.anchorDiff === undefined ? {} : { anchorDiffText: input.anchorDiff }),
+    });
+    log.info({ files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
+    const limit = pLimit(settings.chunkConcurrency);
+    let done = 0;
+    const results = await Promise.all(plan.chunks.map((chunk) => limit(async () => {
+        const prompt = buildReviewPrompt(chunk, input.pullRequest, {
+            extraInstructions: instructionsFor(chunk, settings),
+            language: settings.language,
+        });
+        try {
+            const reviewed = await reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort });
+            return { chunk, ok: true, ...reviewed };
+        }
+        catch (error) {
+            if (reviewer.isFatal(error)) {
+                // A bad key fails every call the same way: the queued chunks are not sent at all.
+                limit.clearQueue();
+                throw error;
+            }
+            log.warn({ chunk: chunk.index, err: error }, "Chunk review failed; posting the rest");
+            return { chunk, ok: false, error: error.message };
+        }
+        finally {
+            input.onChunkDone?.(++done, plan.chunks.length);
+        }
+    })));
+    const failedChunks = results.filter((result) => !result.ok).length;
+    if (plan.chunks.length > 0 && failedChunks === plan.chunks.length) {
+        const first = results.find((result) => !result.ok);
+        throw new Error(`Every chunk of the review failed; first error: ${first && !first.ok ? first.error : "unknown"}`);
+    }
+    const review = assembleReview({
+        results,
+        plan,
+        headSha: input.headSha,
+        jobHash: input.jobHash,
+        model: settings.model,
+        severityThreshold: settings.severityThreshold,
+        maxComments: settings.maxComments,
+        ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
+    });
+    return { plan, review, failedChunks };
+}
+/** The repository's instructions plus those of `path_instructions` whose glob matches a file of the chunk. */
+function instructionsFor(chunk, settings) {
+    const parts = settings.instructions ? [settings.instructions] : [];
+    for (const rule of settings.pathInstructions) {
+        const matches = picomatch(rule.path, { dot: true });
+        const paths = chunk.files.map((file) => file.path).filter((path) => matches(path));
+        if (paths.length > 0)
+            parts.push(`For ${paths.join(", ")}: ${rule.instructions}`);
+    }
+    return parts.join("\n\n");
+}

@@ -1,0 +1,31 @@
+/**
+ * The check run's verdict on a finished job. Only a posted review with no P0/P1 finding is green; a
+ * skipped or superseded run is never `success`, so it cannot read as "clean". Pure.
+ */
+export function summariseForCheck(outcome) {
+    switch (outcome.status) {
+        case "posted": {
+            const { P0, P1, P2, P3 } = outcome.severityCounts;
+            const total = P0 + P1 + P2 + P3;
+            const summary = [
+                `${outcome.mode === "incremental" ? "Incremental" : "Full"} review of ${outcome.filesReviewed} file(s).`,
+                `Findings: P0 ${P0}, P1 ${P1}, P2 ${P2}, P3 ${P3} (${outcome.comments} inline, ${outcome.bodyOnlyFindings} in the review body${outcome.repeatedFindings ? `, ${outcome.repeatedFindings} already reported earlier` : ""}).`,
+                outcome.failedChunks ? `${outcome.failedChunks} chunk(s) could not be reviewed; see the review.` : "",
+                `Tokens: ${outcome.usage.inputTokens} in / ${outcome.usage.outputTokens} out ($${outcome.usage.usdSpent.toFixed(4)}).`,
+            ]
+                .filter(Boolean)
+                .join("\n");
+            const title = total === 0 ? "No issues found" : `${total} finding(s): ${P0} P0, ${P1} P1`;
+            return [P0 + P1 > 0 || outcome.failedChunks > 0 ? "neutral" : "success", { title, summary }];
+        }
+        case "superseded":
+            return ["neutral", { title: "Superseded by a newer push", summary: `The head moved to ${outcome.currentHeadSha} during the review.` }];
+        case "skipped":
+            return ["skipped", { title: `Review skipped: ${outcome.reason}`, summary: `No review was posted because ${outcome.reason}.` }];
+        case "already-posted":
+            return ["neutral", { title: "Already reviewed", summary: `Review ${outcome.reviewId} already covers ${outcome.headSha}.` }];
+        case "refused":
+        case "done":
+            return ["neutral", { title: "Nothing to review", summary: outcome.status === "refused" ? outcome.reason : outcome.action }];
+    }
+}

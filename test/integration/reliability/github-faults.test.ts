@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
+import { startAimlApiFake, type AimlApiFake } from "../../fakes/aimlapi-fake.js";
+import { completedReply } from "../../fakes/aimlapi-replies.js";
+import { githubFaults, LINE_NOT_IN_DIFF, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { addPull, clusterEnv, clusterServices, sleep, type ClusterServices } from "../../support/app-cluster.js";
+import { startAppProcess, waitFor, type AppProcess } from "../../support/app-process.js";
+import { deliverWebhook } from "../../support/sign-webhook.js";
+import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+
+/*
+ * GitHub API faults around the one write that matters, creating the review: 5xx before and after
+ * GitHub stored it, secondary rate limits, and a 422 on a line comment. Always exactly one review.
+ */
+
+const OWNER = "octo-org";
+const REPO = "github-faults";
+const diff = readFileSync(new URL("../../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
+const [file] = parseUnifiedDiff(diff);
+const added = file!.hunks[0]!.lines.find((line) => line.kind === "add")!;
+const FINDING_TITLE = "Regex split allocates on every call";
+const modelOutput = {
+  summary: "Splits input on CRLF too.",
+  comments: [
+    {
+      path: file!.path,
+      line: added.newLine!,
+      side: "RIGHT",
+      start_line: null,
+      severity: "P1",
+      title: FINDING_TITLE,
+      body: "Hoist the regular expression to a constant.",
+      suggestion: null,
+      quote: added.content.trim(),
+    },
+  ],
+};
+const REVIEW_ROUTE = "POST /repos/:owner/:repo/pulls/:number/reviews";
+
+let github: GithubFake;
+let model: AimlApiFake;
+let services: ClusterServices;
+let app: AppProcess;
+let nextPull = 1;
+
+beforeAll(async () => {
+  github = await startGithubFake();
+  model = await startAimlApiFake({ handler: ({ body }) => completedReply(modelOutput, { request: body }) });
+  services = clusterServices({ github, model, redisUrl: inject("redisUrl"), queueName: `github-faults-${randomUUID().slice(0, 8)}` });
+  app = await startAppProcess("src/main.ts", clusterEnv(services, { LOG_LEVEL: "info" }));
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await github?.close();
+  await model?.close();
+});
+
+async function openPull(): Promise<PullTarget> {
+  const pull = addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff });
+  const delivery = await deliverWebhook(`${app.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: services.secret });
+  expect(delivery.status).toBeLessThan(300);
+  return pull;
+}
+
+const reviewsOf = (pull: PullTarget) => github.reviews(OWNER, REPO, pull.number);
+const reviewPosts = (pull: PullTarget) =>
+  github.requests.filter((r) => r.method === "POST" && r.path === `/repos/${OWNER}/${REPO}/pulls/${pull.number}/reviews`);
+async function settledReviews(pull: PullTarget) {
+  await waitFor(() => (reviewsOf(pull).length ? true : undefined), 25_000, `a review on #${pull.number}`);
+  // Room for a duplicate to appear, had one been on its way.
+  await sleep(1_500);
+  return reviewsOf(pull);
+}
+
+describe("creating the review", () => {
+  it("retries 5xx answers to the review POST (GitHub stored nothing) and posts once", async () => {
+    github.failNext(REVIEW_ROUTE, githubFaults.serverError(502, 2));
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+    expect(reviewPosts(pull).map((r) => r.status)).toEqual([502, 502, 200]);
+  });
+
+  it("does not post twice when GitHub stored the review but answered 502: it finds its marker instead", async () => {
+    github.failNext(REVIEW_ROUTE, { status: 502, afterRoute: true, body: { message: "Server Error" } });
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+    expect(reviewPosts(pull)).toHaveLength(1);
+  });
+
+  it("waits out a secondary rate limit (403 + Retry-After) and posts once", async () => {
+    github.failNext(REVIEW_ROUTE, githubFaults.secondaryRateLimit(1));
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+    const [limited, posted] = reviewPosts(pull);
+    expect([limited?.status, posted?.status]).toEqual([403, 200]);
+  });
+
+  it("after a 422 on its line comments, posts once more with every finding in the body", async () => {
+    github.failNext(REVIEW_ROUTE, {
+      status: 422,
+      body: { message: "Unprocessable Entity", errors: [LINE_NOT_IN_DIFF], documentation_url: "https://docs.github.com/rest", status: "422" },
+    });
+    const pull = await openPull();
+    const [review] = await settledReviews(pull);
+    const posts = reviewPosts(pull);
+    expect(posts.map((r) => r.status)).toEqual([422, 200]);
+    expect((posts[0]!.body as { comments: unknown[] }).comments).toHaveLength(1);
+    expect((posts[1]!.body as { comments: unknown[] }).comments).toEqual([]);
+    expect(review!.comments).toHaveLength(0);
+    expect(review!.body).toContain(FINDING_TITLE);
+  });
+});
+
+describe("reading from GitHub", () => {
+  it("retries a 5xx on the pull request read and reviews", async () => {
+    github.failNext("GET /repos/:owner/:repo/pulls/:number", githubFaults.serverError(500, 2));
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+  });
+});

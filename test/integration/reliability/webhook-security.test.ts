@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { request } from "node:http";
+import { readFileSync } from "node:fs";
+import { Queue } from "bullmq";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { startAimlApiFake, type AimlApiFake } from "../../fakes/aimlapi-fake.js";
+import { startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { addPull, clusterServices, logLines, sleep, startWebProcess, type ClusterServices } from "../../support/app-cluster.js";
+import { waitFor, type AppProcess } from "../../support/app-process.js";
+import { deliverWebhook, signWebhookBody } from "../../support/sign-webhook.js";
+import { prCommentPayload, pullRequestPayload } from "../../support/webhook-payloads.js";
+
+/*
+ * The web process alone (no worker, so jobs stay where the test can count them): replayed delivery
+ * ids, oversized bodies, and the per-repository review budget.
+ */
+
+const OWNER = "octo-org";
+const diff = readFileSync(new URL("../../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
+const RATE_LIMIT = 3;
+const MiB = 1024 * 1024;
+
+let github: GithubFake;
+let model: AimlApiFake;
+let services: ClusterServices;
+let web: AppProcess;
+let queue: Queue;
+let nextPull = 1;
+
+beforeAll(async () => {
+  github = await startGithubFake();
+  model = await startAimlApiFake();
+  services = clusterServices({ github, model, redisUrl: inject("redisUrl"), queueName: `webhook-security-${randomUUID().slice(0, 8)}` });
+  queue = new Queue(services.queueName, { connection: { url: services.redisUrl } });
+  web = await startWebProcess(services, { REVIEW_RATE_LIMIT_PER_REPO: String(RATE_LIMIT), LOG_LEVEL: "info" });
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  // The web process never calls GitHub or the model.
+  expect(github.requests).toEqual([]);
+  expect(model.requests).toEqual([]);
+});
+
+afterAll(async () => {
+  await web?.stop();
+  await queue?.obliterate({ force: true }).catch(() => undefined);
+  await queue?.close();
+  await github?.close();
+  await model?.close();
+});
+
+const hookUrl = () => `${web.url}/api/github/webhooks`;
+const jobsFor = async (repo: string, number?: number) =>
+  (await queue.getJobs(["waiting", "active", "completed", "failed", "delayed"])).filter(
+    (job) => job.data.repo === repo && (number === undefined || job.data.pullNumber === number),
+  );
+
+/** A raw POST with a signed body, optionally without Content-Length (chunked); resolves on the status line. */
+function rawPost(body: Buffer, options: { chunked: boolean }): Promise<{ status: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const headers: Record<string, string | number> = {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": signWebhookBody(services.secret, body.toString("utf8")),
+    };
+    if (!options.chunked) headers["content-length"] = body.length;
+    const req = request(`${hookUrl()}`, { method: "POST", headers }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, ms: performance.now() - started });
+    });
+    req.on("error", (error) => (req.writableEnded ? undefined : reject(error)));
+    for (let offset = 0; offset < body.length; offset += 256 * 1024) req.write(body.subarray(offset, offset + 256 * 1024));
+    req.end();
+  });
+}
+
+/** A real pull_request.opened payload padded to about `bytes` with a long PR body. */
+function paddedPayload(repo: string, bytes: number): Buffer {
+  const pull = addPull(github, { owner: OWNER, repo, number: nextPull++, diff });
+  const payload = pullRequestPayload("opened", pull);
+  payload.pull_request.body = "x".repeat(bytes);
+  return Buffer.from(JSON.stringify(payload));
+}
+
+describe("replayed deliveries", () => {
+  it("ignores a delivery id it has seen, even after that delivery's job is gone", async () => {
+    const repo = "replays";
+    const pull = addPull(github, { owner: OWNER, repo, number: nextPull++, diff });
+    const deliveryId = randomUUID();
+    const payload = pullRequestPayload("opened", pull);
+    expect((await deliverWebhook(hookUrl(), "pull_request", payload, { secret: services.secret, deliveryId })).status).toBe(200);
+    const [job] = await waitFor(async () => ((await jobsFor(repo, pull.number)).length ? jobsFor(repo, pull.number) : undefined), 5_000, "the job");
+    // Jobs are removed from Redis after a day (or sooner under load); the ledger still knows the id.
+    await job!.remove();
+
+    const replay = await deliverWebhook(hookUrl(), "pull_request", payload, { secret: services.secret, deliveryId });
+    expect(replay.status).toBe(200);
+    await sleep(300);
+    expect(await jobsFor(repo, pull.number)).toHaveLength(0);
+    expect(logLines(web, "Delivery already handled: replay ignored").filter((line) => line.deliveryId === deliveryId)).toHaveLength(1);
+  });
+
+  it("does not let an unsigned request mark a delivery id as seen", async () => {
+    const repo = "replays-unsigned";
+    const pull = addPull(github, { owner: OWNER, repo, number: nextPull++, diff });
+    const deliveryId = randomUUID();
+    const payload = pullRequestPayload("opened", pull);
+    const forged = await deliverWebhook(hookUrl(), "pull_request", payload, { secret: "not-the-secret", deliveryId });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect((await deliverWebhook(hookUrl(), "pull_request", payload, { secret: services.secret, deliveryId })).status).toBe(200);
+    await waitFor(async () => ((await jobsFor(repo, pull.number)).length === 1 ? true : undefined), 5_000, "the job");
+  });
+});
+
+describe("oversized bodies", () => {
+  it("refuses a signed 6 MiB delivery with 413 at once, before reading it, and enqueues nothing", async () => {
+    const body = paddedPayload("big", 6 * MiB);
+    const { status, ms } = await rawPost(body, { chunked: false });
+    expect(status).toBe(413);
+    expect(ms).toBeLessThan(500);
+    expect(await jobsFor("big")).toHaveLength(0);
+    expect(logLines(web, "Webhook body too large: refused").length).toBeGreaterThan(0);
+  });
+
+  it("refuses a chunked (no Content-Length) delivery once it passes the limit", async () => {
+    const { status } = await rawPost(paddedPayload("big-chunked", 6 * MiB), { chunked: true });
+    expect(status).toBe(413);
+    expect(await jobsFor("big-chunked")).toHaveLength(0);
+  });
+
+  it("accepts a signed delivery just under the limit (the signature still checks)", async () => {
+    const { status } = await rawPost(paddedPayload("big-but-fine", 4 * MiB), { chunked: true });
+    expect(status).toBe(200);
+    await waitFor(async () => ((await jobsFor("big-but-fine")).length === 1 ? true : undefined), 5_000, "the job");
+  });
+});
+
+describe("per-repository review rate limit", () => {
+  it(`queues at most ${RATE_LIMIT} reviews an hour per repo and drops the rest with a warning`, async () => {
+    const stormy = "comment-storm";
+    const pulls = Array.from({ length: 6 }, () => addPull(github, { owner: OWNER, repo: stormy, number: nextPull++, diff }));
+    for (const [i, pull] of pulls.entries()) {
+      github.setPermission(OWNER, stormy, "spammer", "write");
+      const payload = prCommentPayload(pull, { id: 700_000 + i, body: "/codex review", login: "spammer" });
+      expect((await deliverWebhook(hookUrl(), "issue_comment", payload, { secret: services.secret })).status).toBe(200);
+    }
+    expect(await jobsFor(stormy)).toHaveLength(RATE_LIMIT);
+    const dropped = logLines(web, "Repository over its review rate limit: request dropped").filter((line) => line.repo === `${OWNER}/${stormy}`);
+    expect(dropped).toHaveLength(6 - RATE_LIMIT);
+
+    // Another repository has its own budget.
+    const calm = addPull(github, { owner: OWNER, repo: "calm", number: nextPull++, diff });
+    await deliverWebhook(hookUrl(), "pull_request", pullRequestPayload("opened", calm), { secret: services.secret });
+    expect(await jobsFor("calm")).toHaveLength(1);
+  });
+});
