@@ -1,10 +1,12 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { parseChunkReview, REVIEW_OUTPUT_JSON_SCHEMA } from "../review/findings-schema.js";
 import type { ChunkReview, ReviewPrompt, TokenUsage } from "../review/types.js";
-import { AimlApiError, isStructuredOutputRefusal } from "./aimlapi-error.js";
-import { DEFAULT_RETRY_POLICY, isFatalModelError, isRetryableModelError, retryDelayMs, type RetryPolicy } from "./model-retry-policy.js";
+import { isStructuredOutputRefusal } from "./aimlapi-error.js";
+import { DEFAULT_RETRY_POLICY, isFatalModelError, isRetryableModelError, type RetryPolicy } from "./model-retry-policy.js";
 import type { ReasoningEffort, ResponseFormatKind, ResponsesClient } from "./responses-client.js";
+import { retryModelCall } from "./retry-model-call.js";
+
+export { ModelBudgetExceededError } from "./retry-model-call.js";
 
 /** Reviews one chunk's prompt with the model; the worker sees only this. */
 export interface ChunkReviewer {
@@ -33,17 +35,10 @@ export class UnusableModelOutputError extends Error {
   override readonly name = "UnusableModelOutputError";
 }
 
-/** The chunk's retry budget (`RetryPolicy.budgetMs`) ran out; the chunk is reported as not reviewed. */
-export class ModelBudgetExceededError extends Error {
-  override readonly name = "ModelBudgetExceededError";
-}
-
 const FORMAT_FALLBACKS: ResponseFormatKind[] = ["json_schema", "json_object", "text"];
 
 export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewer {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const wait = options.wait ?? ((ms: number) => sleep(ms));
-  const now = options.now ?? Date.now;
   // Shared by all chunks: once the endpoint refuses a format, later chunks start at the next one.
   let formatIndex = 0;
 
@@ -82,27 +77,13 @@ export function createChunkReviewer(options: ChunkReviewerOptions): ChunkReviewe
     isFatal: isFatalModelError,
     async reviewChunk(prompt, { chunkIndex, reasoningEffort }) {
       const usage: TokenUsage = { inputTokens: 0, outputTokens: 0, usdSpent: 0 };
-      // The budget bounds the chunk's total time, however many attempts and Retry-After waits it takes.
-      const deadline = now() + policy.budgetMs;
-      const budget = AbortSignal.timeout(policy.budgetMs);
-      const outOfBudget = (attempt: number, cause: unknown) =>
-        new ModelBudgetExceededError(`model retry budget of ${policy.budgetMs} ms used up after ${attempt} attempt(s)`, { cause });
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return { review: await callOnce(prompt, usage, reasoningEffort ?? options.reasoningEffort, budget), usage };
-        } catch (error) {
-          if (budget.aborted) throw outOfBudget(attempt, error);
-          const retryable = isRetryableModelError(error) || error instanceof UnusableModelOutputError;
-          if (!retryable || attempt >= policy.maxAttempts) throw error;
-          const delay = retryDelayMs(policy, attempt, error);
-          if (now() + delay >= deadline) throw outOfBudget(attempt, error);
-          options.log?.warn(
-            { chunk: chunkIndex, attempt, delayMs: delay, status: error instanceof AimlApiError ? error.status : null, err: error },
-            "Model call failed; retrying",
-          );
-          await wait(delay);
-        }
-      }
+      const review = await retryModelCall(
+        (signal) => callOnce(prompt, usage, reasoningEffort ?? options.reasoningEffort, signal),
+        { policy, log: options.log, wait: options.wait, now: options.now },
+        { chunk: chunkIndex },
+        (error) => isRetryableModelError(error) || error instanceof UnusableModelOutputError,
+      );
+      return { review, usage };
     },
   };
 }
