@@ -123,3 +123,19 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; null when gone. */
+export function readCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ; 100 on every Linux build that matters here. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -25,6 +25,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   while (!client) {
     if (server.child.exitCode !== null) throw new Error(`redis-server exited with ${server.child.exitCode} (is it installed?)`);
     const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => undefined); // refused until redis-server listens
     try {
       await probe.connect();
       await probe.ping();

@@ -23,7 +23,8 @@ export function createTokenClient(options: { token: string; baseUrl: string; log
       debug: (message: string) => log.debug(message),
       info: (message: string) => log.debug(message),
       warn: (message: string) => log.warn(message),
-      error: (message: string) => log.error(message),
+      // Octokit logs every failed request as an error; the CLI explains the failure itself in one line.
+      error: (message: string) => log.debug(message),
     },
     throttle: {
       onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => {

@@ -2,8 +2,11 @@ import { WaitingError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
 
-/** How long a hand-back waits for GitHub writes already on the wire, so no post lands after it. */
-const WRITE_SETTLE_MS = 10_000;
+/**
+ * How long a hand-back waits for GitHub writes already on the wire, so none lands after another worker
+ * took the job over. Short enough to keep shutdown within WORKER_SHUTDOWN_GRACE_MS + 5 s.
+ */
+const WRITE_SETTLE_MS = 3_000;
 
 /** Thrown by a guarded client once its job was handed back: the job's leftover work must not touch GitHub. */
 export class JobHandedBackError extends Error {
@@ -11,31 +14,44 @@ export class JobHandedBackError extends Error {
 }
 
 /**
- * A GitHub client that refuses new requests once `signal` fires and tracks writes in flight, so a
- * handed-back job can neither post after another worker took it over nor leave a post racing it.
+ * A GitHub client whose requests stop going out once `signal` fires, so a handed-back job cannot post
+ * after another worker took it over. The gate sits at Octokit's `request.fetch`, under its throttling
+ * queue: a write still waiting for its throttle slot is never sent, while one already on the wire is
+ * let through and tracked, and `settleWrites()` waits for those before the job is handed back.
  */
 export function guardGithub(client: GithubClient, signal: AbortSignal): GithubClient & { settleWrites(): Promise<void> } {
-  const writes = new Set<Promise<unknown>>();
+  const onTheWire = new Set<Promise<unknown>>();
+  const handedBack = () => new JobHandedBackError("The job was handed back to the queue; no more GitHub calls");
+  const gatedFetch: typeof fetch = (input, init) => {
+    if (signal.aborted) return Promise.reject(handedBack());
+    const sent = globalThis.fetch(input, init);
+    const method = (init?.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD") {
+      const settled = sent.then(
+        () => undefined,
+        () => undefined,
+      );
+      onTheWire.add(settled);
+      void settled.finally(() => onTheWire.delete(settled));
+    }
+    return sent;
+  };
   return {
-    async request(route, parameters) {
-      if (signal.aborted) throw new JobHandedBackError("The job was handed back to the queue; no more GitHub calls");
-      const call = client.request(route, parameters);
-      if (/^(GET|HEAD)\s/i.test(route)) return call;
-      const tracked = call.catch(() => undefined);
-      writes.add(tracked);
-      void tracked.finally(() => writes.delete(tracked));
-      return call;
+    async request(route, parameters = {}) {
+      if (signal.aborted) throw handedBack();
+      const request = { ...(parameters.request as Record<string, unknown> | undefined), fetch: gatedFetch };
+      return client.request(route, { ...parameters, request });
     },
     async graphql(query, variables) {
-      if (signal.aborted) throw new JobHandedBackError("The job was handed back to the queue; no more GitHub calls");
+      if (signal.aborted) throw handedBack();
       // Only queries are sent through GraphQL, so nothing here needs settling.
       return client.graphql(query, variables);
     },
     async settleWrites() {
-      if (writes.size === 0) return;
+      if (onTheWire.size === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, WRITE_SETTLE_MS)));
-      await Promise.race([Promise.allSettled([...writes]), timeout]);
+      await Promise.race([Promise.allSettled([...onTheWire]), timeout]);
       clearTimeout(timer);
     },
   };

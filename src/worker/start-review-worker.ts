@@ -71,6 +71,10 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
       concurrency: options.concurrency,
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+      // BullMQ fails a job outright (attempts left or not) once its worker died under it more than this
+      // many times. Re-running a review is safe (the marker stops a second post), so a job gets three
+      // takeovers before it counts as a poison job that kills its workers; BullMQ's default is one.
+      maxStalledCount: 3,
     },
   );
   worker.on("error", (error) => options.log.error({ err: error }, "Worker connection error"));

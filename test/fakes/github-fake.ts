@@ -126,16 +126,19 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   let origin = "";
 
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
-    if (rawPath === "/api/graphql" && request.method === "POST") {
-      return checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state);
-    }
-    if (!rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
+    const graphql = rawPath === "/api/graphql" && request.method === "POST";
+    if (!graphql && !rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
+    // Faults apply to GraphQL too (route "POST /api/graphql").
     const fault = takeFault(faults, request.method, request.path);
     const injected = (): RouteReply => {
       request.injected = true;
       return { status: fault!.status, json: fault!.body ?? { message: "Injected failure" }, headers: fault!.headers, delayMs: fault!.delayMs };
     };
     if (fault && !fault.afterRoute) return injected();
+    if (graphql) {
+      const reply = checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state);
+      return fault ? injected() : reply;
+    }
     const matched = matchRoute(request.method, request.path);
     if (!matched) return notFound(`no route for ${request.method} ${request.path}`);
     const denied = checkAuth(matched.route.auth, request.headers.authorization);

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply, errorReply } from "../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
-import { runCli } from "../support/run-cli.js";
+import { runCli, runCommand } from "../support/run-cli.js";
 
 const OWNER = "octo-org";
 const REPO = "hello-world";
@@ -122,6 +124,8 @@ describe("codex-review review owner/repo#N", () => {
     const run = await runCli(["review", `${OWNER}/${REPO}#424242`, "--dry-run"], { ...githubEnv(), ...modelEnv() });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("answered 404 for octo-org/hello-world#424242");
+    // One explained line, not Octokit's JSON error log as well.
+    expect(run.stderr).not.toContain('"level"');
     expect(github.unexpected.map((entry) => entry.request.path)).toEqual([`/repos/${OWNER}/${REPO}/pulls/424242`]);
     github.unexpected.length = 0;
   });
@@ -182,6 +186,22 @@ describe("bad invocations exit 1 with a message", () => {
     const notDiff = await runCli(["review", "--diff", fileURLToPath(new URL("../fixtures/diffs/README.md", import.meta.url))], modelEnv());
     expect(notDiff.code).toBe(1);
     expect(notDiff.stderr).toContain("is not a unified diff");
+  });
+
+  it("`npx codex-review` runs the clone's own bin, offline, with an empty npm cache", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cli-npx-"));
+    try {
+      const run = await runCommand("npx", ["--offline", "codex-review", "--help"], {
+        HOME: home,
+        npm_config_cache: join(home, ".npm"),
+        npm_config_update_notifier: "false",
+      });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("codex-review review <owner/repo#number");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("--help exits 0 with the usage", async () => {

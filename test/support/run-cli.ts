@@ -15,7 +15,12 @@ export interface CliRun {
  * environment (plus PATH/HOME). Asynchronous on purpose: the fakes it talks to live in this process.
  */
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+  return runCommand(process.execPath, [CLI_BIN, ...args], env, timeoutMs);
+}
+
+/** Any command in the project root, collected the same way (e.g. `npx codex-review`). */
+export async function runCommand(command: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliRun> {
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -121,9 +121,17 @@ describe("creating the review", () => {
 });
 
 describe("reading from GitHub", () => {
-  it("retries a 5xx on the pull request read and reviews", async () => {
-    github.failNext("GET /repos/:owner/:repo/pulls/:number", githubFaults.serverError(500, 2));
+  it("retries a 5xx on a read within the job (Octokit's retry plugin) and reviews", async () => {
+    const before = github.requests.length;
+    // The worker's first read: the review context (PR, earlier reviews, repo config) in one GraphQL query.
+    github.failNext("POST /api/graphql", githubFaults.serverError(502, 1));
     const pull = await openPull();
     expect(await settledReviews(pull)).toHaveLength(1);
+    const reads = github.requests.slice(before).filter((r) => r.path === "/api/graphql");
+    expect(reads.map((r) => r.status).slice(0, 2)).toEqual([502, 200]);
+    // No job-level failure on the way: one check run, and it did not fail.
+    const runs = github.checkRuns(OWNER, REPO).filter((run) => run.head_sha === pull.headSha);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.conclusion).not.toBe("failure");
   });
 });

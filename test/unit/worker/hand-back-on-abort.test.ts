@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -21,17 +23,30 @@ function setup() {
   return { name, connection, queue };
 }
 
-/** A GitHub client that records calls and answers after `ms`. */
-function recordingGithub(ms: number) {
+/**
+ * A GitHub client that, like Octokit, sends each request through `parameters.request.fetch` (where the
+ * guard sits), to a local server that records what arrives and answers after `ms`.
+ */
+async function recordingGithub(ms: number) {
   const calls: string[] = [];
+  const server = createServer((req, res) => {
+    calls.push(`${req.method} ${req.url}`);
+    setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), ms);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
   const client: GithubClient = {
-    async request(route) {
-      calls.push(route);
-      await new Promise((r) => setTimeout(r, ms));
-      return { status: 200, data: {}, headers: {} };
+    async request(route, parameters) {
+      const [method, path] = route.split(" ");
+      const send = ((parameters?.request as { fetch?: typeof fetch } | undefined)?.fetch ?? fetch) as typeof fetch;
+      const response = await send(`${origin}${path}`, { method });
+      return { status: response.status, data: await response.json(), headers: {} };
     },
     async graphql() {
-      calls.push("graphql");
       return {};
     },
   };
@@ -41,7 +56,7 @@ function recordingGithub(ms: number) {
 describe("closeWorker + handBackOnAbort", () => {
   it("hands a job that outlives the grace period back to the wait list, unattempted, and cuts its GitHub access", async () => {
     const { name, connection, queue } = setup();
-    const github = recordingGithub(0);
+    const github = await recordingGithub(0);
     let lateCall: unknown;
     let started!: () => void;
     const startedPromise = new Promise<void>((r) => (started = r));
@@ -105,7 +120,7 @@ describe("closeWorker + handBackOnAbort", () => {
 
   it("waits for a GitHub write already on the wire before handing the job back", async () => {
     const { name, connection, queue } = setup();
-    const github = recordingGithub(700);
+    const github = await recordingGithub(700);
     let posted = false;
     let started!: () => void;
     const startedPromise = new Promise<void>((r) => (started = r));
@@ -133,5 +148,44 @@ describe("closeWorker + handBackOnAbort", () => {
     // By the time the job is back in the queue, the POST in flight has landed.
     expect(posted).toBe(true);
     expect(await (await queue.getJob("job-3"))!.getState()).toBe("waiting");
+  });
+
+  it("never sends a write still waiting in the client's throttle queue when the job is handed back", async () => {
+    const { name, connection, queue } = setup();
+    const github = await recordingGithub(0);
+    // Like Octokit's throttling: the request waits for its slot before it reaches fetch.
+    const throttled: GithubClient = {
+      async request(route, parameters) {
+        await new Promise((r) => setTimeout(r, 800));
+        return github.client.request(route, parameters);
+      },
+      graphql: github.client.graphql,
+    };
+    let outcome: unknown;
+    let started!: () => void;
+    const startedPromise = new Promise<void>((r) => (started = r));
+    const worker = new Worker(
+      name,
+      async (job, token, signal) => {
+        const guarded = guardGithub(throttled, signal!);
+        return handBackOnAbort(
+          { job, token, signal, log },
+          async () => {
+            started();
+            outcome = await guarded.request("POST /repos/o/r/pulls/1/reviews").catch((error: unknown) => error);
+          },
+          () => guarded.settleWrites(),
+        );
+      },
+      { connection },
+    );
+    cleanups.push(() => worker.close(true));
+    await queue.add("review", {}, { jobId: "job-4" });
+    await startedPromise;
+    await closeWorker(worker, 50, log);
+    expect(await (await queue.getJob("job-4"))!.getState()).toBe("waiting");
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(outcome).toBeInstanceOf(JobHandedBackError);
+    expect(github.calls).toEqual([]);
   });
 });

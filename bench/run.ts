@@ -1,0 +1,188 @@
+/*
+ * `npm run bench`: ingest, pipeline, end to end, calls and tokens, memory, in one run; prints one table
+ * of figures next to their goals and writes it, with the machine and the details, to docs/benchmarks.md.
+ * Everything runs on 127.0.0.1 (own redis-server, local fakes), is bounded in time and stops its processes.
+ *   BENCH_QUICK=1 npm run bench            # a smoke run of a minute or two (noisier figures)
+ *   BENCH_SECTIONS=ingest,e2e npm run bench  # some sections only (docs/benchmarks.md is then not written)
+ * Other knobs: bench/bench-settings.ts.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { readBenchSettings, type BenchSettings } from "./bench-settings.js";
+import { measureEndToEnd, type EndToEndFigures } from "./end-to-end.js";
+import { measureIngest, type IngestFigures } from "./ingest.js";
+import { formatPipelineFigures, measurePipeline, type PipelineFigures } from "./pipeline.js";
+import { callRows, endToEndRows, formatTable, ingestRows, pipelineRows, rssRows, type Row } from "./report-table.js";
+import { sleep } from "./support/bench-processes.js";
+import { formatNumber as n } from "./support/stats.js";
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const settings = readBenchSettings();
+  const started = Date.now();
+  const machine = await describeMachine();
+  log(`codex-review benchmark${settings.quick ? " (BENCH_QUICK)" : ""}: ${machine.join("; ")}`);
+  const rows: Row[] = [];
+  const details: string[] = [];
+  let ingest: IngestFigures;
+  let pipeline: PipelineFigures;
+  let e2e: EndToEndFigures;
+
+  if (settings.sections.has("ingest")) {
+    log(`[1/3] ingest: ${settings.ingest.pairs} pairs of ${settings.ingest.seconds} s runs at ${settings.ingest.connections} in flight`);
+    await section(rows, "1 Ingest", async () => {
+      ingest = await measureIngest(settings.ingest, log);
+      rows.push(...ingestRows(ingest, settings.ingest.pairs));
+      details.push(...ingestDetails(ingest));
+    });
+  }
+  if (settings.sections.has("pipeline")) {
+    log(`[2/3] pipeline: scales ${settings.pipeline.scales.join(", ")}`);
+    await section(rows, "2 Pipeline", async () => {
+      pipeline = await measurePipeline({ scales: settings.pipeline.scales, ...(settings.pipeline.runs ? { runs: settings.pipeline.runs } : {}), log });
+      rows.push(...pipelineRows(pipeline));
+      details.push("## Pipeline", "", "```", formatPipelineFigures(pipeline), "```", "");
+    });
+  }
+  if (settings.sections.has("e2e")) {
+    log(`[3/3] end to end: ${settings.e2e.prs} PRs on ${settings.e2e.workers.join("/")} worker(s), model latency ${settings.e2e.modelLatencyMs} ms`);
+    await section(rows, "3 End to end", async () => {
+      e2e = await measureEndToEnd(settings.e2e, log);
+      rows.push(...endToEndRows(e2e), ...callRows(e2e), ...rssRows(e2e));
+      details.push(...endToEndDetails(e2e));
+    });
+  }
+
+  const table = formatTable(rows);
+  const minutes = (Date.now() - started) / 60_000;
+  console.log(`\n${table}\n`);
+  console.log(`${rows.filter((row) => row.verdict === "FAIL").length} of ${rows.filter((row) => row.verdict !== "info").length} goals missed; ${minutes.toFixed(1)} min.`);
+  const all = ["ingest", "pipeline", "e2e"].every((section) => settings.sections.has(section));
+  if (all) {
+    const file = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
+    mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });
+    writeFileSync(file, renderDocument(settings, machine, table, details, minutes));
+    console.log(`Written to docs/benchmarks.md`);
+  }
+}
+
+/** Runs one section; a section that breaks becomes a FAIL row with its error, and the others still run. */
+async function section(rows: Row[], name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0]!.slice(0, 160);
+    log(`${name} failed: ${(error as Error).stack ?? message}`);
+    rows.push({ section: name, measure: "section did not complete", figure: message, goal: "completes", verdict: "FAIL" });
+  }
+}
+
+async function describeMachine(): Promise<string[]> {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const busy = await backgroundLoad();
+  return [
+    `CPU ${cpu}`,
+    `${availableParallelism()} cores`,
+    `${n(totalmem() / 2 ** 30, 1)} GiB memory`,
+    `node ${process.version}`,
+    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    `load average ${loadavg().map((value) => value.toFixed(2)).join(" ")} at start; other processes busy ${(busy * 100).toFixed(0)}% of all cores over 2 s before the run`,
+  ];
+}
+
+/** Share of all cores busy over 2 s before anything starts: other work on the machine skews the figures. */
+async function backgroundLoad(): Promise<number> {
+  const read = () => {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3]! + (fields[4] ?? 0);
+    return { idle, total: fields.reduce((total, value) => total + value, 0) };
+  };
+  try {
+    const before = read();
+    await sleep(2_000);
+    const after = read();
+    return 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function ingestDetails(f: IngestFigures): string[] {
+  const lines = ["## Ingest", "", "Runs alternate ours, bare, ours, bare... (deliveries/s, p50/p99 ms, CPU µs per delivery of the app process / redis-server / load generator):", "", "```"];
+  for (const [i, pair] of f.pairs.entries()) {
+    const describe = (run: typeof pair.ours) =>
+      `${n(run.deliveriesPerSecond).padStart(6)}/s ${String(run.p50Ms).padStart(3)}/${String(run.p99Ms).padStart(3)} ms cpu ${n(run.cpuUs.app)}/${n(run.cpuUs.redis)}/${n(run.cpuUs.loadgen)} µs`;
+    lines.push(`pair ${i + 1}: ours ${describe(pair.ours)} | bare ${describe(pair.bare)} | ratio ${(pair.throughputRatio * 100).toFixed(0)}%, p99 ${pair.p99Ratio.toFixed(2)}x`);
+  }
+  lines.push("```", "", "Redis commands per delivery sent by our web process (INFO commandstats; commands run inside Lua scripts are counted too):", "", "```");
+  lines.push(f.redisCommandsPerDelivery.map((entry) => `${entry.command} ${entry.perDelivery.toFixed(2)}`).join(", "));
+  lines.push("```", "");
+  if (f.profile.length > 0) lines.push("CPU profiles under the same load (`node --cpu-prof`, self time by package or file):", "", "```", ...f.profile, "```", "");
+  return lines;
+}
+
+function endToEndDetails(f: EndToEndFigures): string[] {
+  const lines = [
+    "## End to end",
+    "",
+    `Deliveries go to one web process (src/web.ts), which enqueues; worker processes (src/worker.ts) review. Each PR is ${f.chunksPerPr} chunks ` +
+      `(REVIEW_CHUNK_TOKENS=${f.chunkTokens}, checked by the model call count), WORKER_CONCURRENCY=${f.workerConcurrency}, ` +
+      `REVIEW_CHUNK_CONCURRENCY=${f.chunkConcurrency}; the model fake answers after ${n(f.modelLatencyMs)} ms. Ideal = ceil(PRs / (workers x concurrency)) ` +
+      `x one model latency (all chunks of a PR at once). Each PR is in its own installation.`,
+    "",
+    "Median per-review timeline (job start = its first GitHub request):",
+    "",
+    "```",
+    "workers  before model  model  model->review post  review post->check done  service  model calls",
+  ];
+  for (const run of f.runs) {
+    const p = run.phases;
+    lines.push(
+      `${String(run.workers).padStart(7)}  ${n(p.beforeModelMs).padStart(9)} ms  ${n(p.modelMs).padStart(5)}  ${n(p.toReviewMs).padStart(15)} ms  ${n(p.afterReviewMs).padStart(20)} ms  ${n(p.serviceMs).padStart(4)} ms  ${run.modelCalls}`,
+    );
+  }
+  lines.push("```", "", "GitHub requests per review by route (1-worker run):", "", "```");
+  for (const route of f.calls.routes) lines.push(`${route.perReview.toFixed(2).padStart(5)}  ${route.route}`);
+  lines.push("```", "");
+  if (f.single && f.double) {
+    lines.push(
+      `One installation: min gap between two review posts ${n(f.single.minSameInstallationGapMs ?? Number.NaN)} ms. ` +
+        `Two installations: min gap between posts of different installations ${n(f.double.minCrossInstallationGapMs ?? Number.NaN)} ms ` +
+        `(a throttle shared across installations would keep every pair >= 3,000 ms).`,
+      "",
+    );
+  }
+  const o = f.overhead;
+  lines.push(
+    `Prompt overhead at the default 12,000-token budget: ${n(o.chunks)} chunks, ${n(o.diffTokens)} diff tokens, ${n(o.instructionTokens)} instruction + ` +
+      `${n(o.contextTokens)} PR-context tokens (${(o.share * 100).toFixed(1)}%); the JSON schema adds ${n(o.schemaTokens)} ` +
+      `(${(o.shareWithSchema * 100).toFixed(1)}%). The smallest (last) chunk alone: ${(o.lastChunkShare * 100).toFixed(1)}%.`,
+    "",
+  );
+  return lines;
+}
+
+function renderDocument(settings: BenchSettings, machine: string[], table: string, details: string[], minutes: number): string {
+  return [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/run.ts); every figure below is from that one run. Loads stay on 127.0.0.1 against a",
+    "private redis-server and the local fakes of GitHub and the AI/ML API.",
+    "",
+    ...machine.map((line) => `- ${line}`),
+    `- ${settings.quick ? "BENCH_QUICK=1 (short runs, noisier)" : "full run"}; took ${minutes.toFixed(1)} min`,
+    "",
+    "```",
+    table,
+    "```",
+    "",
+    ...details,
+  ].join("\n");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { freePort, generateAppPrivateKey } from "../../test/support/app-process.js";
+import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../../test/fakes/aimlapi-fake.js";
+import { completedReply } from "../../test/fakes/aimlapi-replies.js";
+import { startGithubFake, type GithubFake } from "../../test/fakes/github-fake.js";
+import { deliverWebhook } from "../../test/support/sign-webhook.js";
+import { pullRequestPayload } from "../../test/support/webhook-payloads.js";
+import { spawnEntry, waitForHttp, waitUntil, type BenchProcess } from "./bench-processes.js";
+import type { BenchRedis } from "./bench-redis.js";
+
+const SECRET = "bench-webhook-secret";
+
+export interface ClusterOptions {
+  redis: BenchRedis;
+  workers: number;
+  /** Env shared by the web and worker processes (REVIEW_CHUNK_TOKENS, WORKER_CONCURRENCY...). */
+  env: Record<string, string>;
+  installations: number[];
+  modelLatencyMs: number;
+}
+
+export interface PullSpec {
+  installationId: number;
+  owner: string;
+  repo: string;
+  number: number;
+  diff: string;
+}
+
+/** A stamped request: `at` is performance.now() when the fake received it. */
+export interface Stamped<T> {
+  at: number;
+  request: T;
+}
+
+export interface ClusterRun {
+  github: GithubFake;
+  model: AimlApiFake;
+  githubAt(request: object): number;
+  modelAt(request: object): number;
+  /** Peak RSS (VmHWM) of each worker process, MB, read just before it stops. */
+  workerPeakRssMb: number[];
+  /** performance.now() just before the first delivery. */
+  startedAt: number;
+  /** Deliveries that did not get a 2xx. */
+  failedDeliveries: number;
+  logDir: string;
+}
+
+/**
+ * One web process (receives the deliveries) and `workers` worker processes against a fresh GitHub fake
+ * and a model fake that answers every chunk after `modelLatencyMs` with one finding on the chunk's first
+ * added line. Delivers `pull_request.opened` for every PR, waits until each has its review, stops the
+ * processes (reading their peak RSS first) and hands back the fakes' request logs, time-stamped.
+ */
+export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[], timeoutMs: number): Promise<ClusterRun> {
+  const [first, ...extra] = options.installations;
+  const github = await startGithubFake({ installationId: first!, extraInstallationIds: extra });
+  const model = await startAimlApiFake({ latencyMs: options.modelLatencyMs, handler: answerWithOneFinding });
+  // The fakes keep request logs without times; stamping on arrival gives each review's timeline.
+  const githubAt = stampArrivals(github.requests);
+  const modelAt = stampArrivals(model.requests);
+  const logDir = mkdtempSync(join(tmpdir(), "codex-review-bench-e2e-"));
+  const queueName = `bench-e2e-${Date.now().toString(36)}`;
+  const port = await freePort();
+  const env = {
+    APP_ID: String(github.state.appId),
+    PRIVATE_KEY: generateAppPrivateKey(),
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    REDIS_URL: options.redis.url,
+    QUEUE_NAME: queueName,
+    AIMLAPI_KEY: model.apiKey,
+    AIMLAPI_BASE_URL: model.url,
+    LOG_LEVEL: "info",
+    HOST: "127.0.0.1",
+    ...options.env,
+  };
+  const processes: BenchProcess[] = [];
+  const queue = new Queue(queueName, { connection: { url: options.redis.url } });
+  const workerPeakRssMb: number[] = [];
+  try {
+    const web = spawnEntry("web", "src/web.ts", { env: { ...env, PORT: String(port) }, logFile: join(logDir, "web.log") });
+    processes.push(web);
+    const workers = Array.from({ length: options.workers }, (_, i) =>
+      spawnEntry(`worker-${i + 1}`, "src/worker.ts", { env, logFile: join(logDir, `worker-${i + 1}.log`) }),
+    );
+    processes.push(...workers);
+    await waitForHttp(web, `http://127.0.0.1:${port}/ping`);
+    await waitUntil(async () => (await queue.getWorkersCount()) >= options.workers, 60_000, `${options.workers} workers to connect`, 100);
+
+    const heads = pulls.map((pull) => {
+      const headSha = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` }).head.sha;
+      return { ...pull, headSha };
+    });
+    const startedAt = performance.now();
+    let failedDeliveries = 0;
+    for (const pull of heads) {
+      const payload = pullRequestPayload("opened", pull);
+      const delivery = await deliverWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, "pull_request", payload, { secret: SECRET });
+      if (delivery.status >= 300) failedDeliveries += 1;
+    }
+    const reviewed = () => heads.every((pull) => github.reviews(pull.owner, pull.repo, pull.number).length > 0);
+    await waitUntil(reviewed, timeoutMs, `${pulls.length} reviews`, 25).catch((error: Error) => {
+      throw new Error(`${error.message}; logs in ${logDir}:\n${tail(join(logDir, "worker-1.log"))}`);
+    });
+    // Each job completes its check run after posting; wait for those too so the request log is whole.
+    const completedChecks = () =>
+      heads.every((pull) => github.checkRuns(pull.owner, pull.repo).some((run) => run.head_sha === pull.headSha && run.status === "completed"));
+    await waitUntil(completedChecks, 30_000, "completed check runs", 25).catch(() => undefined);
+    for (const worker of workers) workerPeakRssMb.push(worker.peakRssMb() ?? Number.NaN);
+    return { github, model, githubAt, modelAt, workerPeakRssMb, startedAt, failedDeliveries, logDir };
+  } finally {
+    await Promise.all(processes.map((child) => child.stop()));
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+}
+
+export async function closeClusterRun(run: ClusterRun): Promise<void> {
+  await run.github.close();
+  await run.model.close();
+  rmSync(run.logDir, { recursive: true, force: true });
+}
+
+function stampArrivals(log: object[]): (request: object) => number {
+  const times = new WeakMap<object, number>();
+  const push = log.push.bind(log);
+  log.push = (...items: object[]) => {
+    const now = performance.now();
+    for (const item of items) times.set(item, now);
+    return push(...items);
+  };
+  return (request) => times.get(request) ?? Number.NaN;
+}
+
+/** One P2 finding on the first added line the chunk shows, quoted, so every review posts one inline comment. */
+function answerWithOneFinding(call: FakeResponsesCall) {
+  const input = typeof call.body.input === "string" ? call.body.input : JSON.stringify(call.body.input);
+  const diff = input.slice(input.indexOf("<untrusted_diff>"));
+  let path: string | null = null;
+  let finding: { path: string; line: number; quote: string } | null = null;
+  for (const line of diff.split("\n")) {
+    const file = /^FILE: (\S+)/.exec(line);
+    if (file) path = file[1]!;
+    const added = /^R(\d+) \+(.*)$/.exec(line);
+    if (added && path) {
+      finding = { path, line: Number(added[1]), quote: added[2]!.trim() };
+      break;
+    }
+  }
+  const comments = finding
+    ? [{ path: finding.path, line: finding.line, side: "RIGHT", start_line: null, severity: "P2", title: "Benchmark finding", body: "Check this line.", suggestion: null, quote: finding.quote || null }]
+    : [];
+  return completedReply({ summary: "Benchmark chunk reviewed.", comments }, { request: call.body, inputTokens: 1_000, outputTokens: 200 });
+}
+
+function tail(file: string, lines = 5): string {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-lines).map((line) => line.slice(0, 400)).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
