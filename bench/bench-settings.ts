@@ -1,6 +1,14 @@
 /**
  * How long and how big the benchmark runs, from the environment. BENCH_QUICK=1 shrinks everything for a
- * smoke run (a minute or two; its figures are noisier and the table says so).
+ * smoke run (two or three minutes; its figures are noisier and docs/benchmarks.md says so).
+ *
+ *   BENCH_SECTIONS           ingest,pipeline,e2e (docs/benchmarks.md is written only when all three ran)
+ *   BENCH_INGEST_SECONDS     length of each load run (10; quick 3)
+ *   BENCH_INGEST_WARMUP_SECONDS, BENCH_INGEST_PAIRS (3), BENCH_INGEST_CONNECTIONS (32)
+ *   BENCH_PROFILE=1          profile both ingest sides even when ours meets its goals; BENCH_PROFILE_SECONDS
+ *   BENCH_PIPELINE_RUNS, BENCH_PIPELINE_SCALES (0.1,1,10; quick 0.1,0.3,1)
+ *   BENCH_E2E_PRS (50; quick 16), BENCH_E2E_WORKERS (1,2,4), BENCH_WORKER_CONCURRENCY (2),
+ *   BENCH_MODEL_LATENCY_MS (1500), BENCH_CEILING_PRS (PRs per installation in the ceiling runs: 12; quick 6)
  */
 export interface BenchSettings {
   quick: boolean;

@@ -36,7 +36,7 @@ const WORKER_ENV = {
   WORKER_STALLED_INTERVAL_MS: "5000",
   WORKER_SHUTDOWN_GRACE_MS: "2000",
   MODEL_MAX_ATTEMPTS: "4",
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: process.env.BENCH_FAULTS_DEBUG ? "info" : "warn",
 };
 
 const diff = readFileSync(new URL("../test/fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
@@ -70,6 +70,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 // The per-repo review budget is off: this measures delivery, not the budget.
 const web = await startWebProcess(services, { REVIEW_RATE_LIMIT_PER_REPO: "0", LOG_LEVEL: "warn" });
 const workers: AppProcess[] = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess(services, WORKER_ENV)));
+const everyWorker = [...workers];
 const gracefulExitMs: number[] = [];
 
 // --- The burst: distinct PRs, then replays of some of them mixed in.
@@ -105,6 +106,7 @@ const chaosLoop = (async () => {
       gracefulExitMs.push(performance.now() - at);
     }
     workers[index] = await startWorkerProcess(services, WORKER_ENV);
+    everyWorker.push(workers[index]!);
     // GitHub faults on the one write that matters, now and then.
     if (Math.random() < 0.5) {
       github.failNext("POST /repos/:owner/:repo/pulls/:number/reviews", { status: 502, afterRoute: true, body: { message: "Server Error" } });
@@ -161,6 +163,11 @@ for (const request of github.requests.filter((r) => r.injected)) {
   count(request.status === 502 ? "GitHub 502 after storing the review" : `GitHub ${request.status} (secondary rate limit) on review POST`);
 }
 
+if (process.env.BENCH_FAULTS_DEBUG) {
+  const { writeFileSync } = await import("node:fs");
+  for (const job of failed) console.log(`failed ${job.id} stalled=${job.stalledCounter} started=${job.attemptsStarted} made=${job.attemptsMade}`);
+  writeFileSync("/tmp/bench-faults-workers.log", everyWorker.map((w, i) => w.output.map((line) => `${i} ${line}`).join("\n")).join("\n"));
+}
 const shutdown: Array<[string, number]> = [];
 for (const [name, app] of [...workers.map((w, i) => [`worker ${i + 1}`, w] as const), ["web", web] as const]) {
   const at = performance.now();

@@ -26,14 +26,11 @@ async function main(): Promise<void> {
   log(`codex-review benchmark${settings.quick ? " (BENCH_QUICK)" : ""}: ${machine.join("; ")}`);
   const rows: Row[] = [];
   const details: string[] = [];
-  let ingest: IngestFigures;
-  let pipeline: PipelineFigures;
-  let e2e: EndToEndFigures;
 
   if (settings.sections.has("ingest")) {
     log(`[1/3] ingest: ${settings.ingest.pairs} pairs of ${settings.ingest.seconds} s runs at ${settings.ingest.connections} in flight`);
     await section(rows, "1 Ingest", async () => {
-      ingest = await measureIngest(settings.ingest, log);
+      const ingest = await measureIngest(settings.ingest, log);
       rows.push(...ingestRows(ingest, settings.ingest.pairs));
       details.push(...ingestDetails(ingest));
     });
@@ -41,7 +38,7 @@ async function main(): Promise<void> {
   if (settings.sections.has("pipeline")) {
     log(`[2/3] pipeline: scales ${settings.pipeline.scales.join(", ")}`);
     await section(rows, "2 Pipeline", async () => {
-      pipeline = await measurePipeline({ scales: settings.pipeline.scales, ...(settings.pipeline.runs ? { runs: settings.pipeline.runs } : {}), log });
+      const pipeline = await measurePipeline({ scales: settings.pipeline.scales, ...(settings.pipeline.runs ? { runs: settings.pipeline.runs } : {}), log });
       rows.push(...pipelineRows(pipeline));
       details.push("## Pipeline", "", "```", formatPipelineFigures(pipeline), "```", "");
     });
@@ -49,7 +46,7 @@ async function main(): Promise<void> {
   if (settings.sections.has("e2e")) {
     log(`[3/3] end to end: ${settings.e2e.prs} PRs on ${settings.e2e.workers.join("/")} worker(s), model latency ${settings.e2e.modelLatencyMs} ms`);
     await section(rows, "3 End to end", async () => {
-      e2e = await measureEndToEnd(settings.e2e, log);
+      const e2e = await measureEndToEnd(settings.e2e, log);
       rows.push(...endToEndRows(e2e), ...callRows(e2e), ...rssRows(e2e));
       details.push(...endToEndDetails(e2e));
     });
