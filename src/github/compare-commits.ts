@@ -1,22 +1,10 @@
 import { z } from "zod";
 import { httpStatusOf, type GithubClient, type RepoRef } from "./github-client.js";
-import type { PullRequestFile } from "./pull-requests.js";
+import { PullRequestFile } from "./pull-requests.js";
 
 const Comparison = z.object({
   status: z.enum(["diverged", "ahead", "behind", "identical"]),
-  files: z
-    .array(
-      z.object({
-        filename: z.string(),
-        status: z.string(),
-        additions: z.number(),
-        deletions: z.number(),
-        patch: z.string().optional(),
-        previous_filename: z.string().optional(),
-      }),
-    )
-    .optional()
-    .default([]),
+  files: z.array(PullRequestFile).optional().default([]),
 });
 
 /**

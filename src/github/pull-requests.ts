@@ -13,7 +13,7 @@ export const PullRequest = z.object({
 });
 export type PullRequest = z.infer<typeof PullRequest>;
 
-const PullRequestFile = z.object({
+export const PullRequestFile = z.object({
   filename: z.string(),
   status: z.string(),
   additions: z.number(),
