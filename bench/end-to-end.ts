@@ -55,6 +55,7 @@ export interface CeilingRun {
   minCrossInstallationGapMs: number | null;
   /** Shortest gap between two review posts of one installation, ms. */
   minSameInstallationGapMs: number | null;
+  peakRssMb: number;
 }
 
 export interface RouteCount {
@@ -77,6 +78,8 @@ export interface EndToEndFigures {
   calls: { perReview: number; withoutToken: number; routes: RouteCount[]; writesPerReview: number };
   overhead: { chunks: number; diffTokens: number; instructionTokens: number; contextTokens: number; schemaTokens: number; share: number; shareWithSchema: number; lastChunkShare: number };
   peakWorkerRssMb: number;
+  /** Largest RSS of a worker once started, before its first job. */
+  startWorkerRssMb: number;
 }
 
 const OWNER = "bench-org";
@@ -92,6 +95,7 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
   const redis = await startBenchRedis();
   const runs: WorkerRun[] = [];
   const rss: number[] = [];
+  const startRss: number[] = [];
   let calls: EndToEndFigures["calls"] | null = null;
   try {
     const perReviewModelMs = Math.ceil(settings.chunksPerPr / settings.chunkConcurrency) * settings.modelLatencyMs;
@@ -119,6 +123,7 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
           unexpected: run.github.unexpected.length + run.model.unexpected.length + run.model.invalidRequests.length,
         });
         rss.push(...run.workerPeakRssMb);
+        startRss.push(...run.workerStartRssMb);
         calls ??= countCalls(run.github.requests, pulls.length);
         const last = runs.at(-1)!;
         log(`  ${workers} worker(s): ${last.reviewsPerMinute.toFixed(1)} reviews/min, ${(last.efficiency * 100).toFixed(0)}% of ideal, ${modelCalls} model calls, service ${(last.phases.serviceMs / 1000).toFixed(2)} s/review`);
@@ -147,7 +152,8 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
       double,
       calls: calls ?? { perReview: Number.NaN, withoutToken: Number.NaN, routes: [], writesPerReview: Number.NaN },
       overhead,
-      peakWorkerRssMb: Math.max(...rss),
+      peakWorkerRssMb: Math.max(...rss, single.peakRssMb, double.peakRssMb),
+      startWorkerRssMb: Math.max(...startRss),
     };
   } finally {
     await redis.stop();
@@ -286,6 +292,7 @@ async function measureCeiling(
       combinedPerMinute: (posts.length / ((posts.at(-1)!.at - run.startedAt) / 1000)) * 60,
       minCrossInstallationGapMs: cross,
       minSameInstallationGapMs: same,
+      peakRssMb: Math.max(...run.workerPeakRssMb),
     };
     log(`  ${installations} installation(s) x ${settings.ceilingPrs} PRs: ${result.perInstallation.map((value) => value.toFixed(1)).join(" / ")} reviews/min each, min same-installation gap ${same?.toFixed(0)} ms, min cross gap ${cross?.toFixed(0) ?? "-"} ms`);
     return result;

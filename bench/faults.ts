@@ -27,8 +27,8 @@ const MODEL_429_SHARE = 0.1;
 const TIMEOUT_MS = Number(process.env.BENCH_FAULTS_TIMEOUT_MS ?? 300_000);
 /** Worker kills/restarts happen every CHAOS_MIN_MS..CHAOS_MAX_MS; BENCH_FAULTS_CHAOS=0 turns them (and GitHub faults) off. */
 const CHAOS = process.env.BENCH_FAULTS_CHAOS !== "0";
-const CHAOS_MIN_MS = 5_000;
-const CHAOS_MAX_MS = 10_000;
+const CHAOS_MIN_MS = 8_000;
+const CHAOS_MAX_MS = 16_000;
 // Takeover after ~10 s instead of 30 s; shorter locks risk false stalls on a loaded 2-core machine.
 const WORKER_ENV = {
   WORKER_CONCURRENCY: "4",

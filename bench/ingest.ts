@@ -53,6 +53,8 @@ export interface IngestFigures {
   errors: number;
   /** Raw BullMQ Queue.add on the same Redis, same concurrency, jobs per second. */
   queueAddPerSecond: number;
+  /** CPU µs per raw add: the adding process, redis-server. */
+  queueAddCpuUs: { client: number; redis: number };
   /** Redis commands our web process sends per delivery, by command (from INFO commandstats). */
   redisCommandsPerDelivery: Array<{ command: string; perDelivery: number }>;
   /** CPU profiles of both sides under the same load, when ours missed a goal (or BENCH_PROFILE=1). */
@@ -108,8 +110,8 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
     }
     await Promise.all([ours.child.stop(), bare.child.stop()]);
 
-    const queueAddPerSecond = await measureQueueAdd(redis.url, settings.seconds, settings.connections);
-    log(`  raw queue.add: ${queueAddPerSecond.toFixed(0)}/s`);
+    const { perSecond: queueAddPerSecond, cpuUs: queueAddCpuUs } = await measureQueueAdd(redis, settings.seconds, settings.connections);
+    log(`  raw queue.add: ${queueAddPerSecond.toFixed(0)}/s (cpu/add client ${queueAddCpuUs.client.toFixed(0)} µs, redis ${queueAddCpuUs.redis.toFixed(0)} µs)`);
 
     const figures: IngestFigures = {
       runs,
@@ -120,6 +122,7 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
       p99Ratio: median(pairs.map((pair) => pair.p99Ratio)),
       errors: runs.reduce((total, run) => total + run.errors, 0),
       queueAddPerSecond,
+      queueAddCpuUs,
       redisCommandsPerDelivery: commands,
       profile: [],
     };
@@ -204,8 +207,8 @@ function perDelivery(before: Map<string, number>, after: Map<string, number>, de
 }
 
 /** Queue.add with the review queue's own job options, `connections` adds in flight, for `seconds`. */
-async function measureQueueAdd(redisUrl: string, seconds: number, connections: number): Promise<number> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+async function measureQueueAdd(redis: BenchRedis, seconds: number, connections: number): Promise<{ perSecond: number; cpuUs: IngestFigures["queueAddCpuUs"] }> {
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = createReviewQueue("bench-raw-add", connection);
   const base: JobData = {
     kind: "review",
@@ -223,6 +226,8 @@ async function measureQueueAdd(redisUrl: string, seconds: number, connections: n
   let added = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const redisBefore = readCpuMs(redis.process.pid) ?? 0;
+  const clientBefore = process.cpuUsage();
   try {
     await Promise.all(
       Array.from({ length: connections }, async (_, lane) => {
@@ -233,7 +238,10 @@ async function measureQueueAdd(redisUrl: string, seconds: number, connections: n
         }
       }),
     );
-    return added / ((performance.now() - started) / 1000);
+    const perSecond = added / ((performance.now() - started) / 1000);
+    const client = process.cpuUsage(clientBefore);
+    const redisMs = (readCpuMs(redis.process.pid) ?? 0) - redisBefore;
+    return { perSecond, cpuUs: { client: (client.user + client.system) / added, redis: (redisMs * 1000) / added } };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

@@ -25,7 +25,13 @@ export function ingestRows(f: IngestFigures, pairs: number): Row[] {
     { section, measure: "p99 latency ours / bare (ratio, median of pairs)", figure: `${n(f.ours.p99Ms)} / ${n(f.bare.p99Ms)} ms (${f.p99Ratio.toFixed(2)}x)`, goal: "<= 1.25x", verdict: check(f.p99Ratio <= 1.25) },
     { section, measure: "errors (socket errors + non-2xx), all runs", figure: n(f.errors), goal: "0", verdict: check(f.errors === 0) },
     { section, measure: "CPU per delivery ours: web / redis", figure: `${n(f.ours.cpuUs.app)} / ${n(f.ours.cpuUs.redis)} µs`, goal: `bare: ${n(f.bare.cpuUs.app)} µs`, verdict: "info" },
-    { section, measure: "raw BullMQ queue.add, same Redis, 32 in flight", figure: `${n(f.queueAddPerSecond)}/s`, goal: "", verdict: "info" },
+    {
+      section,
+      measure: "raw BullMQ queue.add, same Redis, 32 in flight (CPU per add: client / redis)",
+      figure: `${n(f.queueAddPerSecond)}/s (${n(f.queueAddCpuUs.client)} / ${n(f.queueAddCpuUs.redis)} µs)`,
+      goal: "",
+      verdict: "info",
+    },
   ];
 }
 
@@ -69,8 +75,9 @@ export function endToEndRows(f: EndToEndFigures): Row[] {
       section,
       measure: `scaling: ${f.scaling.workers} workers / 1 worker (ideal for this batch)`,
       figure: `${f.scaling.speedup.toFixed(2)}x (${f.scaling.idealSpeedup.toFixed(2)}x)`,
-      goal: `>= 3.5x`,
-      verdict: check(f.scaling.speedup >= 3.5),
+      // The issue's 3.5x for 4 workers, scaled for other counts (87.5% of linear).
+      goal: `>= ${(0.875 * f.scaling.workers).toFixed(2)}x`,
+      verdict: check(f.scaling.speedup >= 0.875 * f.scaling.workers),
     });
   }
   if (f.single) {
@@ -119,7 +126,7 @@ export function callRows(f: EndToEndFigures): Row[] {
 }
 
 export function rssRows(f: EndToEndFigures): Row[] {
-  return [{ section: "5 Memory", measure: "peak RSS of a worker (VmHWM), end-to-end runs", figure: `${n(f.peakWorkerRssMb)} MB`, goal: "< 250 MB", verdict: check(f.peakWorkerRssMb < 250) }];
+  return [{ section: "5 Memory", measure: "peak RSS of a worker (VmHWM), all end-to-end runs (at start)", figure: `${n(f.peakWorkerRssMb)} MB (${n(f.startWorkerRssMb)} MB)`, goal: "< 250 MB", verdict: check(f.peakWorkerRssMb < 250) }];
 }
 
 export function formatTable(rows: Row[]): string {

@@ -113,7 +113,16 @@ function ingestDetails(f: IngestFigures): string[] {
       `${n(run.deliveriesPerSecond).padStart(6)}/s ${String(run.p50Ms).padStart(3)}/${String(run.p99Ms).padStart(3)} ms cpu ${n(run.cpuUs.app)}/${n(run.cpuUs.redis)}/${n(run.cpuUs.loadgen)} µs`;
     lines.push(`pair ${i + 1}: ours ${describe(pair.ours)} | bare ${describe(pair.bare)} | ratio ${(pair.throughputRatio * 100).toFixed(0)}%, p99 ${pair.p99Ratio.toFixed(2)}x`);
   }
-  lines.push("```", "", "Redis commands per delivery sent by our web process (INFO commandstats; commands run inside Lua scripts are counted too):", "", "```");
+  const allowanceUs = (1 / (0.9 * f.bare.deliveriesPerSecond) - 1 / f.bare.deliveriesPerSecond) * 1e6;
+  lines.push(
+    "```",
+    "",
+    `Budget: at the bare app's ${n(f.bare.deliveriesPerSecond)} deliveries/s, 90% of it leaves ${n(allowanceUs)} µs of wall time per delivery ` +
+      `for everything we add; ours adds ${n(f.ours.cpuUs.app - f.bare.cpuUs.app)} µs of web-process CPU and ${n(f.ours.cpuUs.redis)} µs of ` +
+      `redis-server CPU per delivery (same 2 cores as the load generator). A raw BullMQ add alone costs ${n(f.queueAddCpuUs.client)} µs ` +
+      `(client) + ${n(f.queueAddCpuUs.redis)} µs (redis) here.`,
+  );
+  lines.push("", "Redis commands per delivery sent by our web process (INFO commandstats; commands run inside Lua scripts are counted too):", "", "```");
   lines.push(f.redisCommandsPerDelivery.map((entry) => `${entry.command} ${entry.perDelivery.toFixed(2)}`).join(", "));
   lines.push("```", "");
   if (f.profile.length > 0) lines.push("CPU profiles under the same load (`node --cpu-prof`, self time by package or file):", "", "```", ...f.profile, "```", "");
@@ -140,7 +149,20 @@ function endToEndDetails(f: EndToEndFigures): string[] {
       `${String(run.workers).padStart(7)}  ${n(p.beforeModelMs).padStart(9)} ms  ${n(p.modelMs).padStart(5)}  ${n(p.toReviewMs).padStart(15)} ms  ${n(p.afterReviewMs).padStart(20)} ms  ${n(p.serviceMs).padStart(4)} ms  ${run.modelCalls}`,
     );
   }
-  lines.push("```", "", "GitHub requests per review by route (1-worker run):", "", "```");
+  const p = f.runs[0]?.phases;
+  if (p) {
+    lines.push(
+      "```",
+      "",
+      `Where a review's time goes (1 worker): ${n(p.serviceMs)} ms of service for ${n(p.modelMs)} ms of model time; ${n(p.beforeModelMs)} ms before ` +
+        `the first model call and ${n(p.afterReviewMs)} ms between posting the review and completing the check run. Octokit's throttling ` +
+        "plugin runs every write (and every GraphQL request) of one installation at least 1 s after the previous one, so each pair of " +
+        "throttled requests in a job's critical path costs about a second, whatever the model latency.",
+    );
+  } else {
+    lines.push("```");
+  }
+  lines.push("", "GitHub requests per review by route (1-worker run):", "", "```");
   for (const route of f.calls.routes) lines.push(`${route.perReview.toFixed(2).padStart(5)}  ${route.route}`);
   lines.push("```", "");
   if (f.single && f.double) {

@@ -43,6 +43,8 @@ export interface ClusterRun {
   modelAt(request: object): number;
   /** Peak RSS (VmHWM) of each worker process, MB, read just before it stops. */
   workerPeakRssMb: number[];
+  /** RSS of each worker once connected, before any job (Node, modules, tokenizer tables), MB. */
+  workerStartRssMb: number[];
   /** performance.now() just before the first delivery. */
   startedAt: number;
   /** Deliveries that did not get a 2xx. */
@@ -83,6 +85,7 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
   const processes: BenchProcess[] = [];
   const queue = new Queue(queueName, { connection: { url: options.redis.url } });
   const workerPeakRssMb: number[] = [];
+  const workerStartRssMb: number[] = [];
   try {
     const web = spawnEntry("web", "src/web.ts", { env: { ...env, PORT: String(port) }, logFile: join(logDir, "web.log") });
     processes.push(web);
@@ -92,6 +95,7 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
     processes.push(...workers);
     await waitForHttp(web, `http://127.0.0.1:${port}/ping`);
     await waitUntil(async () => (await queue.getWorkersCount()) >= options.workers, 60_000, `${options.workers} workers to connect`, 100);
+    for (const worker of workers) workerStartRssMb.push(worker.peakRssMb() ?? Number.NaN);
 
     const heads = pulls.map((pull) => {
       const headSha = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` }).head.sha;
@@ -113,7 +117,7 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
       heads.every((pull) => github.checkRuns(pull.owner, pull.repo).some((run) => run.head_sha === pull.headSha && run.status === "completed"));
     await waitUntil(completedChecks, 30_000, "completed check runs", 25).catch(() => undefined);
     for (const worker of workers) workerPeakRssMb.push(worker.peakRssMb() ?? Number.NaN);
-    return { github, model, githubAt, modelAt, workerPeakRssMb, startedAt, failedDeliveries, logDir };
+    return { github, model, githubAt, modelAt, workerPeakRssMb, workerStartRssMb, startedAt, failedDeliveries, logDir };
   } finally {
     await Promise.all(processes.map((child) => child.stop()));
     await queue.obliterate({ force: true }).catch(() => undefined);

@@ -16,11 +16,8 @@ export async function supersedeOlderReview(queue: ReviewQueue, redis: Redis, dat
   const key = queue.toKey("latest-review");
   const field = `${data.owner}/${data.repo}#${data.pullNumber}`;
   const newId = jobId(data);
-  // Read and replace in one round trip (MULTI): a delivery costs one Redis round trip less, and two
-  // racing deliveries each see the other's id.
-  const [read] = (await client.multi().hget(key, field).hset(key, field, newId).exec()) ?? [];
-  if (read?.[0]) throw read[0];
-  const previousId = read?.[1] as string | null | undefined;
+  const previousId = await client.hget(key, field);
+  await client.hset(key, field, newId);
   if (!previousId || previousId === newId) return null;
   const previous: Job | undefined = await queue.getJob(previousId);
   if (!previous || (previous.data as JobData).kind !== "review") return null;

@@ -72,9 +72,11 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       // BullMQ fails a job outright (attempts left or not) once its worker died under it more than this
-      // many times. Re-running a review is safe (the marker stops a second post), so a job gets three
-      // takeovers before it counts as a poison job that kills its workers; BullMQ's default is one.
-      maxStalledCount: 3,
+      // many times. Re-running a review is safe (the marker stops a second post), and under repeated
+      // worker kills a job can be taken by a worker that dies before it gets anywhere (bench:faults lost
+      // 6 of 400 jobs at 3), so a job gets five takeovers before it counts as a poison job; BullMQ's
+      // default is one.
+      maxStalledCount: 5,
     },
   );
   worker.on("error", (error) => options.log.error({ err: error }, "Worker connection error"));
