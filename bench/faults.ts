@@ -3,6 +3,8 @@
 // (SIGKILL) or restarted (SIGTERM) at random, the model fails a share of calls (500, 429) and GitHub
 // loses answers to review POSTs or rate-limits them. Prints jobs enqueued vs reviews posted, duplicates,
 // faults by kind and shutdown times. Everything runs on 127.0.0.1; bounded by BENCH_FAULTS_TIMEOUT_MS.
+// BENCH_FAULTS_DEBUG=1 logs workers at debug level, lists failed and pending jobs with their stall
+// counts, and writes every worker's output to /tmp/bench-faults-workers.log.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Queue } from "bullmq";
@@ -24,11 +26,11 @@ const INSTALLATIONS = 50;
 const REPOS = 25;
 const MODEL_500_SHARE = 0.1;
 const MODEL_429_SHARE = 0.1;
-const TIMEOUT_MS = Number(process.env.BENCH_FAULTS_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.BENCH_FAULTS_TIMEOUT_MS ?? 360_000);
 /** Worker kills/restarts happen every CHAOS_MIN_MS..CHAOS_MAX_MS; BENCH_FAULTS_CHAOS=0 turns them (and GitHub faults) off. */
 const CHAOS = process.env.BENCH_FAULTS_CHAOS !== "0";
-const CHAOS_MIN_MS = 8_000;
-const CHAOS_MAX_MS = 16_000;
+const CHAOS_MIN_MS = 10_000;
+const CHAOS_MAX_MS = 20_000;
 // Takeover after ~10 s instead of 30 s; shorter locks risk false stalls on a loaded 2-core machine.
 const WORKER_ENV = {
   WORKER_CONCURRENCY: "4",
@@ -36,7 +38,7 @@ const WORKER_ENV = {
   WORKER_STALLED_INTERVAL_MS: "5000",
   WORKER_SHUTDOWN_GRACE_MS: "2000",
   MODEL_MAX_ATTEMPTS: "4",
-  LOG_LEVEL: process.env.BENCH_FAULTS_DEBUG ? "info" : "warn",
+  LOG_LEVEL: process.env.BENCH_FAULTS_DEBUG ? "debug" : "warn",
 };
 
 const diff = readFileSync(new URL("../test/fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
@@ -166,6 +168,7 @@ for (const request of github.requests.filter((r) => r.injected)) {
 if (process.env.BENCH_FAULTS_DEBUG) {
   const { writeFileSync } = await import("node:fs");
   for (const job of failed) console.log(`failed ${job.id} stalled=${job.stalledCounter} started=${job.attemptsStarted} made=${job.attemptsMade}`);
+  for (const job of await queue.getJobs(["active", "waiting"])) console.log(`pending ${job.id} stalled=${job.stalledCounter} started=${job.attemptsStarted} processedOn=${job.processedOn}`);
   writeFileSync("/tmp/bench-faults-workers.log", everyWorker.map((w, i) => w.output.map((line) => `${i} ${line}`).join("\n")).join("\n"));
 }
 const shutdown: Array<[string, number]> = [];

@@ -14,9 +14,9 @@ interface OctokitWithLog {
 }
 
 /**
- * Probot's Octokit, except that secondary rate limits are retried. With a Redis configured, Probot's own
- * throttle options only log a secondary limit and give up, which would fail the whole review after
- * the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
+ * Probot's Octokit, except that secondary rate limits are retried. Probot's own throttle options
+ * (getOctokitThrottleOptions) only log a secondary limit and give up, which would fail the whole review
+ * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
  * `Retry-After` and sending the request again is safe.
  */
 export const InstallationOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {

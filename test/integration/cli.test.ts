@@ -1,53 +1,33 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply, errorReply } from "../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
+import { addPull } from "../support/add-pull.js";
+import { expectCleanFakes } from "../support/expect-clean-fakes.js";
+import {
+  addedLine,
+  FINDING_TITLE,
+  firstFile,
+  multiHunkDiff,
+  multiHunkDiffPath as fixturePath,
+  multiHunkModelOutput as modelOutput,
+  OFF_DIFF_TITLE,
+} from "../support/multi-hunk-review.js";
 import { runCli, runCommand } from "../support/run-cli.js";
 
 const OWNER = "octo-org";
 const REPO = "hello-world";
-const fixturePath = fileURLToPath(new URL("../fixtures/diffs/multi-hunk.diff", import.meta.url));
-const diffText = readFileSync(fixturePath, "utf8");
-
-const [firstFile] = parseUnifiedDiff(diffText);
-const addedLine = firstFile!.hunks[0]!.lines.find((line) => line.kind === "add")!;
-const FINDING_TITLE = "Regex split allocates on every call";
-const OFF_DIFF_TITLE = "Consider documenting the parser limits";
-const modelOutput = {
-  summary: "Splits input on CRLF too.",
-  comments: [
-    {
-      path: firstFile!.path,
-      line: addedLine.newLine!,
-      side: "RIGHT",
-      start_line: null,
-      severity: "P1",
-      title: FINDING_TITLE,
-      body: "Hoist the regular expression to a constant.",
-      suggestion: null,
-      quote: addedLine.content.trim(),
-    },
-    { path: firstFile!.path, line: 9_999, side: "RIGHT", start_line: null, severity: "P2", title: OFF_DIFF_TITLE, body: "No notes on input size.", suggestion: null, quote: null },
-  ],
-};
 const expectedHeading = `${firstFile!.path}:${addedLine.newLine} (RIGHT) [P1] ${FINDING_TITLE}`;
 
 let github: GithubFake;
 let model: AimlApiFake;
 let nextPull = 1;
 
-function newPull(): { number: number; headSha: string } {
-  const number = nextPull++;
-  const headSha = randomBytes(20).toString("hex");
-  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: diffText, title: `Change ${number}`, headSha });
-  return { number, headSha };
-}
+const newPull = () => addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff: multiHunkDiff });
 
 const modelEnv = () => ({ AIMLAPI_KEY: model.apiKey, AIMLAPI_BASE_URL: model.url });
 const githubEnv = () => ({ GHE_HOST: github.host, GHE_PROTOCOL: "http", GITHUB_TOKEN: FAKE_GITHUB_TOKEN });
@@ -64,10 +44,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.invalidReplies).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
   model.setHandler(() => completedReply(modelOutput));
 });
 

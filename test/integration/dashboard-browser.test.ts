@@ -1,20 +1,21 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
-import { generateAppPrivateKey, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { addPull } from "../support/add-pull.js";
+import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
+import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
 import { CHROMIUM_PATH, hasChromium, launchChromium } from "../support/chromium.js";
+import { dropQueue } from "../support/drop-queue.js";
+import { multiHunkDiff } from "../support/multi-hunk-review.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { pullRequestPayload } from "../support/webhook-payloads.js";
 
-const SECRET = "dashboard-webhook-secret";
 const OWNER = "octo-org";
 const REPO = "hello-world";
 const CREDENTIALS = { username: "ops", password: "dashboard-pass" };
-const diffText = readFileSync(new URL("../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
 
 if (!hasChromium) {
   console.warn(`Skipping the dashboard browser test: ${CHROMIUM_PATH} is missing (install Debian's chromium: apt-get install -y chromium).`);
@@ -33,22 +34,11 @@ describe.skipIf(!hasChromium)("queue dashboard in a real browser", () => {
     model = await startAimlApiFake({ handler: () => completedReply({ summary: "Looks fine.", comments: [] }) });
     const redisUrl = inject("redisUrl");
     queue = new Queue(queueName, { connection: { url: redisUrl } });
-    app = await startAppProcess("src/main.ts", {
-      APP_ID: String(github.state.appId),
-      PRIVATE_KEY: generateAppPrivateKey(),
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      REDIS_URL: redisUrl,
-      QUEUE_NAME: queueName,
-      AIMLAPI_KEY: model.apiKey,
-      AIMLAPI_BASE_URL: model.url,
-      DASHBOARD_USER: CREDENTIALS.username,
-      DASHBOARD_PASSWORD: CREDENTIALS.password,
-    });
-    const headSha = randomBytes(20).toString("hex");
-    github.addPullRequest({ owner: OWNER, repo: REPO, number: 7, diff: diffText, title: "Change 7", headSha });
-    const target = { owner: OWNER, repo: REPO, number: 7, headSha, installationId: github.state.installationId };
+    app = await startAppProcess(
+      "src/main.ts",
+      appEnv({ github, model }, redisUrl, queueName, { DASHBOARD_USER: CREDENTIALS.username, DASHBOARD_PASSWORD: CREDENTIALS.password }),
+    );
+    const target = addPull(github, { owner: OWNER, repo: REPO, number: 7, diff: multiHunkDiff });
     await deliverWebhook(`${app.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", target), { secret: SECRET });
     const [completed] = await waitFor(async () => {
       const jobs = await queue.getJobs(["completed"]);
@@ -59,8 +49,7 @@ describe.skipIf(!hasChromium)("queue dashboard in a real browser", () => {
 
   afterAll(async () => {
     await app?.stop();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await dropQueue(queue);
     await github?.close();
     await model?.close();
   });

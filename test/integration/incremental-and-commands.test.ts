@@ -5,7 +5,9 @@ import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
 import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { buildGitHistory, realSourceFile, replaceLine } from "../support/git-history.js";
+import { waitForCompletedCheckRun, waitForReviews } from "../support/review-waits.js";
 import { findingPerAddedLine, isReviewCall, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import {
@@ -42,10 +44,6 @@ function openPull(diff: string, headSha: string, repo = REPO): PullTarget {
   const number = nextPull++;
   github.addPullRequest({ owner: OWNER, repo, number, diff, headSha, title: `Change ${number}` });
   return target(number, headSha, repo);
-}
-
-async function waitForReviews(pull: PullTarget, count: number, repo = REPO) {
-  return waitFor(() => (reviewsOf(pull, repo).length >= count ? reviewsOf(pull, repo) : undefined), 20_000, `${count} review(s)`);
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 1_500));
@@ -86,24 +84,20 @@ afterAll(async () => {
   await model?.close();
 });
 
-afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
-});
+afterEach(() => expectCleanFakes({ github, model }));
 
 describe("incremental review", () => {
   it("reviews only the new commit on a second push and does not repeat earlier comments", async () => {
     const pull = openPull(history.diff(0, 1), history.sha(1));
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    const [first] = await waitForReviews(pull, 1);
+    const [first] = await waitForReviews(github, pull, 1);
     expect(first!.comments.map((comment) => comment.line)).toEqual([5]);
 
     github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
     github.setComparison(OWNER, REPO, history.sha(1), history.sha(2), { diff: history.diff(1, 2) });
     const callsBefore = reviewCalls.length;
     await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(2))));
-    const second = (await waitForReviews(pull, 2))[1]!;
+    const second = (await waitForReviews(github, pull, 2))[1]!;
     expect(second.commit_id).toBe(history.sha(2));
     expect(second.comments.map((comment) => comment.line)).toEqual([100]);
     const incrementalPrompt = reviewCalls.slice(callsBefore).map(promptInput).join("\n");
@@ -112,7 +106,7 @@ describe("incremental review", () => {
 
     // A full re-review sees both lines again; both findings were posted before, so neither is repeated.
     const asked = await command(target(pull.number, history.sha(2)), "/codex review full", "maintainer-mia");
-    const third = (await waitForReviews(pull, 3))[2]!;
+    const third = (await waitForReviews(github, pull, 3))[2]!;
     expect(reviewCalls.map(promptInput).at(-1)).toContain("R5 +");
     expect(third.comments).toHaveLength(0);
     await waitFor(() => (reactionsOn(asked.id).includes("+1") ? true : undefined), 10_000, "the +1 reaction");
@@ -122,12 +116,12 @@ describe("incremental review", () => {
   it("falls back to a full review when a force-push dropped the last reviewed commit", async () => {
     const pull = openPull(history.diff(0, 1), history.sha(1));
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    await waitForReviews(pull, 1);
+    await waitForReviews(github, pull, 1);
     const rewritten = randomBytes(20).toString("hex");
     github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: rewritten, diff: history.diff(0, 2) });
     const callsBefore = reviewCalls.length;
     await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, rewritten)));
-    const second = (await waitForReviews(pull, 2))[1]!;
+    const second = (await waitForReviews(github, pull, 2))[1]!;
     const prompt = reviewCalls.slice(callsBefore).map(promptInput).join("\n");
     expect(prompt).toContain("R5 +");
     expect(prompt).toContain("R100 +");
@@ -148,10 +142,10 @@ describe("incremental review", () => {
   it("reviews again when the check run's Re-run is requested", async () => {
     const pull = openPull(history.diff(0, 1), history.sha(1));
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    await waitForReviews(pull, 1);
-    await waitFor(() => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 10_000, "check run");
+    await waitForReviews(github, pull, 1);
+    await waitForCompletedCheckRun(github, pull);
     await deliver("check_run", checkRunRerequestedPayload(pull));
-    const [, rerun] = await waitForReviews(pull, 2);
+    const [, rerun] = await waitForReviews(github, pull, 2);
     expect(rerun!.commit_id).toBe(pull.headSha);
   });
 });
@@ -175,7 +169,7 @@ describe("commands", () => {
     const resume = await command(pull, "@codex-review resume", "maintainer-mia");
     await waitFor(() => (reactionsOn(resume.id).includes("+1") ? true : undefined), 10_000, "resume acknowledged");
     await deliver("pull_request", pullRequestPayload("reopened", pull));
-    await waitForReviews(pull, 1);
+    await waitForReviews(github, pull, 1);
   });
 
   it("answers help, and answers an unknown command with the help", async () => {
@@ -195,7 +189,7 @@ describe("commands", () => {
     await command(pull, "/codex pause", "reader-rob");
     await waitFor(() => github.issueComments(OWNER, REPO, pull.number).find((c) => c.body.includes("write access")), 10_000, "refusal");
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    await waitForReviews(pull, 1);
+    await waitForReviews(github, pull, 1);
     expect(github.issueComments(OWNER, REPO, pull.number).filter((c) => c.body.includes("write access"))).toHaveLength(1);
   });
 });
@@ -204,7 +198,7 @@ describe("threaded replies", () => {
   it("answers a reply to one of its comments in the same thread, with the thread as context", async () => {
     const pull = openPull(history.diff(0, 1), history.sha(1));
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    const [review] = await waitForReviews(pull, 1);
+    const [review] = await waitForReviews(github, pull, 1);
     const root = review!.comments[0]!;
     const question = github.addReviewReply(OWNER, REPO, pull.number, root.id, { body: "@codex-review why is this a problem?", user: "maintainer-mia" });
     await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: question.id, inReplyTo: root.id, body: question.body, login: "maintainer-mia" }));
@@ -222,7 +216,7 @@ describe("threaded replies", () => {
   it("ignores replies that do not address the app", async () => {
     const pull = openPull(history.diff(0, 1), history.sha(1));
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    const [review] = await waitForReviews(pull, 1);
+    const [review] = await waitForReviews(github, pull, 1);
     const root = review!.comments[0]!;
     const before = threadCalls.length;
     const chat = github.addReviewReply(OWNER, REPO, pull.number, root.id, { body: "I'll fix it tomorrow.", user: "maintainer-mia" });
@@ -237,10 +231,10 @@ describe("per-repo configuration", () => {
     github.setFile(OWNER, "broken-config", ".github/codex-review.yml", "max_comments: lots\nfavourite_color: blue\n");
     const pull = openPull(history.diff(0, 1), history.sha(1), "broken-config");
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    await waitForReviews(pull, 1, "broken-config");
+    await waitForReviews(github, pull, 1);
     github.pushToPullRequest(OWNER, "broken-config", pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
     await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(2), "broken-config")));
-    await waitForReviews(pull, 2, "broken-config");
+    await waitForReviews(github, pull, 2);
     const notices = github.issueComments(OWNER, "broken-config", pull.number).filter((c) => c.body.includes("codex-review.yml"));
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body).toContain("max_comments");
@@ -253,7 +247,7 @@ describe("per-repo configuration", () => {
     const pull = openPull(history.diff(0, 1), history.sha(1), "configured");
     const before = reviewCalls.length;
     await deliver("pull_request", pullRequestPayload("opened", pull));
-    const [review] = await waitForReviews(pull, 1, "configured");
+    const [review] = await waitForReviews(github, pull, 1);
     // The model reports P1 findings only; the repository asked for P0 and above.
     expect(review!.comments).toHaveLength(0);
     expect(review!.body).toContain("No issues found");

@@ -6,8 +6,12 @@ import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake, type GithubPullFile } from "../fakes/github-fake.js";
-import { generateAppPrivateKey, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
+import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { dropQueue } from "../support/drop-queue.js";
+import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { newFileDiff } from "../support/new-file-diff.js";
+import { waitForReviews } from "../support/review-waits.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
@@ -18,7 +22,6 @@ import { pullRequestPayload, type PullTarget } from "../support/webhook-payloads
  * app process with REVIEW_MAX_FILES=2 shows the file cap cutting by priority and naming what it cut.
  */
 
-const SECRET = "large-pr-webhook-secret";
 const OWNER = "octo-org";
 const REPO = "monorepo";
 // Lowered so small real diffs trip them, the way 20,000 lines / 300 files trip GitHub.
@@ -84,21 +87,6 @@ let nextPull = 1;
 const queueName = `it-large-${randomUUID().slice(0, 8)}`;
 const cappedQueueName = `it-capped-${randomUUID().slice(0, 8)}`;
 
-function appEnv(redisUrl: string, queue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    APP_ID: String(github.state.appId),
-    PRIVATE_KEY: generateAppPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    REDIS_URL: redisUrl,
-    QUEUE_NAME: queue,
-    AIMLAPI_KEY: model.apiKey,
-    AIMLAPI_BASE_URL: model.url,
-    ...extra,
-  };
-}
-
 function addPull(diff: string, files?: (listed: GithubPullFile[]) => GithubPullFile[]): PullTarget {
   const number = nextPull++;
   const headSha = randomBytes(20).toString("hex");
@@ -110,10 +98,7 @@ function addPull(diff: string, files?: (listed: GithubPullFile[]) => GithubPullF
 async function reviewOf(target: AppProcess, pull: PullTarget) {
   const delivery = await deliverWebhook(`${target.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: SECRET });
   expect(delivery.status).toBeLessThan(300);
-  const reviews = await waitFor(() => {
-    const posted = github.reviews(OWNER, REPO, pull.number);
-    return posted.length > 0 ? posted : undefined;
-  }, 30_000, `the review of #${pull.number}`);
+  const reviews = await waitForReviews(github, pull, 1, 30_000);
   expect(reviews).toHaveLength(1);
   // Posted at the first attempt: GitHub refused no comment line (a 422 would have forced a body-only retry).
   const posts = github.requests.filter((request) => request.method === "POST" && request.path === `/repos/${OWNER}/${REPO}/pulls/${pull.number}/reviews`);
@@ -132,27 +117,19 @@ beforeAll(async () => {
   queue = new Queue(queueName, { connection: { url: redisUrl } });
   cappedQueue = new Queue(cappedQueueName, { connection: { url: redisUrl } });
   [app, cappedApp] = await Promise.all([
-    startAppProcess("src/main.ts", appEnv(redisUrl, queueName)),
-    startAppProcess("src/main.ts", appEnv(redisUrl, cappedQueueName, { REVIEW_MAX_FILES: "2" })),
+    startAppProcess("src/main.ts", appEnv({ github, model }, redisUrl, queueName)),
+    startAppProcess("src/main.ts", appEnv({ github, model }, redisUrl, cappedQueueName, { REVIEW_MAX_FILES: "2" })),
   ]);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all([app?.stop(), cappedApp?.stop()]);
-  for (const q of [queue, cappedQueue]) {
-    await q?.obliterate({ force: true }).catch(() => undefined);
-    await q?.close();
-  }
+  for (const q of [queue, cappedQueue]) await dropQueue(q);
   await github?.close();
   await model?.close();
 });
 
-afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.invalidReplies).toEqual([]);
-  expect(model.unexpected).toEqual([]);
-});
+afterEach(() => expectCleanFakes({ github, model }));
 
 describe("a diff GitHub refuses as too large", () => {
   it("over the line limit: reviews from the file list, names the file without a patch, anchors every comment", async () => {

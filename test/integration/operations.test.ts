@@ -1,65 +1,40 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
-import { freePort, generateAppPrivateKey, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { addPull } from "../support/add-pull.js";
+import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
+import { freePort, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { dropQueue } from "../support/drop-queue.js";
+import { expectCleanFakes } from "../support/expect-clean-fakes.js";
+import { multiHunkDiff, multiHunkModelOutput } from "../support/multi-hunk-review.js";
 import { metricValue, scrape } from "../support/prometheus-text.js";
+import { waitForReviews } from "../support/review-waits.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
-const SECRET = "operations-webhook-secret";
 const OWNER = "octo-org";
 const REPO = "hello-world";
 const DASHBOARD = { user: "ops", password: "s3cret-dashboard" };
-const diffText = readFileSync(new URL("../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
-const [firstFile] = parseUnifiedDiff(diffText);
-const addedLine = firstFile!.hunks[0]!.lines.find((line) => line.kind === "add")!;
-// One finding on a diff line (posted as a comment) and one off the diff (an anchor fallback into the body).
-const modelOutput = {
-  summary: "Splits input on CRLF too.",
-  comments: [
-    { path: firstFile!.path, line: addedLine.newLine!, side: "RIGHT", start_line: null, severity: "P1", title: "Regex split allocates", body: "Hoist it.", suggestion: null, quote: addedLine.content.trim() },
-    { path: firstFile!.path, line: 9_999, side: "RIGHT", start_line: null, severity: "P2", title: "Document limits", body: "No notes.", suggestion: null, quote: null },
-  ],
-};
 
 let github: GithubFake;
 let model: AimlApiFake;
 let nextPull = 1;
 
-function newPull(): PullTarget {
-  const number = nextPull++;
-  const headSha = randomBytes(20).toString("hex");
-  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: diffText, title: `Change ${number}`, headSha });
-  return { owner: OWNER, repo: REPO, number, headSha, installationId: github.state.installationId };
-}
-
-function appEnv(redisUrl: string, queueName: string): Record<string, string> {
-  return {
-    APP_ID: String(github.state.appId),
-    PRIVATE_KEY: generateAppPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    REDIS_URL: redisUrl,
-    QUEUE_NAME: queueName,
-    AIMLAPI_KEY: model.apiKey,
-    AIMLAPI_BASE_URL: model.url,
-  };
-}
+const newPull = (): PullTarget => addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff: multiHunkDiff });
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 beforeAll(async () => {
   github = await startGithubFake();
-  model = await startAimlApiFake({ handler: () => completedReply(modelOutput) });
+  // One finding on a diff line (posted as a comment) and one off the diff (an anchor fallback into the body).
+  model = await startAimlApiFake({ handler: () => completedReply(multiHunkModelOutput) });
 });
 
 afterAll(async () => {
@@ -67,11 +42,7 @@ afterAll(async () => {
   await model?.close();
 });
 
-afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
-});
+afterEach(() => expectCleanFakes({ github, model }));
 
 describe("one process (npm start): health, metrics, logs and the dashboard", () => {
   let app: AppProcess;
@@ -81,13 +52,12 @@ describe("one process (npm start): health, metrics, logs and the dashboard", () 
   beforeAll(async () => {
     const redisUrl = inject("redisUrl");
     queue = new Queue(queueName, { connection: { url: redisUrl } });
-    app = await startAppProcess("src/main.ts", { ...appEnv(redisUrl, queueName), DASHBOARD_USER: DASHBOARD.user, DASHBOARD_PASSWORD: DASHBOARD.password });
+    app = await startAppProcess("src/main.ts", appEnv({ github, model }, redisUrl, queueName, { DASHBOARD_USER: DASHBOARD.user, DASHBOARD_PASSWORD: DASHBOARD.password }));
   });
 
   afterAll(async () => {
     await app?.stop();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await dropQueue(queue);
   });
 
   it("answers /healthz and /readyz", async () => {
@@ -103,7 +73,7 @@ describe("one process (npm start): health, metrics, logs and the dashboard", () 
     const pull = newPull();
     const deliveryId = randomUUID();
     await deliverWebhook(`${app.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: SECRET, deliveryId });
-    await waitFor(() => (github.reviews(OWNER, REPO, pull.number).length ? true : undefined), 20_000, "the review");
+    await waitForReviews(github, pull);
     const samples = await waitFor(async () => {
       const scraped = await scrape(`${app.url}/metrics`);
       return metricValue(scraped, "codex_review_jobs_finished_total", { outcome: "posted" }) >= 1 ? scraped : undefined;
@@ -164,10 +134,10 @@ describe("web and worker apart, on a Redis that goes away", () => {
     redisDir = mkdtempSync(join(tmpdir(), "ops-redis-"));
     redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", redisDir], { stdio: "ignore" });
     const redisUrl = `redis://127.0.0.1:${port}`;
-    web = await startAppProcess("src/web.ts", appEnv(redisUrl, queueName));
+    web = await startAppProcess("src/web.ts", appEnv({ github, model }, redisUrl, queueName));
     const metricsPort = await freePort();
     workerMetricsUrl = `http://127.0.0.1:${metricsPort}`;
-    worker = await startAppProcess("src/worker.ts", { ...appEnv(redisUrl, queueName), METRICS_PORT: String(metricsPort) }, { waitForHttp: false });
+    worker = await startAppProcess("src/worker.ts", appEnv({ github, model }, redisUrl, queueName, { METRICS_PORT: String(metricsPort) }), { waitForHttp: false });
     await waitFor(async () => ((await fetch(`${workerMetricsUrl}/healthz`).catch(() => null))?.ok ? true : undefined), 20_000, "the worker's /healthz");
   });
 
@@ -181,7 +151,7 @@ describe("web and worker apart, on a Redis that goes away", () => {
   it("keeps each half's metrics in its own process and turns the dashboard off without credentials", async () => {
     const pull = newPull();
     await deliverWebhook(`${web.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: SECRET });
-    await waitFor(() => (github.reviews(OWNER, REPO, pull.number).length ? true : undefined), 20_000, "the review");
+    await waitForReviews(github, pull);
     const workerSamples = await waitFor(async () => {
       const scraped = await scrape(`${workerMetricsUrl}/metrics`);
       return metricValue(scraped, "codex_review_jobs_finished_total", { outcome: "posted" }) >= 1 ? scraped : undefined;

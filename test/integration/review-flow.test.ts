@@ -1,50 +1,21 @@
-import { readFileSync } from "node:fs";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseUnifiedDiff } from "../../src/diff/parse-unified-diff.js";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
-import { generateAppPrivateKey, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { addPull } from "../support/add-pull.js";
+import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
+import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { dropQueue } from "../support/drop-queue.js";
+import { expectCleanFakes } from "../support/expect-clean-fakes.js";
+import { addedLine, firstFile, multiHunkDiff, multiHunkModelOutput } from "../support/multi-hunk-review.js";
+import { waitForCompletedCheckRun, waitForReviews } from "../support/review-waits.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { prCommentPayload, pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
-const SECRET = "integration-webhook-secret";
 const OWNER = "octo-org";
 const REPO = "hello-world";
-const diffText = readFileSync(new URL("../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
-
-// What the fake model says about the diff: one finding on a real added line, one on a line outside the diff.
-const [firstFile] = parseUnifiedDiff(diffText);
-const addedLine = firstFile!.hunks[0]!.lines.find((line) => line.kind === "add")!;
-const modelOutput = {
-  summary: "Splits input on CRLF too.",
-  comments: [
-    {
-      path: firstFile!.path,
-      line: addedLine.newLine!,
-      side: "RIGHT",
-      start_line: null,
-      severity: "P1",
-      title: "Regex split allocates on every call",
-      body: "Hoist the regular expression to a constant.",
-      suggestion: null,
-      quote: addedLine.content.trim(),
-    },
-    {
-      path: firstFile!.path,
-      line: 9_999,
-      side: "RIGHT",
-      start_line: null,
-      severity: "P2",
-      title: "Consider documenting the parser limits",
-      body: "The module has no notes on input size.",
-      suggestion: null,
-      quote: null,
-    },
-  ],
-};
 
 let github: GithubFake;
 let model: AimlApiFake;
@@ -53,48 +24,28 @@ let queue: Queue;
 let nextPull = 1;
 const queueName = `it-${randomUUID().slice(0, 8)}`;
 
-function newPull(overrides: { draft?: boolean; state?: "open" | "closed" } = {}): PullTarget {
-  const number = nextPull++;
-  const headSha = randomBytes(20).toString("hex");
-  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: diffText, title: `Change ${number}`, headSha, ...overrides });
-  return { owner: OWNER, repo: REPO, number, headSha, installationId: github.state.installationId };
-}
+const newPull = (overrides: { draft?: boolean; state?: "open" | "closed" } = {}): PullTarget =>
+  addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff: multiHunkDiff, ...overrides });
 
 const webhookUrl = () => `${app.url}/api/github/webhooks`;
 const reviewsOf = (pull: PullTarget) => github.reviews(OWNER, REPO, pull.number);
 
 beforeAll(async () => {
   github = await startGithubFake();
-  model = await startAimlApiFake({ handler: () => completedReply(modelOutput) });
+  model = await startAimlApiFake({ handler: () => completedReply(multiHunkModelOutput) });
   const redisUrl = inject("redisUrl");
   queue = new Queue(queueName, { connection: { url: redisUrl } });
-  app = await startAppProcess("src/main.ts", {
-    APP_ID: String(github.state.appId),
-    PRIVATE_KEY: generateAppPrivateKey(),
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    REDIS_URL: redisUrl,
-    QUEUE_NAME: queueName,
-    AIMLAPI_KEY: model.apiKey,
-    AIMLAPI_BASE_URL: model.url,
-  });
+  app = await startAppProcess("src/main.ts", appEnv({ github, model }, redisUrl, queueName));
 });
 
 afterAll(async () => {
   await app?.stop();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
+  await dropQueue(queue);
   await github?.close();
   await model?.close();
 });
 
-afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.invalidReplies).toEqual([]);
-  expect(model.unexpected).toEqual([]);
-});
+afterEach(() => expectCleanFakes({ github, model }));
 
 describe("automatic review", () => {
   it("posts one review with the anchored comment and the off-diff finding in the body", async () => {
@@ -103,7 +54,7 @@ describe("automatic review", () => {
     const delivery = await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("opened", pull), { secret: SECRET });
     expect(delivery.status).toBeLessThan(300);
 
-    const [review] = await waitFor(() => (reviewsOf(pull).length ? reviewsOf(pull) : undefined), 20_000, "the review");
+    const [review] = await waitForReviews(github, pull);
     expect(review!.commit_id).toBe(pull.headSha);
     expect(review!.state).toBe("COMMENTED");
     expect(review!.comments).toHaveLength(1);
@@ -112,17 +63,26 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's two.
-    await waitFor(() => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 10_000, "check");
-    const calls = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
-    expect(calls.map((request) => `${request.method} ${request.path.replace(/\d+/g, ":n")}`)).toEqual([
-      "POST /api/graphql",
-      "POST /repos/octo-org/hello-world/check-runs",
-      "GET /repos/octo-org/hello-world/pulls/:n",
-      "GET /repos/octo-org/hello-world/pulls/:n",
-      "POST /repos/octo-org/hello-world/pulls/:n/reviews",
-      "PATCH /repos/octo-org/hello-world/check-runs/:n",
-    ]);
+    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's
+    // two. The check run is created beside the diff and model calls, but before the review is posted.
+    await waitForCompletedCheckRun(github, pull);
+    const calls = github.requests
+      .slice(requestsBefore)
+      .filter((request) => !request.path.startsWith("/app/"))
+      .map((request) => `${request.method} ${request.path.replace(/\d+/g, ":n")}`);
+    expect([...calls].sort()).toEqual(
+      [
+        "POST /api/graphql",
+        "POST /repos/octo-org/hello-world/check-runs",
+        "GET /repos/octo-org/hello-world/pulls/:n",
+        "GET /repos/octo-org/hello-world/pulls/:n",
+        "POST /repos/octo-org/hello-world/pulls/:n/reviews",
+        "PATCH /repos/octo-org/hello-world/check-runs/:n",
+      ].sort(),
+    );
+    expect(calls[0]).toBe("POST /api/graphql");
+    expect(calls.indexOf("POST /repos/octo-org/hello-world/check-runs")).toBeLessThan(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews"));
+    expect(calls.at(-1)).toBe("PATCH /repos/octo-org/hello-world/check-runs/:n");
 
     const modelCalls = model.requests.filter((request) => request.path === "/v1/responses");
     expect(modelCalls.length).toBeGreaterThan(0);
@@ -138,7 +98,7 @@ describe("automatic review", () => {
     const redelivered = await deliverWebhook(webhookUrl(), "pull_request", payload, { secret: SECRET });
     expect([first.status, again.status, redelivered.status].every((status) => status < 300)).toBe(true);
 
-    await waitFor(() => (reviewsOf(pull).length ? true : undefined), 20_000, "the review");
+    await waitForReviews(github, pull);
     // Give a duplicate job time to post if one had been queued.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(reviewsOf(pull)).toHaveLength(1);
@@ -149,11 +109,7 @@ describe("automatic review", () => {
     const closed = newPull({ state: "closed" });
     await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("opened", draft, { draft: true }), { secret: SECRET });
     await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("opened", closed, { state: "closed" }), { secret: SECRET });
-    const check = await waitFor(
-      () => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === draft.headSha && run.status === "completed"),
-      20_000,
-      "the draft's check run",
-    );
+    const check = await waitForCompletedCheckRun(github, draft, 20_000);
     expect(check.conclusion).toBe("skipped");
     expect(check.output?.title).toContain("draft");
     expect(reviewsOf(draft)).toHaveLength(0);
@@ -194,7 +150,7 @@ describe("/codex review command", () => {
       { secret: SECRET },
     );
     expect(delivery.status).toBeLessThan(300);
-    const [review] = await waitFor(() => (reviewsOf(pull).length ? reviewsOf(pull) : undefined), 20_000, "the review");
+    const [review] = await waitForReviews(github, pull);
     expect(review!.comments).toHaveLength(1);
     const reactions = github.requests.filter((request) => request.path === `/repos/${OWNER}/${REPO}/issues/comments/${comment.id}/reactions`);
     expect(reactions.map((request) => (request.body as { content: string }).content)).toContain("eyes");
