@@ -79,24 +79,15 @@ async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDe
   const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
   if (same) return { status: "already-posted", reviewId: same.id, headSha };
 
-  // Not awaited before the review starts: Octokit spaces writes 1 s apart per installation, and the
-  // diff and model calls need not wait for that slot. A check run GitHub refuses does not stop the review.
-  const checkRun = startCheckRun(github, ref, CHECK_RUN_NAME, headSha).catch((error: unknown) => {
-    log.warn({ err: error }, "Could not create the check run");
-    return null;
-  });
+  const checkRunId = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
   try {
     const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr }, deps);
-    const checkRunId = await checkRun;
-    if (checkRunId !== null) await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
+    await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
     return outcome;
   } catch (error) {
-    const checkRunId = await checkRun;
-    if (checkRunId !== null) {
-      await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
-        (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
-      );
-    }
+    await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
+      (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
+    );
     throw error;
   }
 }

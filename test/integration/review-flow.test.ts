@@ -63,8 +63,7 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's
-    // two. The check run is created beside the diff and model calls, but before the review is posted.
+    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's two.
     await waitForCompletedCheckRun(github, pull);
     const calls = github.requests
       .slice(requestsBefore)
