@@ -1,25 +1,36 @@
 import type { Logger } from "pino";
 import type { AppEnv } from "../config/env.js";
 import { createChunkReviewer, type ChunkReviewer } from "../llm/chunk-reviewer.js";
-import { createResponsesClient } from "../llm/responses-client.js";
+import { createResponsesClient, type ResponsesClient } from "../llm/responses-client.js";
+import { createThreadResponder, type ThreadResponder } from "../llm/thread-responder.js";
 
 export const MISSING_AIMLAPI_KEY =
   "AIMLAPI_KEY is not set: reviews cannot call the model. Get a key at aimlapi.com and set AIMLAPI_KEY.";
 
-/** The model side of a review (Responses client + chunk reviewer), configured from env; shared by the worker and the CLI. */
-export function createReviewerFromEnv(env: AppEnv, log: Logger): ChunkReviewer {
+/**
+ * The model side of the app (one Responses client; the chunk reviewer and the thread responder on it),
+ * configured from env; shared by the worker and the CLI. `wrapClient` adds instrumentation.
+ */
+export function createModelFromEnv(
+  env: AppEnv,
+  log: Logger,
+  wrapClient: (client: ResponsesClient) => ResponsesClient = (client) => client,
+): { reviewer: ChunkReviewer; responder: ThreadResponder } {
   if (!env.AIMLAPI_KEY) throw new Error(MISSING_AIMLAPI_KEY);
-  const client = createResponsesClient({
-    baseUrl: env.AIMLAPI_BASE_URL,
-    apiKey: env.AIMLAPI_KEY,
-    model: env.CODEX_MODEL,
-    timeoutMs: env.MODEL_TIMEOUT_MS,
-  });
-  return createChunkReviewer({
+  const client = wrapClient(
+    createResponsesClient({ baseUrl: env.AIMLAPI_BASE_URL, apiKey: env.AIMLAPI_KEY, model: env.CODEX_MODEL, timeoutMs: env.MODEL_TIMEOUT_MS }),
+  );
+  const options = {
     client,
     maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS,
     reasoningEffort: env.MODEL_REASONING_EFFORT,
     retry: { maxAttempts: env.MODEL_MAX_ATTEMPTS, budgetMs: env.MODEL_RETRY_BUDGET_MS },
     log,
-  });
+  };
+  return { reviewer: createChunkReviewer(options), responder: createThreadResponder(options) };
+}
+
+/** The chunk reviewer alone (the CLI reviews; it answers no threads). */
+export function createReviewerFromEnv(env: AppEnv, log: Logger): ChunkReviewer {
+  return createModelFromEnv(env, log).reviewer;
 }

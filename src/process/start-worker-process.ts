@@ -3,12 +3,10 @@ import type { Logger } from "pino";
 import { Probot } from "probot";
 import { githubBaseUrl, type AppEnv } from "../config/env.js";
 import type { GithubClient } from "../github/github-client.js";
-import { createChunkReviewer } from "../llm/chunk-reviewer.js";
-import { createResponsesClient } from "../llm/responses-client.js";
-import { createThreadResponder } from "../llm/thread-responder.js";
 import { createRedisPauseStore } from "../queue/pause-store.js";
 import { startReviewWorker } from "../worker/start-review-worker.js";
 import { InstallationOctokit } from "./installation-octokit.js";
+import { createModelFromEnv } from "./create-reviewer-from-env.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -27,7 +25,6 @@ export interface WorkerProcessOptions {
 /** A BullMQ worker with installation-scoped GitHub clients (Probot's Octokit: retry and throttling plugins). */
 export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<typeof startReviewWorker> {
   const { env } = options;
-  if (!env.AIMLAPI_KEY) throw new Error("AIMLAPI_KEY is not set: the worker cannot call the model. Get a key at aimlapi.com and set AIMLAPI_KEY.");
   const probot = new Probot({
     appId: options.appId,
     privateKey: options.privateKey,
@@ -39,21 +36,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
     Octokit: InstallationOctokit,
   });
   const metrics = getAppMetrics();
-  const client = instrumentResponsesClient(
-    createResponsesClient({
-      baseUrl: env.AIMLAPI_BASE_URL,
-      apiKey: env.AIMLAPI_KEY,
-      model: env.CODEX_MODEL,
-      timeoutMs: env.MODEL_TIMEOUT_MS,
-    }),
-    metrics,
-  );
-  const modelOptions = {
-    maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS,
-    reasoningEffort: env.MODEL_REASONING_EFFORT,
-    retry: { maxAttempts: env.MODEL_MAX_ATTEMPTS, budgetMs: env.MODEL_RETRY_BUDGET_MS },
-    log: options.log,
-  };
+  const { reviewer, responder } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
   const worker = startReviewWorker({
     queueName: env.QUEUE_NAME,
     connection: options.connection,
@@ -62,8 +45,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     githubForInstallation: async (installationId) => instrumentGithubClient(await probot.auth(installationId), metrics) as unknown as GithubClient,
     services: {
-      reviewer: createChunkReviewer({ client, ...modelOptions }),
-      responder: createThreadResponder({ client, ...modelOptions }),
+      reviewer,
+      responder,
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
       appSlug: env.APP_SLUG,
