@@ -9,6 +9,7 @@ import { addPull, clusterEnv, clusterServices, sleep, type ClusterServices } fro
 import { startAppProcess, waitFor, type AppProcess } from "../../support/app-process.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
 
 /*
  * GitHub API faults around the one write that matters, creating the review: 5xx before and after
@@ -53,9 +54,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
 });
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { addPull, clusterServices, logLines, modelCallsFor, sleep, startWebProce
 import { waitFor, type AppProcess } from "../../support/app-process.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
 
 /*
  * SIGTERM (a redeploy): a worker finishes what fits in WORKER_SHUTDOWN_GRACE_MS, hands the rest back to
@@ -46,9 +47,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.stop("SIGKILL");
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { waitFor, type AppProcess } from "../../support/app-process.js";
 import { startOwnRedis, type OwnRedis } from "../../support/redis-server.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
 
 /*
  * Redis goes away and comes back (same port, AOF on) while jobs wait, one is in the model's hands and a
@@ -48,9 +49,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { addPull, clusterEnv, clusterServices, type ClusterServices } from "../.
 import { startAppProcess, waitFor, type AppProcess } from "../../support/app-process.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload } from "../../support/webhook-payloads.js";
+import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
 
 /*
  * Hostile pull requests, end to end: what the PR author writes stays inside the untrusted blocks of the
@@ -62,9 +63,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
 });
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { addPull, clusterServices, modelCallsFor, sleep, startWebProcess, startW
 import { waitFor, type AppProcess } from "../../support/app-process.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
+import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
 
 /*
  * No lost review, no double review, when a worker process dies: SIGKILL (no cleanup at all) while the
@@ -48,9 +49,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.stop("SIGKILL");
-  expect(github.unexpected).toEqual([]);
-  expect(model.invalidRequests).toEqual([]);
-  expect(model.unexpected).toEqual([]);
+  expectCleanFakes({ github, model });
 });
 
 afterAll(async () => {
