@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatSchemaErrors, loadSpecValidators } from "./aimlapi-spec.js";
 import { errorReply, type FakeReply, type FakeResponsesRequest } from "./aimlapi-replies.js";
@@ -14,6 +14,7 @@ export {
   type FakeResponsesRequest,
   type ReplyOptions,
 } from "./aimlapi-replies.js";
+import { readBody } from "./read-body.js";
 
 export const FAKE_AIMLAPI_KEY = "test-aimlapi-key";
 
@@ -176,15 +177,6 @@ function send(res: ServerResponse, reply: FakeReply): void {
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function parseJson(text: string): unknown {

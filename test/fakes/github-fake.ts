@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
 import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
@@ -39,6 +39,7 @@ export {
   PATH_NOT_RESOLVED,
   START_LINE_NOT_IN_HUNK,
 } from "./github-review-validation.js";
+import { readBody } from "./read-body.js";
 
 /** An installation token the fake accepts without an access-token exchange (plain Octokit in tests). */
 export const FAKE_GITHUB_TOKEN = "ghs_fakeStaticInstallationToken0000000";
@@ -328,13 +329,4 @@ function parseBody(text: string): { json: boolean; value: unknown } {
   } catch {
     return { json: false, value: text };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
