@@ -1,24 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { effectiveSettings } from "../../../src/config/effective-settings.js";
 import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
+import { readAppEnv } from "../../../src/config/env.js";
+import { reviewSettingsFromEnv } from "../../../src/process/review-settings-from-env.js";
 import type { ReviewSettings } from "../../../src/review/review-settings.js";
 
-const base: ReviewSettings = {
-  chunkTokens: 12_000,
-  chunkConcurrency: 4,
-  maxFiles: 300,
-  maxChunks: 20,
-  maxInputTokens: 400_000,
-  exclude: ["env/**"],
-  include: [],
-  severityThreshold: "P3",
-  maxComments: 25,
-  language: "English",
-  instructions: "",
-  pathInstructions: [],
-  reasoningEffort: null,
-  model: "openai/gpt-5-1-codex",
-};
+// The env's defaults, with one exclude glob so the merge of excludes shows.
+const base: ReviewSettings = { ...reviewSettingsFromEnv(readAppEnv({})), exclude: ["env/**"] };
 
 describe("parseRepoConfig", () => {
   it("gives the defaults for a missing or empty file", () => {

@@ -1,24 +1,14 @@
-import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useScratchRedis } from "../../support/scratch-redis.js";
 import { createRepoReviewBudget } from "../../../src/queue/repo-review-budget.js";
 
-let redis: Redis;
-const namespace = `budget-${randomUUID().slice(0, 8)}`;
-
-beforeAll(() => {
-  redis = new Redis(inject("redisUrl"));
-});
-afterAll(async () => {
-  const keys = await redis.keys(`codex-review:${namespace}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+const scratch = useScratchRedis("budget");
+const { namespace } = scratch;
 
 describe("createRepoReviewBudget", () => {
   it("allows a burst of perHour reviews per repo, then refuses and says when the next one fits", async () => {
     let now = 1_000_000;
-    const budget = createRepoReviewBudget(redis, { namespace, perHour: 3, now: () => now });
+    const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 3, now: () => now });
     const taken = [];
     for (let i = 0; i < 5; i++) taken.push(await budget.take("octo-org", "storm"));
     expect(taken.map((t) => t.allowed)).toEqual([true, true, true, false, false]);
@@ -30,20 +20,20 @@ describe("createRepoReviewBudget", () => {
   });
 
   it("keeps one bucket per repository, whatever the casing", async () => {
-    const budget = createRepoReviewBudget(redis, { namespace, perHour: 1, now: () => 5_000_000 });
+    const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 1, now: () => 5_000_000 });
     expect((await budget.take("Octo-Org", "Alpha")).allowed).toBe(true);
     expect((await budget.take("octo-org", "alpha")).allowed).toBe(false);
     expect((await budget.take("octo-org", "beta")).allowed).toBe(true);
   });
 
   it("never refuses when the limit is 0 (disabled)", async () => {
-    const budget = createRepoReviewBudget(redis, { namespace, perHour: 0 });
+    const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 0 });
     const results = await Promise.all(Array.from({ length: 50 }, () => budget.take("octo-org", "free")));
     expect(results.every((r) => r.allowed)).toBe(true);
   });
 
   it("hands out exactly perHour tokens to concurrent callers", async () => {
-    const budget = createRepoReviewBudget(redis, { namespace, perHour: 7, now: () => 9_000_000 });
+    const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 7, now: () => 9_000_000 });
     const results = await Promise.all(Array.from({ length: 30 }, () => budget.take("octo-org", "race")));
     expect(results.filter((r) => r.allowed)).toHaveLength(7);
   });
