@@ -39,7 +39,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, limit: WebhookBodyLim
     "Webhook body too large: refused",
   );
   const text = JSON.stringify({ error: `Payload too large: the limit is ${limit.maxBytes} bytes` });
-  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(text), connection: "close" });
+  // No `Connection: close`: closing while the client still sends makes its kernel reset the socket and
+  // drop the 413 unread. The body is drained below instead, and the drain timer bounds it.
+  res.writeHead(413, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
   // Drain (and discard) what the client still sends so it can read the 413, but never for long.
   const timer = setTimeout(() => req.destroy(), limit.drainMs ?? 5_000);

@@ -71,8 +71,9 @@ function rawPost(body: Buffer, options: { chunked: boolean }): Promise<{ status:
       res.resume();
       resolve({ status: res.statusCode ?? 0, ms: performance.now() - started });
     });
-    // A reset after the 413 was read changes nothing; one before it must fail the test, not hang it.
-    req.on("error", reject);
+    // The server may close while we still write (EPIPE/ECONNRESET) with its 413 already on the wire: give
+    // the response a moment to be read, then fail the test rather than hang it.
+    req.on("error", (error) => setTimeout(() => reject(error), 1_000).unref());
     for (let offset = 0; offset < body.length; offset += 256 * 1024) req.write(body.subarray(offset, offset + 256 * 1024));
     req.end();
   });
