@@ -104,6 +104,25 @@ describe("anchorFindings: modified lines on the commander 12.0.0 -> 12.1.0 relea
     expect(unanchored).toEqual([]);
     expect(comments.map(({ comment }) => ({ side: comment.side, line: comment.line }))).toEqual([expected]);
   });
+
+  // lib/help.js R77-R79 and R81-R83 are the same call with `long` and `short`: first and last lines equal.
+  it.each<[string, Finding, { line: number; start_line?: number }]>([
+    [
+      "a two-line quote over its first line alone, nearer",
+      help({ line: 78, quote: "visibleOptions.push(\n  cmd.createOption(helpOption.short, helpOption.description)," }),
+      { line: 81 },
+    ],
+    [
+      "a range quoted in full over its last line alone, nearer",
+      help({ line: 82, startLine: 81, quote: "cmd.createOption(helpOption.long, helpOption.description),\n);" }),
+      { line: 79, start_line: 78 },
+    ],
+  ])("%s", (_, cited, expected) => {
+    const { comments } = anchorFindings([cited], commander);
+    expect(comments.map(({ comment: { side, line, start_line } }) => ({ side, line, start_line }))).toEqual([
+      { side: "RIGHT", start_line: undefined, ...expected },
+    ]);
+  });
 });
 
 describe("anchorFindings: ranges", () => {
