@@ -86,18 +86,29 @@ describe("anchorFindings: modified lines on the commander 12.0.0 -> 12.1.0 relea
   const command = (overrides: Partial<Finding>) => finding({ path: "lib/command.js", ...overrides });
   const help = (overrides: Partial<Finding>) => finding({ path: "lib/help.js", ...overrides });
 
+  const right = (line: number): Placement => ({ side: "RIGHT", line });
+  const left = (line: number): Placement => ({ side: "LEFT", line });
+
   it.each<[string, Finding, Placement]>([
-    ["R438 cited with the quote of R439 stays on the new side", command({ line: 438, quote: "      this._addImplicitHelpCommand ??" }), { side: "RIGHT", line: 439 }],
-    ["R437 cited with the quote of R438", command({ line: 437, quote: "    const hasImplicitHelpCommand =" }), { side: "RIGHT", line: 438 }],
-    ["R442 cited with the quote of R439", command({ line: 442, quote: "this._addImplicitHelpCommand ??" }), { side: "RIGHT", line: 439 }],
-    ["R51 cited with the quote of R53", help({ line: 51, quote: "        ? option.short.replace(/^-/, '')" }), { side: "RIGHT", line: 53 }],
-    ["a whole-line match two lines away over a fragment of the cited line", help({ line: 75, quote: "visibleOptions.push(" }), { side: "RIGHT", line: 77 }],
-    ["the deleted line, cited on LEFT one off", command({ side: "LEFT", line: 423, quote: "const hasImplicitHelpCommand = this._addImplicitHelpCommand ??" }), { side: "LEFT", line: 422 }],
-    ["a fragment on the cited side over a whole line on the other", command({ side: "LEFT", line: 422, quote: "!this._actionHandler &&" }), { side: "LEFT", line: 423 }],
+    ["R438 cited with the quote of R439 stays on the new side", command({ line: 438, quote: "      this._addImplicitHelpCommand ??" }), right(439)],
+    ["R437 cited with the quote of R438", command({ line: 437, quote: "    const hasImplicitHelpCommand =" }), right(438)],
+    ["R442 cited with the quote of R439", command({ line: 442, quote: "this._addImplicitHelpCommand ??" }), right(439)],
+    ["R51 cited with the quote of R53", help({ line: 51, quote: "        ? option.short.replace(/^-/, '')" }), right(53)],
+    ["a whole-line match two lines away over a fragment of the cited line", help({ line: 75, quote: "visibleOptions.push(" }), right(77)],
+    [
+      "the deleted line, cited on LEFT one off",
+      command({ side: "LEFT", line: 423, quote: "const hasImplicitHelpCommand = this._addImplicitHelpCommand ??" }),
+      left(422),
+    ],
+    [
+      "a fragment on the cited side over a whole line on the other",
+      command({ side: "LEFT", line: 422, quote: "!this._actionHandler &&" }),
+      left(423),
+    ],
     [
       "a quote found only on the other side",
       help({ side: "LEFT", line: 75, quote: "cmd.createOption(helpOption.long, helpOption.description)," }),
-      { side: "RIGHT", line: 78 },
+      right(78),
     ],
   ])("%s", (_, cited, expected) => {
     const { comments, unanchored } = anchorFindings([cited], commander);
@@ -149,9 +160,17 @@ describe("anchorFindings: suggestions", () => {
   it.each<[string, Partial<Finding>, boolean]>([
     ["a one-line suggestion on RIGHT", { line: 6, quote: "if (lines.length === 0) return [];" }, true],
     ["a range kept as the model wrote it", { line: 6, startLine: 3, quote: "if (lines.length === 0) return [];" }, true],
-    ["a range whose whole quote matches it", { line: 6, startLine: 5, quote: "  const lines = input.split(/\\r?\\n/);\n  if (lines.length === 0) return [];" }, true],
+    [
+      "a range whose whole quote matches it",
+      { line: 6, startLine: 5, quote: "  const lines = input.split(/\\r?\\n/);\n  if (lines.length === 0) return [];" },
+      true,
+    ],
     ["no quote to check the line against", { line: 6 }, false],
-    ["a range whose quote does not match its first line", { line: 6, startLine: 5, quote: "const files = [];\nif (lines.length === 0) return [];" }, false],
+    [
+      "a range whose quote does not match its first line",
+      { line: 6, startLine: 5, quote: "const files = [];\nif (lines.length === 0) return [];" },
+      false,
+    ],
     ["a range moved whole by its quote", { line: 108, startLine: 107, quote: "      newLines: toNumOfLines(newNumLines),\n    };" }, true],
     ["a range clamped into the hunk", { line: 5, startLine: 1 }, false],
     ["a range whose start was dropped", { line: 5, startLine: 7 }, false],
