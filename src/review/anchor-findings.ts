@@ -49,7 +49,8 @@ export function anchorFindings(
 
   for (const finding of findings) {
     const path = resolvePath(finding.path, anchors);
-    const target = path === null ? null : locate(finding, path, anchors, window);
+    const quote = parseQuote(finding.quote, finding.startLine !== null);
+    const target = path === null ? null : locate(finding, quote, path, anchors, window);
     if (path === null || target === null) {
       unanchored.push(finding);
       continue;
@@ -66,7 +67,7 @@ export function anchorFindings(
       side: target.side,
       ...(start === null ? {} : { start_line: start, start_side: target.side }),
     };
-    const quoteMatches = quoteFitsPlacement(finding, path, target, start, anchors);
+    const quoteMatches = quote !== null && quoteFitsPlacement(quote, path, target, start, anchors);
     comments.push({ finding, comment: { ...placed, body: renderComment(finding, { ...placed, quoteMatches }) } });
   }
   return { comments, unanchored };
@@ -79,8 +80,7 @@ function resolvePath(path: string, anchors: AnchorMap): string | null {
   return bare !== path && anchors.hasFile(bare) ? bare : null;
 }
 
-function locate(finding: Finding, path: string, anchors: AnchorMap, window: number): Target | null {
-  const quote = parseQuote(finding.quote, finding.startLine !== null);
+function locate(finding: Finding, quote: Quote | null, path: string, anchors: AnchorMap, window: number): Target | null {
   if (quote === null) {
     const citedHunk = anchors.hunkIndexOf(path, finding.side, finding.line);
     if (citedHunk !== null) return { side: finding.side, line: finding.line, hunk: citedHunk, shift: 0 };
@@ -137,12 +137,10 @@ function bestQuoteMatch(finding: Finding, path: string, quote: Quote, anchors: A
 }
 
 /**
- * Whether the finding's quote agrees with the lines its comment finally sits on (the line, or the
- * range from `start`): only then may a suggestion replace them. No quote, nothing to agree with.
+ * Whether the quote agrees with the lines the comment finally sits on (the line, or the range from
+ * `start`): only then may a suggestion replace them.
  */
-function quoteFitsPlacement(finding: Finding, path: string, target: Target, start: number | null, anchors: AnchorMap): boolean {
-  const quote = parseQuote(finding.quote, finding.startLine !== null);
-  if (quote === null) return false;
+function quoteFitsPlacement(quote: Quote, path: string, target: Target, start: number | null, anchors: AnchorMap): boolean {
   const view = viewOf(anchors.linesOfHunk(path, target.hunk) ?? [], target.side);
   const numberOf = (line: DiffLine) => (target.side === "LEFT" ? line.oldLine : line.newLine);
   const end = view.findIndex((line) => numberOf(line) === target.line);
