@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import { parseChunkReview, REVIEW_OUTPUT_JSON_SCHEMA } from "../review/findings-schema.js";
 import type { ChunkReview, ReviewPrompt, TokenUsage } from "../review/types.js";
 import { isStructuredOutputRefusal } from "./aimlapi-error.js";
+import { addUsage, usageOfFailure } from "./call-usage.js";
 import { createFormatFallback, type FormatFallbackOptions } from "./format-fallback.js";
 import { DEFAULT_RETRY_POLICY, isFatalModelError, isRetryableModelError, type RetryPolicy } from "./model-retry-policy.js";
 import { createOutputCap, TruncatedOutputError } from "./output-cap.js";
 import type { ReasoningEffort, ResponseFormatKind, ResponsesClient } from "./responses-client.js";
-import { addUsage, usageOfFailure } from "./call-usage.js";
 import { retryModelCall } from "./retry-model-call.js";
 
 export { ModelBudgetExceededError } from "./retry-model-call.js";
