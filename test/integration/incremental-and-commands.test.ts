@@ -249,6 +249,16 @@ describe("threaded replies", () => {
     expect(cut.calls.map((call) => call.body.max_output_tokens)).toEqual([16_000, 32_000]);
     expect(cut.answer.body).toContain(CUT_ANSWER);
     expect(cut.answer.body).toContain("_(answer cut off at the output limit)_");
+
+    // A repository that turns the app off gets no more answers, and pays for no model call.
+    github.setFile(OWNER, "german", ".github/codex-review.yml", "enabled: false\n");
+    const before = threadCalls.length;
+    const question = github.addReviewReply(OWNER, "german", pull.number, root.id, { body: "@codex-review and now?", user: "maintainer-mia" });
+    await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: question.id, inReplyTo: root.id, body: question.body, login: "maintainer-mia" }));
+    await settle();
+    expect(threadCalls.length).toBe(before);
+    const answers = github.reviews(OWNER, "german", pull.number).flatMap((r) => r.comments).filter((c) => c.body.includes(`answer-to=${question.id} `));
+    expect(answers).toHaveLength(0);
   });
 
   it("ignores replies that do not address the app", async () => {
