@@ -5,11 +5,13 @@ import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import { assembleReview, type AssembledReview, type ChunkResult } from "../review/assemble-review.js";
 import { buildReviewPrompt } from "../review/build-review-prompt.js";
 import { planReview, type ReviewPlan, type SkippedFile } from "../review/plan-review.js";
+import type { FileDiff } from "../diff/types.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { Chunk, PullRequestContext } from "../review/types.js";
 
 export interface ReviewDiffInput {
-  diff: string;
+  /** The diff to review: text, or files already parsed (an increment selected from the PR diff). */
+  diff: string | FileDiff[];
   pullRequest: PullRequestContext;
   headSha: string;
   /** Hash of the job key, carried in the review's hidden marker. */
