@@ -26,9 +26,20 @@ export interface GitRepo {
   mergeBase(a: string, b: string): string | null;
   /** Commits reachable from `head` but not from `base`, oldest first. */
   commitsBetween(base: string, head: string): string[];
+  /** A commit's tree, parents, people and message, for GitHub's commit JSON. */
+  commitInfo(sha: string): GitCommitInfo;
   /** Raw `git` with the repository's isolated config. */
   git(...args: string[]): string;
   remove(): void;
+}
+
+export interface GitCommitInfo {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; date: string };
+  committer: { name: string; email: string; date: string };
+  message: string;
 }
 
 const ENV = {
@@ -108,6 +119,18 @@ export function createGitRepo(files: Record<string, string>): GitRepo {
       } catch {
         return null;
       }
+    },
+    commitInfo(sha) {
+      const [commit, tree, parents, an, ae, ad, cn, ce, cd, message] = git("show", "-s", "--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B", sha).split("\0");
+      const iso = (date = "") => new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
+      return {
+        sha: commit!,
+        tree: tree!,
+        parents: parents ? parents.split(" ").filter(Boolean) : [],
+        author: { name: an!, email: ae!, date: iso(ad) },
+        committer: { name: cn!, email: ce!, date: iso(cd) },
+        message: (message ?? "").replace(/\n+$/, ""),
+      };
     },
     commitsBetween: (base, head) => git("rev-list", "--reverse", `${base}..${head}`).split("\n").filter(Boolean),
     remove: () => rmSync(dir, { recursive: true, force: true }),
