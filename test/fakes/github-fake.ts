@@ -261,6 +261,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     pushToPullRequest(owner, repo, number, push) {
       const pull = pullOf(owner, repo, number);
+      if (pull.branches) throw new Error(`${owner}/${repo}#${number} follows git branches: commit to ${pull.branches.head} instead`);
       const next = buildPullRequest(state, { owner, repo, number, diff: push.diff, headSha: push.headSha }, origin);
       Object.assign(pull, { head: { ...pull.head, sha: push.headSha }, diff: next.diff, parsed: next.parsed, files: next.files });
       return pull;
