@@ -4,7 +4,7 @@ import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
-import { renderReviewMarker } from "./review-marker.js";
+import { hashPath, renderReviewMarker } from "./review-marker.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 /** `usage`: every call the chunk was billed for, failed and cut-off ones included. */
@@ -74,7 +74,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     usage,
     headSha,
     model: options.model,
-    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)] }),
+    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)], uncovered: uncoveredHashes(plan, failedChunks) }),
   };
   return {
     body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
@@ -86,6 +86,11 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     severityCounts: countSeverities([...inline.map((entry) => entry.finding), ...unanchored]),
     usage,
   };
+}
+
+/** What this review could not cover, for the next increment: cut by a cap first (least important last), then failed chunks. */
+function uncoveredHashes(plan: ReviewPlan, failedChunks: FailedChunk[]): string[] {
+  return [...new Set([...failedChunks.flatMap((chunk) => chunk.paths), ...plan.uncovered].map(hashPath))];
 }
 
 function countSeverities(findings: Finding[]): Record<Severity, number> {

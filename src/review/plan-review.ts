@@ -15,6 +15,8 @@ export interface ReviewPlan {
   chunks: Chunk[];
   /** Files not (fully) reviewed: no patch from GitHub first, then what a cap cut, then what the filter skipped. */
   skipped: SkippedFile[];
+  /** Reviewable files a cap cut (wholly or after their beginning): the next incremental review carries them. */
+  uncovered: string[];
   anchors: AnchorMap;
 }
 
@@ -25,8 +27,8 @@ export interface PlanReviewOptions {
   /** Files known unreviewable before parsing (e.g. GitHub sent no patch); listed first. Default: none. */
   extraSkipped?: SkippedFile[];
   /**
-   * The whole PR's diff when `diffText` covers only new commits: comments are anchored against it,
-   * since GitHub checks them against the PR's diff. Default: `diffText`.
+   * The whole PR's diff when `diff` covers only part of it (an increment): comments are anchored against it,
+   * since GitHub checks them against the PR's diff. Default: `diff`.
    */
   anchorDiffText?: string;
 }
@@ -41,13 +43,13 @@ const FILTER_REASON: Record<SkipReason, string> = {
 };
 
 /**
- * Parse, filter, prioritise, cap and chunk a PR's diff: everything between fetching the diff and
+ * Parse (unless given parsed files), filter, prioritise, cap and chunk a PR's diff: everything between fetching the diff and
  * calling the model. Caps cut in priority order (source > tests > docs/config, larger changes first),
  * so what they leave out is the least important part of the PR. Pure.
  */
-export function planReview(diffText: string, settings: PlanSettings, options: PlanReviewOptions = {}): ReviewPlan {
+export function planReview(diff: string | FileDiff[], settings: PlanSettings, options: PlanReviewOptions = {}): ReviewPlan {
   const { extraSkipped = [], anchorDiffText } = options;
-  const parsed = parseUnifiedDiff(diffText);
+  const parsed = typeof diff === "string" ? parseUnifiedDiff(diff) : diff;
   const { reviewable, skipped: filtered } = selectReviewableFiles(parsed, { exclude: settings.exclude, include: settings.include ?? [] });
   const ordered = prioritiseFiles(reviewable);
   const capped: SkippedFile[] = [];
@@ -69,5 +71,5 @@ export function planReview(diffText: string, settings: PlanSettings, options: Pl
 
   const skipped = [...extraSkipped, ...capped, ...filtered.map(({ path, reason }) => ({ path, reason: FILTER_REASON[reason] }))];
   const anchors = buildAnchorMap(anchorDiffText === undefined ? files : parseUnifiedDiff(anchorDiffText));
-  return { files, chunks, skipped, anchors };
+  return { files, chunks, skipped, uncovered: [...new Set(capped.map(({ path }) => path))], anchors };
 }

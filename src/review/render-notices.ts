@@ -22,6 +22,32 @@ export function renderConfigNotice(source: string, errors: string[]): string {
   ].join("\n");
 }
 
+/** "No new changes of this pull request since abc1234": an incremental review with nothing of the PR's own to look at. */
+export function renderNothingNewTitle(since: string): string {
+  return `No new changes of this pull request since ${since.slice(0, 7)}`;
+}
+
+export function renderNothingNewSummary(since: string): string {
+  return [
+    `The commits pushed since ${since.slice(0, 7)} do not change this pull request's own changes (an update from the base branch, for example), so no review was run.`,
+    "`/codex review full` reviews the whole pull request again.",
+  ].join("\n\n");
+}
+
+/** Hidden marker of the answer to one `/codex review` comment: a retried job finds it and does not answer twice. */
+export function nothingNewMarker(commentId: number): string {
+  return `<!-- codex-review:nothing-new-for=${commentId} -->`;
+}
+
+/** The answer to `/codex review` when nothing of the pull request changed since the last review. */
+export function renderNothingNewReply(requestedBy: string | null, since: string, commentId: number): string {
+  const who = requestedBy ? `@${requestedBy} ` : "";
+  return [
+    `${who}there are no new changes of this pull request since ${since.slice(0, 7)}, the last reviewed commit, so there is nothing new to review. \`/codex review full\` reviews the whole pull request again.`,
+    nothingNewMarker(commentId),
+  ].join("\n\n");
+}
+
 const COMMANDS: Array<[string, string]> = [
   ["/codex review", "Review what changed since the last review (the whole PR if there was none)."],
   ["/codex review full", "Review the whole pull request again."],

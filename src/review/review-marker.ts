@@ -7,7 +7,15 @@ export interface ReviewMarker {
   job: string;
   /** Fingerprints of the findings the review posted, so a later review does not repeat them. */
   fingerprints: string[];
+  /**
+   * Short hashes (see hashPath) of the files the review could not cover (caps, failed chunks), so the
+   * next incremental review takes them in. Absent from markers posted before it existed: read as none.
+   */
+  uncovered: string[];
 }
+
+/** The most uncovered files a marker lists (about 3.6 KB); past that, the least important are not carried. */
+export const MAX_UNCOVERED_IN_MARKER = 400;
 
 const MARKER_PATTERN = /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/;
 
@@ -15,10 +23,16 @@ export function hashJobKey(jobKey: string): string {
   return createHash("sha256").update(jobKey).digest("hex").slice(0, 16);
 }
 
-/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> -->` */
-export function renderReviewMarker(marker: ReviewMarker): string {
+/** 8 hex digits of a path's SHA-256: enough to tell one PR's files apart, short enough for hundreds in a marker. */
+export function hashPath(path: string): string {
+  return createHash("sha256").update(path).digest("hex").slice(0, 8);
+}
+
+/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> unc=<c>,<d> -->` */
+export function renderReviewMarker(marker: Omit<ReviewMarker, "uncovered"> & { uncovered?: string[] }): string {
   const fingerprints = marker.fingerprints.length ? ` fp=${marker.fingerprints.join(",")}` : "";
-  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints} -->`;
+  const uncovered = marker.uncovered?.length ? ` unc=${marker.uncovered.slice(0, MAX_UNCOVERED_IN_MARKER).join(",")}` : "";
+  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints}${uncovered} -->`;
 }
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
@@ -35,5 +49,6 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   const job = fields.get("job");
   if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
   const fingerprints = (fields.get("fp") ?? "").split(",").filter((fp) => /^[0-9a-f]{6,64}$/.test(fp));
-  return { headSha, job, fingerprints };
+  const uncovered = (fields.get("unc") ?? "").split(",").filter((hash) => /^[0-9a-f]{8}$/.test(hash));
+  return { headSha, job, fingerprints, uncovered };
 }

@@ -6,12 +6,14 @@ import { assembleReview, sumUsage, type AssembledReview, type ChunkResult } from
 import { buildReviewPrompt } from "../review/build-review-prompt.js";
 import { planReview, type ReviewPlan, type SkippedFile } from "../review/plan-review.js";
 import { repositoryGuidanceFor } from "../review/repository-guidance.js";
+import type { FileDiff } from "../diff/types.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { PullRequestContext } from "../review/types.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
 
 export interface ReviewDiffInput {
-  diff: string;
+  /** The diff to review: text, or files already parsed (an increment selected from the PR diff). */
+  diff: string | FileDiff[];
   pullRequest: PullRequestContext;
   headSha: string;
   /** Hash of the job key, carried in the review's hidden marker. */

@@ -18,5 +18,7 @@ export type ReviewOutcome =
   | { status: "already-posted"; reviewId: number; headSha: string }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
+  /** An incremental review found none of the PR's own changes touched since the review of `since`. */
+  | { status: "nothing-new"; since: string }
   | { status: "refused"; reason: string }
   | { status: "done"; action: string };

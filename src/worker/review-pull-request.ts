@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-runs.js";
-import { filesChangedSince } from "../github/compare-commits.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
@@ -16,6 +15,8 @@ import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { SkippedFile } from "../review/types.js";
 import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
+import { answerNothingNew } from "./answer-nothing-new.js";
+import { chooseReviewScope } from "./choose-review-scope.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
@@ -45,7 +46,10 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
   }
   try {
     const outcome = await runReview(job, ref, deps);
-    if (job.trigger === "command" && job.commentId !== null) await reactToComment(github, ref, job.commentId, "+1");
+    if (job.trigger === "command" && job.commentId !== null) {
+      if (outcome.status === "nothing-new") await answerNothingNew(github, ref, job.commentId, job.requestedBy, outcome.since);
+      await reactToComment(github, ref, job.commentId, "+1");
+    }
     return outcome;
   } catch (error) {
     if (job.trigger === "command" && job.commentId !== null) {
@@ -111,26 +115,26 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
   const { github, log } = deps;
   const { headSha, pr } = target;
   const full = await fetchDiff(github, ref, log);
-  const since = job.mode === "incremental" ? target.earlier.at(-1)?.marker.headSha : undefined;
-  const changed = since && since !== headSha ? await filesChangedSince(github, ref, since, headSha) : null;
-  const mode = changed ? "incremental" : "full";
-  log.info({ mode, since: changed ? since : null }, "Review scope chosen");
-  const scope = changed ? diffFromFileList(changed) : full;
+  const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
+  if (scope.mode === "nothing-new") return { status: "nothing-new", since: scope.since };
+  const incremental = scope.mode === "incremental";
+  const mode = scope.mode;
 
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan } = await reviewDiff(
     {
-      diff: scope.diff,
+      diff: incremental ? scope.files : full.diff,
       pullRequest,
       headSha,
       jobHash: target.jobHash,
-      unreviewable: scope.unreviewable,
-      ...(changed ? { anchorDiff: full.diff } : {}),
+      unreviewable: incremental ? scope.unreviewable : full.unreviewable,
+      // GitHub checks comments against the whole PR diff; the increment's hunks keep its numbering.
+      ...(incremental ? { anchorDiff: full.diff } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
     },
     { ...deps, settings: target.settings },
   );
-  if (plan.chunks.length === 0) return { status: "skipped", reason: changed ? "no reviewable changes since the last review" : "no reviewable files" };
+  if (plan.chunks.length === 0) return { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
   const current = await getPullRequest(github, ref);

@@ -1,4 +1,5 @@
 import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
+import { renderNothingNewSummary, renderNothingNewTitle } from "../review/render-notices.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 /**
@@ -25,6 +26,8 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
       return ["neutral", { title: "Superseded by a newer push", summary: `The head moved to ${outcome.currentHeadSha} during the review.` }];
     case "skipped":
       return ["skipped", { title: `Review skipped: ${outcome.reason}`, summary: `No review was posted because ${outcome.reason}.` }];
+    case "nothing-new":
+      return ["skipped", { title: renderNothingNewTitle(outcome.since), summary: renderNothingNewSummary(outcome.since) }];
     case "already-posted":
       return ["neutral", { title: "Already reviewed", summary: `Review ${outcome.reviewId} already covers ${outcome.headSha}.` }];
     case "refused":

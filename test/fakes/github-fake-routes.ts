@@ -16,6 +16,7 @@ import {
   type GithubUser,
   type RepoPermission,
 } from "./github-fake-state.js";
+import { compareFromGit, syncPullWithGit, type CompareLimits } from "./github-git.js";
 import { MAX_BODY_LENGTH, validateReview } from "./github-review-validation.js";
 
 /*
@@ -50,7 +51,7 @@ export interface RouteEnv {
   state: GithubFakeState;
   /** `http://127.0.0.1:PORT`. */
   origin: string;
-  limits: { diffLines: number; diffFiles: number };
+  limits: { diffLines: number; diffFiles: number } & CompareLimits;
 }
 
 /** `jwt`: the App's own endpoints; `token`: everything an installation token opens. */
@@ -119,6 +120,7 @@ function findPull(env: RouteEnv, params: Record<string, string>): { repo: FakeRe
   if (!repo) return notFound(`repository ${params.owner}/${params.repo} is not in the fake`);
   const pull = /^\d+$/.test(params.number ?? "") ? repo.pulls.get(Number(params.number)) : undefined;
   if (!pull) return notFound(`pull request ${params.owner}/${params.repo}#${params.number} is not in the fake`);
+  syncPullWithGit(repo, pull, env.origin);
   return { repo, pull };
 }
 
@@ -530,10 +532,9 @@ export const ROUTES: Route[] = [
     pattern: "/repos/:owner/:repo/compare/:basehead",
     auth: "token",
     handle: (request, env) => {
-      const comparison = findRepo(env, request.params)?.comparisons.get(request.params.basehead ?? "");
-      // GitHub answers 404 when either commit is unknown (a force-push dropped it): an ordinary answer.
-      if (!comparison) return notFound(undefined);
-      return { status: 200, json: { status: comparison.status, ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: comparison.files } };
+      const repo = findRepo(env, request.params);
+      if (!repo) return notFound(`repository ${request.params.owner}/${request.params.repo} is not in the fake`);
+      return compareFromGit(repo, request, env.origin, env.limits);
     },
   },
   {

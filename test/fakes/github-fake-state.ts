@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { GitRepo } from "../support/git-repo.js";
 import { parseFakeDiff, type FakeDiffFile } from "./github-diff.js";
 
 /*
@@ -127,6 +128,8 @@ export interface FakePullRequest {
   base: { sha: string; ref: string };
   /** The unified diff served with the diff media type. */
   diff: string;
+  /** Set when the repository has a git history: the PR follows these branches (see syncPullWithGit). */
+  branches?: { base: string; head: string; synced?: string };
   /** The fake's own parse of `diff`, which review comments are checked against. */
   parsed: FakeDiffFile[];
   files: GithubPullFile[];
@@ -147,8 +150,8 @@ export interface FakeRepo {
   checkRuns: Map<number, GithubCheckRun>;
   /** File contents at the default branch, for `GET /contents/:path` (repo config). */
   contents: Map<string, string>;
-  /** `base...head` comparisons the test declared; others answer 404 as for unknown commits. */
-  comparisons: Map<string, { status: "ahead" | "behind" | "diverged" | "identical"; files: GithubPullFile[] }>;
+  /** The repository's real history, when a test gave it one: compare and git-backed PRs are computed from it. */
+  git?: GitRepo;
 }
 
 export interface GithubFakeState {
@@ -170,7 +173,10 @@ export interface AddPullRequestInput {
   owner: string;
   repo: string;
   number: number;
-  diff: string;
+  /** The PR's diff; not needed with `branches`. */
+  diff?: string;
+  /** Branches of the repo's git history (see useGitHistory) the PR follows; its head, base and diff come from them. */
+  branches?: { base: string; head: string };
   title?: string;
   body?: string | null;
   draft?: boolean;
@@ -207,14 +213,13 @@ export function ensureRepo(state: GithubFakeState, owner: string, name: string):
       issueComments: new Map(),
       checkRuns: new Map(),
       contents: new Map(),
-      comparisons: new Map(),
     };
     state.repos.set(key, repo);
   }
   return repo;
 }
 
-export function buildPullRequest(state: GithubFakeState, input: AddPullRequestInput, origin: string): FakePullRequest {
+export function buildPullRequest(state: GithubFakeState, input: AddPullRequestInput & { diff: string }, origin: string): FakePullRequest {
   const parsed = parseFakeDiff(input.diff);
   const headSha = input.headSha ?? sha1(`head:${input.owner}/${input.repo}#${input.number}:${input.diff}`);
   const author = typeof input.user === "string" || input.user === undefined ? { login: input.user ?? "octocat" } : input.user;

@@ -2,14 +2,14 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from "nod
 import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
 import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
-import { parseFakeDiff } from "./github-diff.js";
+import type { GitRepo } from "../support/git-repo.js";
+import { pullDiffText, syncPullWithGit } from "./github-git.js";
 import { answerGraphql } from "./github-graphql.js";
 import {
   buildPullRequest,
   ensureRepo,
   githubUser,
   nextId,
-  pullFile,
   repoKey,
   type AddPullRequestInput,
   type FakePullRequest,
@@ -53,8 +53,11 @@ export interface GithubFakeOptions {
   installationId?: number;
   /** More installations it knows (tokens for any repo). Default: none. */
   extraInstallationIds?: number[];
-  /** GitHub's diff limits, lowered in tests to provoke the 406. Default: 20 000 lines, 300 files. */
-  limits?: { diffLines?: number; diffFiles?: number };
+  /**
+   * GitHub's limits, lowered in tests to provoke them: the PR diff's (406; default 20 000 lines, 300
+   * files) and the compare's (cut silently; default 300 files, the 250 most recent commits).
+   */
+  limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number };
 }
 
 export interface RecordedGithubRequest {
@@ -82,12 +85,19 @@ export interface GithubFake {
   requests: RecordedGithubRequest[];
   /** Requests for routes or objects the test never set up, and bad credentials; a passing test leaves it empty. */
   unexpected: { request: RecordedGithubRequest; reason: string }[];
-  /** Adds (or replaces) a pull request; the repo is created on first use. */
+  /**
+   * Adds (or replaces) a pull request; the repo is created on first use. With `branches` (in a repo given
+   * a git history by useGitHistory) the PR follows those branches: commit to them to push.
+   */
   addPullRequest(input: AddPullRequestInput): FakePullRequest;
-  /** A push: the PR's head and diff change, its reviews and comments stay. */
+  /** A push to a PR without a git history: the PR's head and diff change, its reviews and comments stay. */
   pushToPullRequest(owner: string, repo: string, number: number, push: { headSha: string; diff: string }): FakePullRequest;
-  /** Declares `GET /compare/{base}...{head}`: the files changed between two commits (unknown pairs answer 404). */
-  setComparison(owner: string, repo: string, base: string, head: string, comparison: { diff: string; status?: "ahead" | "behind" | "diverged" | "identical" }): void;
+  /**
+   * Backs the repository with a real git history: `GET /compare/{base}...{head}` is computed from it
+   * (merge base, status, caps; unknown commits 404), and so are its branch-following PRs. Without one,
+   * every compare answers 404, as GitHub does for commits it does not have.
+   */
+  useGitHistory(owner: string, repo: string, git: GitRepo): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** A user's role on a repo; users never set have `none`. */
@@ -120,7 +130,12 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     staticTokens: new Set([FAKE_GITHUB_TOKEN]),
     nextId: 1_000,
   };
-  const limits = { diffLines: options.limits?.diffLines ?? 20_000, diffFiles: options.limits?.diffFiles ?? 300 };
+  const limits = {
+    diffLines: options.limits?.diffLines ?? 20_000,
+    diffFiles: options.limits?.diffFiles ?? 300,
+    compareFiles: options.limits?.compareFiles ?? 300,
+    compareCommits: options.limits?.compareCommits ?? 250,
+  };
   const requests: RecordedGithubRequest[] = [];
   const unexpected: GithubFake["unexpected"] = [];
   const faults: PendingFault[] = [];
@@ -137,7 +152,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     };
     if (fault && !fault.afterRoute) return injected();
     if (graphql) {
-      const reply = checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state);
+      const reply = checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state, origin);
       return fault ? injected() : reply;
     }
     const matched = matchRoute(request.method, request.path);
@@ -223,19 +238,36 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     requests,
     unexpected,
     addPullRequest(input) {
-      const pull = buildPullRequest(state, input, origin);
-      ensureRepo(state, input.owner, input.repo).pulls.set(input.number, pull);
+      const fakeRepo = ensureRepo(state, input.owner, input.repo);
+      if (!input.branches) {
+        if (input.diff === undefined) throw new Error("addPullRequest needs a diff or, in a repo with a git history, branches");
+        const pull = buildPullRequest(state, { ...input, diff: input.diff }, origin);
+        fakeRepo.pulls.set(input.number, pull);
+        return pull;
+      }
+      const { git } = fakeRepo;
+      if (!git) throw new Error(`addPullRequest with branches needs useGitHistory(${input.owner}, ${input.repo}, ...) first`);
+      const { base, head } = input.branches;
+      const headSha = git.sha(`refs/heads/${head}`);
+      const pull = buildPullRequest(
+        state,
+        { ...input, diff: pullDiffText(git, base, head), headSha, baseSha: git.sha(`refs/heads/${base}`), headRef: head, baseRef: base },
+        origin,
+      );
+      pull.branches = { base, head };
+      fakeRepo.pulls.set(input.number, pull);
+      syncPullWithGit(fakeRepo, pull, origin);
       return pull;
     },
     pushToPullRequest(owner, repo, number, push) {
       const pull = pullOf(owner, repo, number);
+      if (pull.branches) throw new Error(`${owner}/${repo}#${number} follows git branches: commit to ${pull.branches.head} instead`);
       const next = buildPullRequest(state, { owner, repo, number, diff: push.diff, headSha: push.headSha }, origin);
       Object.assign(pull, { head: { ...pull.head, sha: push.headSha }, diff: next.diff, parsed: next.parsed, files: next.files });
       return pull;
     },
-    setComparison(owner, repo, base, head, comparison) {
-      const files = parseFakeDiff(comparison.diff).map((file) => pullFile(file, owner, repo, head, origin));
-      ensureRepo(state, owner, repo).comparisons.set(`${base}...${head}`, { status: comparison.status ?? "ahead", files });
+    useGitHistory(owner, repo, git) {
+      ensureRepo(state, owner, repo).git = git;
     },
     addReviewReply(owner, repo, number, inReplyTo, reply) {
       const pull = pullOf(owner, repo, number);

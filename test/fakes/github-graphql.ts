@@ -1,5 +1,6 @@
 import type { RouteReply } from "./github-fake-routes.js";
 import { repoKey, type GithubFakeState } from "./github-fake-state.js";
+import { syncPullWithGit } from "./github-git.js";
 
 /**
  * GitHub's GraphQL endpoint (`POST /api/graphql` on Enterprise), for the one query the app sends:
@@ -7,7 +8,7 @@ import { repoKey, type GithubFakeState } from "./github-fake-state.js";
  * including `errors` beside partial `data` when the owner has no `.github` repository. Any other
  * query is a test failure (recorded as unexpected).
  */
-export function answerGraphql(body: unknown, state: GithubFakeState): RouteReply {
+export function answerGraphql(body: unknown, state: GithubFakeState, origin: string): RouteReply {
   const { query, variables } = (body ?? {}) as { query?: string; variables?: Record<string, unknown> };
   if (typeof query !== "string" || !/query\s+ReviewContext\b/.test(query)) {
     return { status: 200, json: { errors: [{ message: "the fake only answers the ReviewContext query" }] }, unexpected: `unknown GraphQL query: ${String(query).slice(0, 80)}` };
@@ -25,6 +26,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState): RouteReply
       unexpected: `GraphQL asked for ${owner}/${name}#${number}, which is not in the fake`,
     };
   }
+  syncPullWithGit(repo, pull, origin);
   const blob = (text: string | undefined) => (text === undefined ? null : { text });
   const orgRepo = state.repos.get(repoKey(owner, ".github"));
   const data = {

@@ -7,6 +7,7 @@ import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
 import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { buildGitHistory, realSourceFile, replaceLine } from "../support/git-history.js";
+import { createGitRepo, setLine } from "../support/git-repo.js";
 import { waitForCompletedCheckRun, waitForReviews } from "../support/review-waits.js";
 import { findingPerAddedLine, isReviewCall, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
@@ -82,7 +83,10 @@ beforeAll(async () => {
   app = await startAppProcess("src/main.ts", appEnv({ github, model }, inject("redisUrl"), `it4-${randomUUID().slice(0, 8)}`));
 });
 
+const cleanups: Array<() => void> = [];
+
 afterAll(async () => {
+  for (const cleanup of cleanups) cleanup();
   await app?.stop();
   await github?.close();
   await model?.close();
@@ -92,24 +96,31 @@ afterEach(() => expectCleanFakes({ github, model }));
 
 describe("incremental review", () => {
   it("reviews only the new commit on a second push and does not repeat earlier comments", async () => {
-    const pull = openPull(history.diff(0, 1), history.sha(1));
+    // A repository with a real history: the fake computes the compare and the PR's diff from it.
+    const git = createGitRepo({ "parse.js": realSourceFile() });
+    cleanups.push(() => git.remove());
+    github.useGitHistory(OWNER, "with-history", git);
+    github.setPermission(OWNER, "with-history", "maintainer-mia", "write");
+    git.commit("feature", setLine("parse.js", 5, "  const lines = input.split(/\\r?\\n/);"));
+    const number = nextPull++;
+    github.addPullRequest({ owner: OWNER, repo: "with-history", number, branches: { base: "main", head: "feature" }, title: `Change ${number}` });
+    const pull = target(number, git.sha("feature"), "with-history");
     await deliver("pull_request", pullRequestPayload("opened", pull));
     const [first] = await waitForReviews(github, pull, 1);
     expect(first!.comments.map((comment) => comment.line)).toEqual([5]);
 
-    github.pushToPullRequest(OWNER, REPO, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
-    github.setComparison(OWNER, REPO, history.sha(1), history.sha(2), { diff: history.diff(1, 2) });
+    const pushed = git.commit("feature", setLine("parse.js", 100, "      oldLines: toNumOfLines(oldNumLines), // counts may be missing"));
     const callsBefore = reviewCalls.length;
-    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, history.sha(2))));
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, pushed, "with-history")));
     const second = (await waitForReviews(github, pull, 2))[1]!;
-    expect(second.commit_id).toBe(history.sha(2));
+    expect(second.commit_id).toBe(pushed);
     expect(second.comments.map((comment) => comment.line)).toEqual([100]);
     const incrementalPrompt = reviewCalls.slice(callsBefore).map(promptInput).join("\n");
     expect(incrementalPrompt).toContain("R100 +");
     expect(incrementalPrompt).not.toContain("R5 +");
 
     // A full re-review sees both lines again; both findings were posted before, so neither is repeated.
-    const asked = await command(target(pull.number, history.sha(2)), "/codex review full", "maintainer-mia");
+    const asked = await command(target(pull.number, pushed, "with-history"), "/codex review full", "maintainer-mia");
     const third = (await waitForReviews(github, pull, 3))[2]!;
     expect(reviewCalls.map(promptInput).at(-1)).toContain("R5 +");
     expect(third.comments).toHaveLength(0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { assembleReview, type ChunkResult } from "../../../src/review/assemble-review.js";
 import { fingerprintFinding } from "../../../src/review/finding-fingerprint.js";
 import { planReview } from "../../../src/review/plan-review.js";
-import { parseReviewMarker } from "../../../src/review/review-marker.js";
+import { hashPath, parseReviewMarker } from "../../../src/review/review-marker.js";
 import type { Finding, Severity } from "../../../src/review/types.js";
 
 const diff = readFileSync(new URL("../../fixtures/diffs/release-picomatch-4.0.2-4.0.3.diff", import.meta.url), "utf8");
@@ -63,7 +63,12 @@ describe("assembleReview", () => {
 
   it("writes the marker with the head, the job and the fingerprints", () => {
     const review = assemble([finding(0, "P1")]);
-    expect(parseReviewMarker(review.body)).toEqual({ headSha: SHA, job: "job", fingerprints: review.fingerprints });
+    expect(parseReviewMarker(review.body)).toEqual({ headSha: SHA, job: "job", fingerprints: review.fingerprints, uncovered: [] });
+  });
+
+  it("records the files of a failed chunk as uncovered in the marker", () => {
+    const review = assemble([finding(0, "P1")], { failed: true });
+    expect(parseReviewMarker(review.body)!.uncovered).toEqual(plan.chunks[0]!.files.map((chunkFile) => hashPath(chunkFile.path)));
   });
 
   it("names the files of a failed chunk and still reports the rest", () => {

@@ -89,6 +89,14 @@ describe("planReview: prioritisation under caps", () => {
     expect(plan.skipped).toContainEqual({ path: "package-lock.json", reason: "matches an exclude glob" });
     expect(plan.skipped).toContainEqual({ path: "assets/favicon.ico", reason: "binary file" });
     expect(plan.skipped.map((file) => file.reason)).toContain("generated file");
+    // Only what a cap cut is left for a later review; filtered files and files without a patch are not.
+    expect(plan.uncovered).toEqual([...new Set(plan.skipped.slice(1, 1 + capped).map((file) => file.path))]);
+  });
+
+  it("counts a file reviewed only in part as uncovered", () => {
+    const plan = planReview(PR, { ...UNCAPPED, chunkTokens: 700, maxChunks: 1 });
+    expect(plan.uncovered[0]).toBe("src/large.ts");
+    expect(plan.uncovered).toEqual(plan.skipped.map((file) => file.path));
   });
 
   it("the review body names every file a cap skipped, with its reason", () => {

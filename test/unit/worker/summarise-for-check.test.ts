@@ -34,6 +34,13 @@ describe("summariseForCheck", () => {
     expect(output.title).toContain("draft");
   });
 
+  it("skips a push with no new changes of the pull request, naming the last reviewed commit and the full review command", () => {
+    const [conclusion, output] = summariseForCheck({ status: "nothing-new", since: "0123456789abcdef0123456789abcdef01234567" });
+    expect(conclusion).toBe("skipped");
+    expect(output.title).toBe("No new changes of this pull request since 0123456");
+    expect(output.summary).toContain("`/codex review full`");
+  });
+
   it("states files, findings by severity and tokens", () => {
     const [, output] = summariseForCheck(posted({ P0: 1, P3: 1 }));
     expect(output.summary).toContain("3 file(s)");
