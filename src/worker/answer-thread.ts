@@ -6,6 +6,7 @@ import type { ReplyJobData } from "../queue/review-job.js";
 import { buildThreadPrompt } from "../review/build-thread-prompt.js";
 import { NO_ACCESS_REPLY } from "../review/render-notices.js";
 import { renderProse } from "../review/render-review.js";
+import { chargeReviewBudget, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
@@ -14,6 +15,7 @@ export interface ThreadDependencies {
   responder: ThreadResponder;
   appSlug: string;
   log: Logger;
+  budget?: ReviewBudgetGate;
 }
 
 const answerMarker = (commentId: number) => `<!-- codex-review:answer-to=${commentId} -->`;
@@ -41,6 +43,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
     diffHunk: root.diff_hunk,
     messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: comment.user?.login === appLogin, body: comment.body })),
   });
+  await chargeReviewBudget(deps.budget, job);
   const { text, usage } = await deps.responder.answer(prompt);
   await replyInThread(github, ref, rootId, `${renderProse(text)}\n\n${answerMarker(job.commentId)}`);
   deps.log.info({ usage }, "Answered in the review thread");

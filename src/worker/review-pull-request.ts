@@ -16,6 +16,7 @@ import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { SkippedFile } from "../review/types.js";
 import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
+import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
@@ -29,6 +30,8 @@ export interface ReviewDependencies {
   settings: ReviewSettings;
   pauses: PauseStore;
   log: Logger;
+  /** The repository review budget, charged right before the first model call; none means unlimited. */
+  budget?: ReviewBudgetGate;
 }
 
 /** One review job, start to end: fetch -> plan -> model -> anchor -> post. GitHub and the model are injected. */
@@ -79,12 +82,14 @@ async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDe
   const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
   if (same) return { status: "already-posted", reviewId: same.id, headSha };
 
-  const checkRunId = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
+  const checkRunId = await startReviewCheckRun(deps.budget, job, github, ref, headSha);
   try {
-    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr }, deps);
+    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId }, deps);
     await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
     return outcome;
   } catch (error) {
+    // The job waits for budget: its check run already says `queued` and when it runs.
+    if (error instanceof BudgetExhausted) throw error;
     await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
       (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
     );
@@ -104,6 +109,7 @@ interface ReviewTarget {
   jobHash: string;
   earlier: PostedReview[];
   settings: ReviewSettings;
+  checkRunId: number;
   pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
 }
 
@@ -127,6 +133,7 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
       unreviewable: scope.unreviewable,
       ...(changed ? { anchorDiff: full.diff } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
+      beforeModelCalls: () => chargeReviewBudget(deps.budget, job, { github, ref, checkRunId: target.checkRunId, headSha }),
     },
     { ...deps, settings: target.settings },
   );
