@@ -35,9 +35,9 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
     default: {
       const { files } = await loadReviewContext(github, ref);
-      const { config, source } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
+      const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
       const unknown = job.command === "help" ? null : job.command;
-      await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown));
+      await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown, settings));
       await reactToComment(github, ref, job.commentId, unknown ? "confused" : "+1");
       return { status: "done", action: unknown ? `answered unknown command ${unknown} with the help` : "posted the help" };
     }
