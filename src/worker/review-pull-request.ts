@@ -51,7 +51,8 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
     if (job.trigger === "command" && job.commentId !== null) await reactToComment(github, ref, job.commentId, "+1");
     return outcome;
   } catch (error) {
-    if (job.trigger === "command" && job.commentId !== null) {
+    // A command waiting for budget has not failed: its 👀 stays until it runs.
+    if (job.trigger === "command" && job.commentId !== null && !(error instanceof BudgetExhausted)) {
       await reactToComment(github, ref, job.commentId, "confused").catch((reactionError: unknown) =>
         log.warn({ err: reactionError }, "Could not react to the command"),
       );
