@@ -15,6 +15,8 @@ import type { Redis } from "ioredis";
 export interface RepoReviewBudget {
   /** Takes a token for the job, or reserves the next one and says when it is due. */
   charge(request: BudgetRequest): Promise<BudgetCharge>;
+  /** Gives back the job's reservation, if it still holds one (it ended without calling the model). */
+  refund(request: BudgetRequest): Promise<boolean>;
 }
 
 export type BudgetBucket = "automatic" | "requested";
@@ -73,19 +75,29 @@ redis.call("SET", KEYS[2], tostring(now + wait), "PX", wait + grace)
 return {0, now + wait}
 `;
 
+// KEYS[1] bucket hash, KEYS[2] the job's reservation; ARGV: capacity. The reserved token goes back in.
+const REFUND_SCRIPT = `
+if redis.call("DEL", KEYS[2]) == 0 then return 0 end
+local tokens = tonumber(redis.call("HGET", KEYS[1], "tokens"))
+if tokens then redis.call("HSET", KEYS[1], "tokens", tostring(math.min(tonumber(ARGV[1]), tokens + 1))) end
+return 1
+`;
+
 export function createRepoReviewBudget(redis: Redis, options: RepoReviewBudgetOptions): RepoReviewBudget {
   const now = options.now ?? Date.now;
   const ratePerMs = options.perHour / HOUR_MS;
   const capacity = Math.max(1, options.burst ?? options.perHour);
   const prefix = `codex-review:${options.namespace}:budget`;
+  // Repo names are case-insensitive on GitHub: one bucket per repo, whatever the payload's casing.
+  const keys = ({ owner, repo, bucket, jobId }: BudgetRequest) => [`${prefix}:${bucket}:${owner.toLowerCase()}/${repo.toLowerCase()}`, `${prefix}:reserved:${jobId}`];
   return {
-    async charge({ owner, repo, bucket, jobId }) {
+    async charge(request) {
       if (options.perHour <= 0) return { allowed: true };
-      // Repo names are case-insensitive on GitHub: one bucket per repo, whatever the payload's casing.
-      const bucketKey = `${prefix}:${bucket}:${owner.toLowerCase()}/${repo.toLowerCase()}`;
-      const reservationKey = `${prefix}:reserved:${jobId}`;
-      const [allowed, retryAt] = (await redis.eval(CHARGE_SCRIPT, 2, bucketKey, reservationKey, capacity, ratePerMs, now(), RESERVATION_GRACE_MS)) as [number, number];
+      const [allowed, retryAt] = (await redis.eval(CHARGE_SCRIPT, 2, ...keys(request), capacity, ratePerMs, now(), RESERVATION_GRACE_MS)) as [number, number];
       return allowed === 1 ? { allowed: true } : { allowed: false, retryAt };
+    },
+    async refund(request) {
+      return (await redis.eval(REFUND_SCRIPT, 2, ...keys(request), capacity)) === 1;
     },
   };
 }

@@ -66,14 +66,16 @@ export async function startReviewCheckRun(gate: ReviewBudgetGate | undefined, jo
 }
 
 /**
- * A job that waited for budget and then ended without taking its check run up again (the head moved,
- * the PR closed, reviews were paused meanwhile) completes that run with its outcome, so no run stays
- * `queued`.
+ * A job that waited for budget and then ended without calling the model (the head moved, the PR closed,
+ * reviews were paused meanwhile) gives its reserved token back, and completes the check run it left
+ * `queued` with its outcome, so no run stays `queued`.
  */
-export async function settleHeldCheckRun(gate: ReviewBudgetGate | undefined, job: JobData, github: GithubClient, outcome: ReviewOutcome): Promise<void> {
-  const held = gate ? await gate.heldCheckRuns.release(jobId(job)) : null;
-  if (!held) return;
-  await completeCheckRun(github, { owner: job.owner, repo: job.repo }, held.checkRunId, ...summariseForCheck(outcome));
+export async function settleWaitingJob(gate: ReviewBudgetGate | undefined, job: JobData, github: GithubClient, outcome: ReviewOutcome): Promise<void> {
+  if (!gate) return;
+  const id = jobId(job);
+  await gate.budget.refund({ owner: job.owner, repo: job.repo, bucket: budgetBucketOf(job), jobId: id });
+  const held = await gate.heldCheckRuns.release(id);
+  if (held) await completeCheckRun(github, { owner: job.owner, repo: job.repo }, held.checkRunId, ...summariseForCheck(outcome));
 }
 
 /** Which bucket pays for the job. Pure. */

@@ -6,7 +6,7 @@ import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { answerThread } from "./answer-thread.js";
-import { settleHeldCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
+import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { reviewPullRequest } from "./review-pull-request.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { runCommand } from "./run-command.js";
@@ -25,7 +25,7 @@ export interface JobServices {
 /** Sends a job to the code that handles its kind. */
 export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
   const outcome = await dispatchJob(data, github, services, log);
-  await settleHeldCheckRun(services.budget, data, github, outcome);
+  await settleWaitingJob(services.budget, data, github, outcome);
   return outcome;
 }
 

@@ -41,6 +41,19 @@ describe("createRepoReviewBudget", () => {
     expect((await budget.charge(request("reserve"))).allowed).toBe(false);
   });
 
+  it("takes back the reservation of a job that ended without calling the model", async () => {
+    const now = 2_500_000;
+    const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 6, burst: 1, now: () => now });
+    expect((await budget.charge(request("refund"))).allowed).toBe(true);
+    const superseded = request("refund");
+    expect((await budget.charge(superseded)).allowed).toBe(false);
+    expect(await budget.refund(superseded)).toBe(true);
+    expect(await budget.refund(superseded)).toBe(false);
+    // The token it had reserved is free again: the next job waits ten minutes, not twenty.
+    const next = await budget.charge(request("refund"));
+    expect(next).toEqual({ allowed: false, retryAt: now + 10 * MINUTE });
+  });
+
   it("keeps automatic reviews and requests in separate buckets, so pushes never starve a command", async () => {
     const budget = createRepoReviewBudget(scratch.redis(), { namespace, perHour: 1, burst: 1, now: () => 3_000_000 });
     expect((await budget.charge(request("busy", "automatic"))).allowed).toBe(true);
