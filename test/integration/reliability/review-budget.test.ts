@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAimlApiFake, type AimlApiFake } from "../../fakes/aimlapi-fake.js";
@@ -96,6 +96,32 @@ describe("a wave of automatic reviews beyond the budget", () => {
     }
     await waitFor(() => (logLines(worker, "Repository review budget spent: job delayed").length >= delayed.length ? true : undefined), 5_000, "the delay log lines");
   }, 90_000);
+});
+
+describe("a PR pushed again while its review waits for budget", () => {
+  it("completes the waiting check run as superseded and reviews the new head", async () => {
+    const repo = "stack";
+    const pulls = Array.from({ length: 4 }, () => openPull(repo));
+    for (const pull of pulls) await deliver("pull_request", pullRequestPayload("opened", pull));
+    // Four jobs start together (WORKER_CONCURRENCY 4) against a burst of 2: the last ones wait.
+    const waiting = await waitFor(
+      () => github.checkRuns(OWNER, repo).find((run) => run.status === "queued" && checkRunPatches(repo, run.id).some((patch) => patch.status === "queued")),
+      30_000,
+      "a check run waiting for budget",
+    );
+    const pull = pulls.find((candidate) => candidate.headSha === waiting.head_sha)!;
+    const pushed = { ...pull, headSha: randomBytes(20).toString("hex") };
+    github.pushToPullRequest(OWNER, repo, pull.number, { headSha: pushed.headSha, diff: oneFile });
+    await deliver("pull_request", pullRequestPayload("synchronize", pushed));
+
+    const [review] = await waitForReviews(github, pushed, 1, 60_000);
+    expect(review!.commit_id).toBe(pushed.headSha);
+    const settled = await waitFor(() => github.checkRuns(OWNER, repo).find((run) => run.id === waiting.id && run.status === "completed"), 30_000, "the waiting run settled");
+    expect([settled.conclusion, settled.output.title]).toEqual(["neutral", "Superseded by a newer push"]);
+    for (const other of pulls.filter((candidate) => candidate !== pull)) await waitForReviews(github, other, 1, 60_000);
+    await waitFor(() => (github.checkRuns(OWNER, repo).every((run) => run.status === "completed") ? true : undefined), 30_000, "every check run completed");
+    expect(github.reviews(OWNER, repo, pull.number)).toHaveLength(1);
+  }, 120_000);
 });
 
 describe("a comment storm from someone without write access", () => {
