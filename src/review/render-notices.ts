@@ -4,7 +4,7 @@ import { renderInline } from "./render-review.js";
 
 export const NO_ACCESS_REPLY =
   "only people with write access to this repository can ask codex-review for that, so the request was not run. " +
-  "Requests from people without write access get at most one answer an hour per person; further ones are ignored.";
+  "Further requests from accounts without write access may go unanswered for an hour.";
 
 /** Hidden marker of a config-error notice: the same problems in the same file are reported once per PR. */
 export function configNoticeMarker(source: string, errors: string[]): string {
