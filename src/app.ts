@@ -1,11 +1,12 @@
 import type { Redis } from "ioredis";
 import type { ApplicationFunction } from "probot";
-import type { RepoReviewBudget } from "./queue/repo-review-budget.js";
 import { enqueueJob, type ReviewQueue } from "./queue/review-queue.js";
 import { jobFromCheckRun } from "./webhooks/check-run-event.js";
 import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
+import { gateRequest } from "./webhooks/gate-request.js";
 import { jobFromComment } from "./webhooks/issue-comment-event.js";
 import { jobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
+import type { PersonReplyLimit } from "./webhooks/person-reply-limit.js";
 import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
@@ -16,17 +17,20 @@ export interface AppDependencies {
   appSlug: string;
   /** Remembers delivery ids so a replayed delivery is ignored. */
   deliveries?: DeliveryLedger;
-  /** Per-repository budget of jobs that call the model; over it, the request is dropped with a warning. */
-  budget?: RepoReviewBudget;
+  /**
+   * One answer per person per repo per hour for requests without visible write access and for help;
+   * none means unlimited. (The model budget is charged in the worker, where the work is known.)
+   */
+  replyLimit?: PersonReplyLimit;
 }
 
 /**
  * The Probot app: handlers only filter, map the payload to job data and enqueue. They make no GitHub
  * or model calls, so GitHub gets its 2xx within milliseconds.
  */
-export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDependencies): ApplicationFunction {
+export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: AppDependencies): ApplicationFunction {
   return (app) => {
-    const enqueue = async (decision: JobDecision, log: typeof app.log) => {
+    const enqueue = async (decision: JobDecision, log: typeof app.log, authorAssociation?: string | null) => {
       if ("skip" in decision) {
         log.debug({ reason: decision.skip }, "No job due");
         return;
@@ -37,11 +41,15 @@ export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDepe
         log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
         return;
       }
-      // Commands (pause, resume, help) cost no model call; reviews and replies do.
-      const admit = budget && job.kind !== "command" ? async () => withinBudget(budget, job, log) : undefined;
+      const gate = gateRequest(job, authorAssociation);
+      if (replyLimit && gate.limit === "per-person" && !(await replyLimit.take(job.owner, job.repo, gate.login))) {
+        // Its first request this hour got (or gets) an answer saying so; this one costs nothing.
+        log.info({ login: gate.login, reason: gate.reason, kind: job.kind }, "Request over its per-person reply limit: ignored");
+        return;
+      }
       try {
-        const { jobId, duplicate, limited } = await enqueueJob(queue, job, { ...(admit ? { admit } : {}), supersedeWith: redis });
-        if (!limited) log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
+        const { jobId, duplicate } = await enqueueJob(queue, job, { supersedeWith: redis });
+        log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
       } catch (error) {
         // Not handled after all: a redelivery of this id must get through.
         if (deliveries && job.deliveryId) await deliveries.forget(job.deliveryId).catch(() => undefined);
@@ -53,9 +61,11 @@ export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDepe
       ["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.ready_for_review"],
       async (context) => enqueue(jobFromPullRequest(context.payload, context.id), context.log),
     );
-    app.on("issue_comment.created", async (context) => enqueue(jobFromComment(context.payload, context.id, appSlug), context.log));
+    app.on("issue_comment.created", async (context) =>
+      enqueue(jobFromComment(context.payload, context.id, appSlug), context.log, context.payload.comment.author_association),
+    );
     app.on("pull_request_review_comment.created", async (context) =>
-      enqueue(jobFromReviewComment(context.payload, context.id, appSlug), context.log),
+      enqueue(jobFromReviewComment(context.payload, context.id, appSlug), context.log, context.payload.comment.author_association),
     );
     app.on("check_run.rerequested", async (context) => enqueue(jobFromCheckRun(context.payload, context.id), context.log));
 
@@ -70,13 +80,4 @@ export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDepe
       );
     });
   };
-}
-
-async function withinBudget(budget: RepoReviewBudget, job: { owner: string; repo: string; kind: string }, log: { warn: (o: object, m: string) => void }): Promise<boolean> {
-  const { allowed, retryAfterMs } = await budget.take(job.owner, job.repo);
-  if (!allowed) {
-    // Dropped, not delayed: a storm would otherwise still reach the model, only later.
-    log.warn({ repo: `${job.owner}/${job.repo}`, kind: job.kind, retryAfterMs }, "Repository over its review rate limit: request dropped");
-  }
-  return allowed;
 }

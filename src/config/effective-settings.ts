@@ -1,16 +1,20 @@
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { RepoConfig } from "./repo-config.js";
 
-/** The env's settings with a repository's config laid over them; `guidelines` is AGENTS.md's review section. Pure. */
+/**
+ * The env's settings with a repository's config laid over them; `guidelines` is AGENTS.md's review
+ * section. The env's cost caps and reasoning effort are the operator's ceilings: a repository may lower
+ * them, never raise them. Pure.
+ */
 export function effectiveSettings(base: ReviewSettings, config: RepoConfig, guidelines: string | null): ReviewSettings {
   const instructions = [config.instructions.trim(), guidelines ? `Repository review guidelines (from AGENTS.md):\n${guidelines.trim()}` : ""]
     .filter(Boolean)
     .join("\n\n");
   return {
     ...base,
-    maxFiles: config.caps.max_files ?? base.maxFiles,
-    maxChunks: config.caps.max_chunks ?? base.maxChunks,
-    maxInputTokens: config.caps.max_input_tokens ?? base.maxInputTokens,
+    maxFiles: Math.min(config.caps.max_files ?? base.maxFiles, base.maxFiles),
+    maxChunks: Math.min(config.caps.max_chunks ?? base.maxChunks, base.maxChunks),
+    maxInputTokens: Math.min(config.caps.max_input_tokens ?? base.maxInputTokens, base.maxInputTokens),
     exclude: [...base.exclude, ...config.paths.exclude],
     include: [...base.include, ...config.paths.include],
     severityThreshold: config.severity_threshold,
@@ -18,6 +22,15 @@ export function effectiveSettings(base: ReviewSettings, config: RepoConfig, guid
     language: config.language,
     instructions,
     pathInstructions: config.path_instructions,
-    reasoningEffort: config.reasoning_effort ?? base.reasoningEffort,
+    reasoningEffort: lowerEffort(config.reasoning_effort, base.reasoningEffort),
   };
+}
+
+type Effort = NonNullable<ReviewSettings["reasoningEffort"]>;
+const EFFORT_ORDER: readonly Effort[] = ["low", "medium", "high"];
+
+/** The repository's effort when it is at most the env's; with no env value known, the repository's cannot be checked and is not used. */
+function lowerEffort(repo: Effort | undefined, ceiling: Effort | null): Effort | null {
+  if (!repo || !ceiling) return ceiling;
+  return EFFORT_ORDER.indexOf(repo) < EFFORT_ORDER.indexOf(ceiling) ? repo : ceiling;
 }

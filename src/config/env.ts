@@ -58,8 +58,13 @@ export const AppEnv = z.object({
   REVIEW_MAX_CHUNKS: positiveInt(20),
   REVIEW_MAX_INPUT_TOKENS: positiveInt(400_000),
   REVIEW_EXCLUDE: optionalText,
-  /** New review jobs per repository per hour (token bucket, checked at enqueue); 0 = no limit. */
-  REVIEW_RATE_LIMIT_PER_REPO: z.coerce.number().int().min(0).default(30),
+  /**
+   * Jobs that call the model, per repository per hour (token bucket refill, charged by the worker right
+   * before the first model call); automatic reviews and requests have a bucket each. 0 = no limit.
+   */
+  REVIEW_RATE_LIMIT_PER_REPO: z.coerce.number().int().min(0).default(60),
+  /** Size of each bucket: how many such jobs run at once after a quiet spell (a wave of pushes). */
+  REVIEW_BURST_PER_REPO: positiveInt(120),
   /** Personal token of the local CLI (`codex-review review owner/repo#1`); the App never reads it. */
   GITHUB_TOKEN: optionalText,
   /** Port of a worker-only process's /metrics; unset = no metrics server there (the web server always has /metrics). */

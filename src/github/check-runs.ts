@@ -31,3 +31,25 @@ export async function completeCheckRun(client: GithubClient, repo: RepoRef, chec
     output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
   });
 }
+
+/** Puts a started run back to `queued` with a note (the job waits); GitHub shows it as pending. */
+export async function queueCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number, output: CheckOutput): Promise<void> {
+  await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: "queued",
+    output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
+  });
+}
+
+/** Takes a `queued` run up again: the job that left it is running now. */
+export async function resumeCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number): Promise<void> {
+  await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: "in_progress",
+    output: { title: "Review running", summary: "The repository's review budget had room again; the review is running." },
+  });
+}

@@ -15,7 +15,8 @@ export function reviewSettingsFromEnv(env: AppEnv): ReviewSettings {
     language: "English",
     instructions: "",
     pathInstructions: [],
-    reasoningEffort: null,
+    // The ceiling of every repository's `reasoning_effort`.
+    reasoningEffort: env.MODEL_REASONING_EFFORT,
     model: env.CODEX_MODEL,
   };
 }

@@ -3,9 +3,9 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import { githubBaseUrl, type AppEnv } from "../config/env.js";
-import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import type { ReviewQueue } from "../queue/review-queue.js";
 import { createDeliveryLedger } from "../webhooks/delivery-ledger.js";
+import { createPersonReplyLimit } from "../webhooks/person-reply-limit.js";
 import { limitWebhookBody } from "./limit-webhook-body.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
@@ -46,8 +46,8 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     log: options.log,
   });
   const deliveries = createDeliveryLedger(options.connection, { namespace: env.QUEUE_NAME, windowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
-  const budget = createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO });
-  await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: env.APP_SLUG, deliveries, budget }));
+  const replyLimit = createPersonReplyLimit(options.connection, { namespace: env.QUEUE_NAME });
+  await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: env.APP_SLUG, deliveries, replyLimit }));
   // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
   await server.load(
     createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),

@@ -7,6 +7,8 @@ import { createRedisPauseStore } from "../queue/pause-store.js";
 import { startReviewWorker } from "../worker/start-review-worker.js";
 import { InstallationOctokit } from "./installation-octokit.js";
 import { createModelFromEnv } from "./create-reviewer-from-env.js";
+import { createHeldCheckRuns } from "../queue/held-check-runs.js";
+import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -50,6 +52,10 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
       appSlug: env.APP_SLUG,
+      budget: {
+        budget: createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO, burst: env.REVIEW_BURST_PER_REPO }),
+        heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),
+      },
     },
     log: options.log,
   });

@@ -23,24 +23,19 @@ export type EnqueueResult = {
   jobId: string;
   /** The id was taken: a redelivered webhook, or a second event for the same head. */
   duplicate: boolean;
-  /** `admit` refused the job (the repository's review budget is spent); nothing was added. */
-  limited: boolean;
 };
 
 export interface EnqueueOptions {
-  /** Asked only for a job that is not a duplicate, just before it is added (e.g. a rate limit). */
-  admit?: (data: JobData) => Promise<boolean>;
   /** Redis for the latest automatic job per PR: an older one still waiting is removed (superseded). */
   supersedeWith?: Redis;
 }
 
-/** Adds a job under its deterministic id; reports whether that id was already taken or the job refused. */
+/** Adds a job under its deterministic id; reports whether that id was already taken. */
 export async function enqueueJob(queue: ReviewQueue, data: JobData, options: EnqueueOptions = {}): Promise<EnqueueResult> {
   const id = jobId(data);
-  if (await queue.getJob(id)) return { jobId: id, duplicate: true, limited: false };
-  if (options.admit && !(await options.admit(data))) return { jobId: id, duplicate: false, limited: true };
+  if (await queue.getJob(id)) return { jobId: id, duplicate: true };
   // Two racing deliveries can both pass the check above; BullMQ keeps the first job under the id.
   await queue.add(data.kind, data, { jobId: id });
   if (options.supersedeWith) await supersedeOlderReview(queue, options.supersedeWith, data);
-  return { jobId: id, duplicate: false, limited: false };
+  return { jobId: id, duplicate: false };
 }

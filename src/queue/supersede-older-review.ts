@@ -8,7 +8,9 @@ const SWAP_LATEST = `local previous = redis.call("HGET", KEYS[1], ARGV[1])
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
 return previous`;
 
-const WAITING_STATES = new Set(["waiting", "delayed", "prioritized", "waiting-children"]);
+// Not "delayed": a job waiting for the review budget holds a `queued` check run and a reserved token;
+// it wakes, finds the head moved, and settles both (a retry waiting out its backoff does the same).
+const WAITING_STATES = new Set(["waiting", "prioritized", "waiting-children"]);
 
 /**
  * A new head makes the PR's earlier automatic review job pointless: if that job is still waiting it is

@@ -3,7 +3,8 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { renderInline } from "./render-review.js";
 
 export const NO_ACCESS_REPLY =
-  "only people with write access to this repository can ask codex-review for that, so the request was not run.";
+  "only people with write access to this repository can ask codex-review for that, so the request was not run. " +
+  "Further requests from accounts without write access may go unanswered for an hour.";
 
 /** Hidden marker of a config-error notice: the same problems in the same file are reported once per PR. */
 export function configNoticeMarker(source: string, errors: string[]): string {
@@ -56,8 +57,23 @@ const COMMANDS: Array<[string, string]> = [
   ["/codex help", "Show this help and the active configuration."],
 ];
 
+/** The limits a review runs with: the env's ceilings, or the repository's lower values. */
+export interface LimitsInForce {
+  maxFiles: number;
+  maxChunks: number;
+  maxInputTokens: number;
+  reasoningEffort: string | null;
+}
+
 /** The help reply: commands and the configuration in force for this repository. Pure. */
-export function renderHelp(appSlug: string, config: RepoConfig, source: string | null, paused: boolean, unknownCommand: string | null): string {
+export function renderHelp(
+  appSlug: string,
+  config: RepoConfig,
+  source: string | null,
+  paused: boolean,
+  unknownCommand: string | null,
+  limits?: LimitsInForce,
+): string {
   const lines: string[] = [];
   if (unknownCommand) lines.push(`Unknown command \`${renderInline(unknownCommand)}\`. These are the commands:`, "");
   lines.push("| Command | What it does |", "| --- | --- |");
@@ -65,6 +81,13 @@ export function renderHelp(appSlug: string, config: RepoConfig, source: string |
   lines.push("", `\`@${appSlug} <command>\` works too. Reviews and pause/resume need write access to the repository.`, "");
   lines.push(`**Configuration** (${source ? `from \`${renderInline(source)}\`` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");
   lines.push("```json", ...renderConfigJson(config), "```");
+  if (limits) {
+    lines.push(
+      "",
+      `**Limits in force** (the operator's settings are ceilings: \`caps\` and \`reasoning_effort\` can only lower them): ` +
+        `max_files ${limits.maxFiles}, max_chunks ${limits.maxChunks}, max_input_tokens ${limits.maxInputTokens}, reasoning_effort ${limits.reasoningEffort ?? "the model client's default"}.`,
+    );
+  }
   lines.push("", `Automatic reviews on this pull request: **${paused ? "paused" : "on"}**.`);
   return lines.join("\n");
 }

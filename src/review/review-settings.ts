@@ -6,7 +6,7 @@ export interface ReviewSettings {
   chunkTokens: number;
   /** Chunks reviewed at once for one PR. Default 4. */
   chunkConcurrency: number;
-  /** Files reviewed at most; the rest are named in the summary. Default 300. */
+  /** Files reviewed at most; the rest are named in the summary. Default 300. A repository may lower the caps, never raise them. */
   maxFiles: number;
   /** Chunks (model calls) at most per review. Default 20. */
   maxChunks: number;
@@ -26,7 +26,7 @@ export interface ReviewSettings {
   instructions: string;
   /** Guidance for files matching a glob. */
   pathInstructions: Array<{ path: string; instructions: string }>;
-  /** Per-repo override of the env's reasoning effort. */
+  /** Reasoning effort: the env's (MODEL_REASONING_EFFORT), or a repository's lower one; null = the model client's default. */
   reasoningEffort: "low" | "medium" | "high" | null;
   /** Model name shown in the summary. */
   model: string;

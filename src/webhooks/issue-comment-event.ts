@@ -7,7 +7,7 @@ export interface IssueCommentPayload {
   installation?: { id: number } | null;
   repository?: { name: string; owner: { login: string } } | null;
   issue?: { number: number; state?: string; pull_request?: unknown } | null;
-  comment?: { id: number; body?: string | null; user?: { login: string; type?: string } | null; performed_via_github_app?: unknown } | null;
+  comment?: { id: number; body?: string | null; author_association?: string | null; user?: { login: string; type?: string } | null; performed_via_github_app?: unknown } | null;
   sender?: { login: string; type?: string } | null;
 }
 

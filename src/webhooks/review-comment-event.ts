@@ -7,7 +7,7 @@ export interface ReviewCommentPayload {
   installation?: { id: number } | null;
   repository?: { name: string; owner: { login: string } } | null;
   pull_request?: { number: number } | null;
-  comment?: { id: number; body?: string | null; in_reply_to_id?: number | null; user?: { login: string; type?: string } | null } | null;
+  comment?: { id: number; body?: string | null; author_association?: string | null; in_reply_to_id?: number | null; user?: { login: string; type?: string } | null } | null;
 }
 
 /**

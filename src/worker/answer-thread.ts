@@ -9,6 +9,7 @@ import { NO_ACCESS_REPLY } from "../review/render-notices.js";
 import { renderThreadAnswer } from "../review/render-thread-answer.js";
 import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import { chargeReviewBudget, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import type { ReviewOutcome } from "./review-outcome.js";
@@ -20,6 +21,7 @@ export interface ThreadDependencies {
   settings: ReviewSettings;
   appSlug: string;
   log: Logger;
+  budget?: ReviewBudgetGate;
 }
 
 const answerMarker = (commentId: number) => `<!-- codex-review:answer-to=${commentId} -->`;
@@ -53,6 +55,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
     language: settings.language,
     instructions: repositoryGuidanceFor([root.path], settings),
   });
+  await chargeReviewBudget(deps.budget, job);
   const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort });
   await replyInThread(github, ref, rootId, `${renderThreadAnswer(text, cutOff)}\n\n${answerMarker(job.commentId)}`);
   deps.log.info({ usage, cutOff }, "Answered in the review thread");

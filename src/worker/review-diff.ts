@@ -24,6 +24,8 @@ export interface ReviewDiffInput {
   anchorDiff?: string;
   /** Fingerprints of findings already posted on this PR; not posted again. */
   postedFingerprints?: ReadonlySet<string>;
+  /** Called once the plan has chunks, right before the first model call (the worker charges the budget here). */
+  beforeModelCalls?: (plan: ReviewPlan) => Promise<void>;
   /** Called as chunks finish (CLI progress). */
   onChunkDone?: (done: number, total: number) => void;
 }
@@ -48,6 +50,7 @@ export async function reviewDiff(
     ...(input.anchorDiff === undefined ? {} : { anchorDiffText: input.anchorDiff }),
   });
   log.info({ files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
+  if (plan.chunks.length > 0) await input.beforeModelCalls?.(plan);
 
   const limit = pLimit(settings.chunkConcurrency);
   let done = 0;

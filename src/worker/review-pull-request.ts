@@ -17,6 +17,7 @@ import type { SkippedFile } from "../review/types.js";
 import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
 import { answerNothingNew } from "./answer-nothing-new.js";
 import { chooseReviewScope } from "./choose-review-scope.js";
+import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
@@ -30,6 +31,8 @@ export interface ReviewDependencies {
   settings: ReviewSettings;
   pauses: PauseStore;
   log: Logger;
+  /** The repository review budget, charged right before the first model call; none means unlimited. */
+  budget?: ReviewBudgetGate;
 }
 
 /** One review job, start to end: fetch -> plan -> model -> anchor -> post. GitHub and the model are injected. */
@@ -52,7 +55,8 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
     }
     return outcome;
   } catch (error) {
-    if (job.trigger === "command" && job.commentId !== null) {
+    // A command waiting for budget has not failed: its 👀 stays until it runs.
+    if (job.trigger === "command" && job.commentId !== null && !(error instanceof BudgetExhausted)) {
       await reactToComment(github, ref, job.commentId, "confused").catch((reactionError: unknown) =>
         log.warn({ err: reactionError }, "Could not react to the command"),
       );
@@ -83,12 +87,14 @@ async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDe
   const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
   if (same) return { status: "already-posted", reviewId: same.id, headSha };
 
-  const checkRunId = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
+  const checkRunId = await startReviewCheckRun(deps.budget, job, github, ref, headSha);
   try {
-    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr }, deps);
+    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId }, deps);
     await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
     return outcome;
   } catch (error) {
+    // The job waits for budget: its check run already says `queued` and when it runs.
+    if (error instanceof BudgetExhausted) throw error;
     await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
       (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
     );
@@ -108,6 +114,7 @@ interface ReviewTarget {
   jobHash: string;
   earlier: PostedReview[];
   settings: ReviewSettings;
+  checkRunId: number;
   pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
 }
 
@@ -131,6 +138,7 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
       // GitHub checks comments against the whole PR diff; the increment's hunks keep its numbering.
       ...(incremental ? { anchorDiff: full.diff } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
+      beforeModelCalls: () => chargeReviewBudget(deps.budget, job, { github, ref, checkRunId: target.checkRunId, headSha }),
     },
     { ...deps, settings: target.settings },
   );

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
 import type { PauseStore } from "../queue/pause-store.js";
-import type { CommandJobData } from "../queue/review-job.js";
+import { COMMANDS_NEEDING_WRITE, type CommandJobData } from "../queue/review-job.js";
 import { NO_ACCESS_REPLY, renderHelp } from "../review/render-notices.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { mayRunCommands } from "./may-run-commands.js";
@@ -18,13 +18,11 @@ export interface CommandDependencies {
   log: Logger;
 }
 
-const NEEDS_WRITE = new Set(["pause", "resume"]);
-
 /** `/codex pause|resume|help` and unknown commands (answered with the help). */
 export async function runCommand(job: CommandJobData, deps: CommandDependencies): Promise<ReviewOutcome> {
   const { github } = deps;
   const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
-  if (NEEDS_WRITE.has(job.command) && !(await mayRunCommands(github, ref, job.requestedBy))) {
+  if (COMMANDS_NEEDING_WRITE.has(job.command) && !(await mayRunCommands(github, ref, job.requestedBy))) {
     await commentOnPullRequest(github, ref, `@${job.requestedBy} ${NO_ACCESS_REPLY}`);
     return { status: "refused", reason: "requester lacks write access" };
   }
@@ -37,9 +35,9 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
     default: {
       const { files } = await loadReviewContext(github, ref);
-      const { config, source } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
+      const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
       const unknown = job.command === "help" ? null : job.command;
-      await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown));
+      await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown, settings));
       await reactToComment(github, ref, job.commentId, unknown ? "confused" : "+1");
       return { status: "done", action: unknown ? `answered unknown command ${unknown} with the help` : "posted the help" };
     }

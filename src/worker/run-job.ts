@@ -6,6 +6,7 @@ import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { answerThread } from "./answer-thread.js";
+import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { reviewPullRequest } from "./review-pull-request.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { runCommand } from "./run-command.js";
@@ -17,16 +18,25 @@ export interface JobServices {
   settings: ReviewSettings;
   pauses: PauseStore;
   appSlug: string;
+  /** The repository review budget; none (CLI, some tests) means unlimited. */
+  budget?: ReviewBudgetGate;
 }
 
 /** Sends a job to the code that handles its kind. */
-export function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
+export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
+  const outcome = await dispatchJob(data, github, services, log);
+  await settleWaitingJob(services.budget, data, github, outcome);
+  return outcome;
+}
+
+function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
+  const { budget } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, ...(budget ? { budget } : {}) });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
-      return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log });
+      return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });
   }
 }

@@ -1,9 +1,10 @@
-import { UnrecoverableError, WaitingError, Worker } from "bullmq";
+import { DelayedError, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
 import { parseJobData, type JobData } from "../queue/review-job.js";
 import type { JobName } from "../queue/review-queue.js";
+import { BudgetExhausted } from "./charge-review-budget.js";
 import { guardGithub, handBackOnAbort } from "./hand-back-on-abort.js";
 import { toJobError } from "./job-error-policy.js";
 import type { ReviewOutcome } from "./review-outcome.js";
@@ -56,6 +57,12 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
         return outcome;
       } catch (error) {
         if (error instanceof WaitingError) throw error;
+        if (error instanceof BudgetExhausted) {
+          // Waits for the repository's budget without using an attempt; BullMQ wants DelayedError after the move.
+          log.info({ runsAt: new Date(error.retryAt).toISOString() }, "Repository review budget spent: job delayed");
+          await job.moveToDelayed(error.retryAt, token);
+          throw new DelayedError();
+        }
         const jobError = toJobError(error, (e) => reviewer.isFatal(e));
         if (reviewer.isFatal(error)) {
           // The one line an operator needs: no retry can fix a rejected key, so none is made.

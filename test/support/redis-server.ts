@@ -31,6 +31,8 @@ export async function startOwnRedis(options: { appendonly: boolean }): Promise<O
     for (;;) {
       if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}`);
       const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // A refused probe is expected while the server starts; without a listener ioredis prints it as unhandled.
+      probe.on("error", () => undefined);
       try {
         await probe.connect();
         await probe.ping();

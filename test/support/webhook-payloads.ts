@@ -1,6 +1,10 @@
+import type { components } from "@octokit/openapi-webhooks-types";
 import examples from "@octokit/webhooks-examples" with { type: "json" };
 
 type Json = Record<string, any>;
+
+/** `author_association` as GitHub's webhook schema defines it. */
+export type AuthorAssociation = components["schemas"]["author-association"];
 
 /** A deep copy of a real payload from @octokit/webhooks-examples: the first of `event` with `action` (and an installation). */
 export function examplePayload(event: string, action: string): Json {
@@ -42,7 +46,10 @@ export function pullRequestPayload(action: string, target: PullTarget, overrides
  * A real `issue_comment.created` payload made into a comment on a PR: the examples' comments are on plain
  * issues, so `issue.pull_request` is added as GitHub sends it for PR comments.
  */
-export function prCommentPayload(target: Omit<PullTarget, "headSha">, comment: { id: number; body: string; login: string; type?: "User" | "Bot" }): Json {
+export function prCommentPayload(
+  target: Omit<PullTarget, "headSha">,
+  comment: { id: number; body: string; login: string; type?: "User" | "Bot"; association?: AuthorAssociation },
+): Json {
   const payload = retarget(examplePayload("issue_comment", "created"), { ...target, headSha: "" });
   payload.issue.number = target.number;
   payload.issue.pull_request = {
@@ -55,6 +62,8 @@ export function prCommentPayload(target: Omit<PullTarget, "headSha">, comment: {
   payload.comment.body = comment.body;
   payload.comment.user.login = comment.login;
   payload.comment.user.type = comment.type ?? "User";
+  // The examples' comments are the repository owner's; GitHub sends what the author is to the repository.
+  if (comment.association) payload.comment.author_association = comment.association;
   payload.sender.login = comment.login;
   payload.sender.type = comment.type ?? "User";
   return payload;
@@ -63,7 +72,7 @@ export function prCommentPayload(target: Omit<PullTarget, "headSha">, comment: {
 /** A real `pull_request_review_comment.created` payload made into a reply in a review thread. */
 export function reviewReplyPayload(
   target: Omit<PullTarget, "headSha">,
-  reply: { id: number; inReplyTo: number; body: string; login: string; type?: "User" | "Bot" },
+  reply: { id: number; inReplyTo: number; body: string; login: string; type?: "User" | "Bot"; association?: AuthorAssociation },
 ): Json {
   const payload = retarget(examplePayload("pull_request_review_comment", "created"), { ...target, headSha: "" });
   payload.pull_request.number = target.number;
@@ -72,6 +81,7 @@ export function reviewReplyPayload(
   payload.comment.body = reply.body;
   payload.comment.user.login = reply.login;
   payload.comment.user.type = reply.type ?? "User";
+  if (reply.association) payload.comment.author_association = reply.association;
   payload.sender.login = reply.login;
   return payload;
 }

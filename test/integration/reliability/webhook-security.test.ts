@@ -12,12 +12,11 @@ import { prCommentPayload, pullRequestPayload } from "../../support/webhook-payl
 
 /*
  * The web process alone (no worker, so jobs stay where the test can count them): replayed delivery
- * ids, oversized bodies, and the per-repository review budget.
+ * ids, oversized bodies, and the per-person limit on requests without visible write access.
  */
 
 const OWNER = "octo-org";
 const diff = readFileSync(new URL("../../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8");
-const RATE_LIMIT = 3;
 const MiB = 1024 * 1024;
 
 let github: GithubFake;
@@ -32,7 +31,7 @@ beforeAll(async () => {
   model = await startAimlApiFake();
   services = clusterServices({ github, model, redisUrl: inject("redisUrl"), queueName: `webhook-security-${randomUUID().slice(0, 8)}` });
   queue = new Queue(services.queueName, { connection: { url: services.redisUrl } });
-  web = await startWebProcess(services, { REVIEW_RATE_LIMIT_PER_REPO: String(RATE_LIMIT), LOG_LEVEL: "info" });
+  web = await startWebProcess(services, { LOG_LEVEL: "info" });
 });
 
 afterEach(() => {
@@ -143,25 +142,40 @@ describe("oversized bodies", () => {
   });
 });
 
-describe("per-repository review rate limit", () => {
-  it(`queues at most ${RATE_LIMIT} reviews an hour per repo and drops the rest with a warning`, async () => {
-    const stormy = "comment-storm";
-    const pulls = Array.from({ length: 6 }, () => addPull(github, { owner: OWNER, repo: stormy, number: nextPull++, diff }));
-    for (const [i, pull] of pulls.entries()) {
-      github.setPermission(OWNER, stormy, "spammer", "write");
-      const payload = prCommentPayload(pull, { id: 700_000 + i, body: "/codex review", login: "spammer" });
+describe("requests from people without write access", () => {
+  it("queues one job per non-writer per hour, never blocks a writer's command or automatic reviews, and charges no budget here", async () => {
+    const repo = "comment-storm";
+    const storm = addPull(github, { owner: OWNER, repo, number: nextPull++, diff });
+    const STORM = 35;
+    for (let i = 0; i < STORM; i++) {
+      const payload = prCommentPayload(storm, { id: 700_000 + i, body: "/codex review", login: "drive-by", association: "NONE" });
       expect((await deliverWebhook(hookUrl(), "issue_comment", payload, { secret: services.secret })).status).toBe(200);
     }
-    expect(await jobsFor(stormy)).toHaveLength(RATE_LIMIT);
-    // Log lines arrive through the child's stdout pipe, a little after the HTTP answers.
-    const droppedLines = () => logLines(web, "Repository over its review rate limit: request dropped").filter((line) => line.repo === `${OWNER}/${stormy}`);
-    await waitFor(() => (droppedLines().length >= 6 - RATE_LIMIT ? true : undefined), 5_000, "the dropped-request log lines");
-    await sleep(200);
-    expect(droppedLines()).toHaveLength(6 - RATE_LIMIT);
+    // One job: its permission check answers the person once; the other comments cost no job at all.
+    expect(await jobsFor(repo, storm.number)).toHaveLength(1);
+    const ignored = () => logLines(web, "Request over its per-person reply limit: ignored").filter((line) => line.login === "drive-by");
+    await waitFor(() => (ignored().length >= STORM - 1 ? true : undefined), 5_000, "the ignored-request log lines");
 
-    // Another repository has its own budget.
-    const calm = addPull(github, { owner: OWNER, repo: "calm", number: nextPull++, diff });
-    await deliverWebhook(hookUrl(), "pull_request", pullRequestPayload("opened", calm), { secret: services.secret });
-    expect(await jobsFor("calm")).toHaveLength(1);
+    // The payload shows write access: straight to the queue, storm or not.
+    const writer = prCommentPayload(storm, { id: 710_000, body: "/codex review full", login: "maintainer-mia", association: "MEMBER" });
+    await deliverWebhook(hookUrl(), "issue_comment", writer, { secret: services.secret });
+    expect((await jobsFor(repo, storm.number)).map((job) => job.data.requestedBy).sort()).toEqual(["drive-by", "maintainer-mia"]);
+
+    // Automatic reviews are queued whatever happened: the budget is the worker's, charged before a model call.
+    const wave = Array.from({ length: 10 }, () => addPull(github, { owner: OWNER, repo, number: nextPull++, diff }));
+    for (const pull of wave) await deliverWebhook(hookUrl(), "pull_request", pullRequestPayload("opened", pull), { secret: services.secret });
+    expect(await jobsFor(repo)).toHaveLength(12);
+  });
+
+  it("answers `/codex help` once per person per hour, writers included", async () => {
+    const repo = "help-storm";
+    const pull = addPull(github, { owner: OWNER, repo, number: nextPull++, diff });
+    for (let i = 0; i < 5; i++) {
+      for (const login of ["maintainer-mia", "drive-by"]) {
+        const payload = prCommentPayload(pull, { id: 720_000 + i * 2 + (login === "drive-by" ? 1 : 0), body: "/codex help", login, association: login === "drive-by" ? "NONE" : "OWNER" });
+        await deliverWebhook(hookUrl(), "issue_comment", payload, { secret: services.secret });
+      }
+    }
+    expect((await jobsFor(repo, pull.number)).map((job) => job.data.requestedBy).sort()).toEqual(["drive-by", "maintainer-mia"]);
   });
 });

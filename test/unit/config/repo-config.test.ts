@@ -58,4 +58,16 @@ describe("effectiveSettings", () => {
   it("keeps the env's settings where the config is silent", () => {
     expect(effectiveSettings(base, DEFAULT_REPO_CONFIG, null)).toEqual(base);
   });
+
+  it("treats the env's caps and reasoning effort as ceilings a repository can only lower", () => {
+    const env = reviewSettingsFromEnv(readAppEnv({ REVIEW_MAX_FILES: "40", REVIEW_MAX_CHUNKS: "4", REVIEW_MAX_INPUT_TOKENS: "50000", MODEL_REASONING_EFFORT: "low" }));
+    const lifting = parseRepoConfig({ caps: { max_files: 10_000, max_chunks: 500, max_input_tokens: 9_000_000 }, reasoning_effort: "high" });
+    expect(lifting.errors).toEqual([]);
+    expect(effectiveSettings(env, lifting.config, null)).toMatchObject({ maxFiles: 40, maxChunks: 4, maxInputTokens: 50_000, reasoningEffort: "low" });
+
+    const lowering = parseRepoConfig({ caps: { max_files: 5, max_chunks: 2, max_input_tokens: 1_000 }, reasoning_effort: "low" });
+    const high = reviewSettingsFromEnv(readAppEnv({ MODEL_REASONING_EFFORT: "high" }));
+    expect(effectiveSettings(high, lowering.config, null)).toMatchObject({ maxFiles: 5, maxChunks: 2, maxInputTokens: 1_000, reasoningEffort: "low" });
+    expect(effectiveSettings(high, parseRepoConfig({ reasoning_effort: "medium" }).config, null).reasoningEffort).toBe("medium");
+  });
 });
