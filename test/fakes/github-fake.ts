@@ -86,6 +86,11 @@ export interface GithubFake {
   addPullRequest(input: AddPullRequestInput): FakePullRequest;
   /** A push: the PR's head and diff change, its reviews and comments stay. */
   pushToPullRequest(owner: string, repo: string, number: number, push: { headSha: string; diff: string }): FakePullRequest;
+  /**
+   * A read replica behind the last push: the next `reads` reads of the PR (GraphQL `headRefOid`, REST
+   * `GET /pulls/:n` and the pulls list) still show head `sha`, as GitHub can right after a push.
+   */
+  lagHead(owner: string, repo: string, number: number, lag: { sha: string; reads: number }): void;
   /** Declares `GET /compare/{base}...{head}`: the files changed between two commits (unknown pairs answer 404). */
   setComparison(owner: string, repo: string, base: string, head: string, comparison: { diff: string; status?: "ahead" | "behind" | "diverged" | "identical" }): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
@@ -232,6 +237,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       const next = buildPullRequest(state, { owner, repo, number, diff: push.diff, headSha: push.headSha }, origin);
       Object.assign(pull, { head: { ...pull.head, sha: push.headSha }, diff: next.diff, parsed: next.parsed, files: next.files });
       return pull;
+    },
+    lagHead(owner, repo, number, lag) {
+      pullOf(owner, repo, number).laggingHead = { ...lag };
     },
     setComparison(owner, repo, base, head, comparison) {
       const files = parseFakeDiff(comparison.diff).map((file) => pullFile(file, owner, repo, head, origin));

@@ -1,5 +1,5 @@
 import type { RouteReply } from "./github-fake-routes.js";
-import { repoKey, type GithubFakeState } from "./github-fake-state.js";
+import { readHeadSha, repoKey, type GithubFakeState } from "./github-fake-state.js";
 
 /**
  * GitHub's GraphQL endpoint (`POST /api/graphql` on Enterprise), for the one query the app sends:
@@ -35,7 +35,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState): RouteReply
         isDraft: pull.draft,
         title: pull.title,
         body: pull.body,
-        headRefOid: pull.head.sha,
+        headRefOid: readHeadSha(pull),
         headRefName: pull.head.ref,
         baseRefOid: pull.base.sha,
         baseRefName: pull.base.ref,

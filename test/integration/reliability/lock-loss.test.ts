@@ -48,7 +48,7 @@ beforeAll(async () => {
   services = clusterServices({ github, model, redisUrl: inject("redisUrl"), queueName: `lock-loss-${randomUUID().slice(0, 8)}` });
   queue = new Queue(services.queueName, { connection: { url: services.redisUrl } });
   web = await startWebProcess(services);
-});
+}, 90_000);
 
 afterEach(async () => {
   for (const worker of workers.splice(0)) {
