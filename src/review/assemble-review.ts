@@ -5,6 +5,7 @@ import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
 import { renderReviewMarker } from "./review-marker.js";
+import { verdictOf } from "./review-verdict.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 export type ChunkResult =
@@ -64,6 +65,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   const overflow = ranked.slice(options.maxComments).map(placedFinding);
   const unanchored = [...freshUnanchored, ...overflow];
   const fingerprints = [...inline.map((entry) => fingerprintOf(placedFinding(entry))), ...unanchored.map(fingerprintOf)];
+  const severityCounts = countSeverities([...inline.map((entry) => entry.finding), ...unanchored]);
 
   const common = {
     summaries,
@@ -72,7 +74,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     usage,
     headSha,
     model: options.model,
-    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)] }),
+    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)], verdict: verdictOf(severityCounts, failedChunks.length) }),
   };
   return {
     body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
@@ -81,7 +83,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     bodyOnlyFindings: unanchored.length,
     repeatedFindings,
     fingerprints,
-    severityCounts: countSeverities([...inline.map((entry) => entry.finding), ...unanchored]),
+    severityCounts,
     usage,
   };
 }

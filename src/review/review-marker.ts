@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ReviewVerdict } from "./review-verdict.js";
 
 /** Hidden facts a posted review carries so later jobs can find the app's own earlier work. */
 export interface ReviewMarker {
@@ -7,6 +8,8 @@ export interface ReviewMarker {
   job: string;
   /** Fingerprints of the findings the review posted, so a later review does not repeat them. */
   fingerprints: string[];
+  /** The check-run conclusion the review earned; absent in reviews posted before it was recorded. */
+  verdict?: ReviewVerdict;
 }
 
 const MARKER_PATTERN = /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/;
@@ -15,10 +18,11 @@ export function hashJobKey(jobKey: string): string {
   return createHash("sha256").update(jobKey).digest("hex").slice(0, 16);
 }
 
-/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> -->` */
+/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> verdict=<success|neutral> -->` */
 export function renderReviewMarker(marker: ReviewMarker): string {
   const fingerprints = marker.fingerprints.length ? ` fp=${marker.fingerprints.join(",")}` : "";
-  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints} -->`;
+  const verdict = marker.verdict ? ` verdict=${marker.verdict}` : "";
+  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints}${verdict} -->`;
 }
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
@@ -35,5 +39,7 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   const job = fields.get("job");
   if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
   const fingerprints = (fields.get("fp") ?? "").split(",").filter((fp) => /^[0-9a-f]{6,64}$/.test(fp));
-  return { headSha, job, fingerprints };
+  // Fields this version does not know, or values it cannot read, are ignored rather than voiding the marker.
+  const verdict = fields.get("verdict");
+  return { headSha, job, fingerprints, ...(verdict === "success" || verdict === "neutral" ? { verdict } : {}) };
 }

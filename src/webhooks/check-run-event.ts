@@ -1,6 +1,7 @@
+import { CHECK_RUN_NAME } from "../github/check-runs.js";
 import type { JobDecision } from "./pull-request-event.js";
 
-export const CHECK_RUN_NAME = "codex-review";
+export { CHECK_RUN_NAME };
 
 /** The fields of a `check_run` payload that a Re-run needs. */
 export interface CheckRunPayload {

@@ -1,4 +1,5 @@
 import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
+import { verdictOf } from "../review/review-verdict.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 /**
@@ -19,7 +20,7 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
         .filter(Boolean)
         .join("\n");
       const title = total === 0 ? "No issues found" : `${total} finding(s): ${P0} P0, ${P1} P1`;
-      return [P0 + P1 > 0 || outcome.failedChunks > 0 ? "neutral" : "success", { title, summary }];
+      return [verdictOf(outcome.severityCounts, outcome.failedChunks), { title, summary }];
     }
     case "superseded":
       return ["neutral", { title: "Superseded by a newer push", summary: `The head moved to ${outcome.currentHeadSha} during the review.` }];
