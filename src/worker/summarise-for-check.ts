@@ -27,7 +27,10 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
     case "skipped":
       return ["skipped", { title: `Review skipped: ${outcome.reason}`, summary: `No review was posted because ${outcome.reason}.` }];
     case "already-posted":
-      return ["neutral", { title: "Already reviewed", summary: `Review ${outcome.reviewId} already covers ${outcome.headSha}.` }];
+      return [
+        outcome.verdict ?? "neutral",
+        { title: outcome.verdict === "success" ? "No issues found" : "Reviewed", summary: `Review ${outcome.reviewId} covers ${outcome.headSha}; its findings are in the review.` },
+      ];
     case "refused":
     case "done":
       return ["neutral", { title: "Nothing to review", summary: outcome.status === "refused" ? outcome.reason : outcome.action }];
