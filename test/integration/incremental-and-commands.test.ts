@@ -144,9 +144,10 @@ describe("incremental review", () => {
   });
 
   it("reviews the newest push when GitHub's first read of the PR still shows the previous head", async () => {
-    const pull = openPull(history.diff(0, 2), history.sha(2));
+    // Repositories of their own: check runs belong to a commit, and other tests' PRs share these heads.
+    const pull = openPull(history.diff(0, 2), history.sha(2), "lagging-first-read");
     // A read replica behind the push: the job's first read (the GraphQL context) shows the old head.
-    github.lagHead(OWNER, REPO, pull.number, { sha: history.sha(1), reads: 1 });
+    github.lagHead(OWNER, pull.repo, pull.number, { sha: history.sha(1), reads: 1 });
     await deliver("pull_request", pullRequestPayload("synchronize", pull));
     const [review] = await waitForReviews(github, pull, 1);
     expect(review!.commit_id).toBe(history.sha(2));
@@ -154,9 +155,9 @@ describe("incremental review", () => {
   });
 
   it("posts when the head re-check right before posting reads a lagging replica", async () => {
-    const pull = openPull(history.diff(0, 2), history.sha(2));
+    const pull = openPull(history.diff(0, 2), history.sha(2), "lagging-recheck");
     // The lag starts while the model works, so it hits the re-check before the POST.
-    onReviewCall = () => github.lagHead(OWNER, REPO, pull.number, { sha: history.sha(1), reads: 1 });
+    onReviewCall = () => github.lagHead(OWNER, pull.repo, pull.number, { sha: history.sha(1), reads: 1 });
     await deliver("pull_request", pullRequestPayload("synchronize", pull));
     const [review] = await waitForReviews(github, pull, 1);
     expect(review!.commit_id).toBe(history.sha(2));
@@ -165,8 +166,8 @@ describe("incremental review", () => {
 
   it("reviews again when the check run's Re-run is requested on a pull request from a fork", async () => {
     const number = nextPull++;
-    github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: history.diff(0, 1), headSha: history.sha(1), title: `Change ${number}`, fork: "forker" });
-    const pull = target(number, history.sha(1));
+    github.addPullRequest({ owner: OWNER, repo: "fork-rerun", number, diff: history.diff(0, 1), headSha: history.sha(1), title: `Change ${number}`, fork: "forker" });
+    const pull = target(number, history.sha(1), "fork-rerun");
     await deliver("pull_request", pullRequestPayload("opened", pull));
     await waitForReviews(github, pull, 1);
     await waitForCompletedCheckRun(github, pull);
