@@ -85,7 +85,8 @@ describe("a worker frozen past its lock", () => {
     const pull = await openPull(title);
 
     await waitFor(() => (modelCallsFor(model, title) >= 1 ? true : undefined), 60_000, "the first model call");
-    const frozen = workers.find((worker) => logLines(worker, "Review planned").length > 0)!;
+    // The worker that runs the job (its log line may trail the model call a little).
+    const frozen = await waitFor(() => workers.find((worker) => logLines(worker, "Review planned").length > 0), 10_000, "the worker running the job");
     frozen.child.kill("SIGSTOP");
 
     const job = await waitFor(async () => {
