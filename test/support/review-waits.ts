@@ -20,6 +20,7 @@ export function waitForCompletedCheckRun(github: GithubFake, pull: PullTarget, t
  */
 export async function settledCheckRuns(github: GithubFake, pull: PullTarget, timeoutMs = 20_000): Promise<Array<[string, string | null]>> {
   const runs = () => github.checkRuns(pull.owner, pull.repo).filter((run) => run.head_sha === pull.headSha);
+  // On a timeout the runs are returned as they are, so the assertion shows which one is stuck.
   await waitFor(() => (runs().length > 0 && runs().every((run) => run.status === "completed") ? true : undefined), timeoutMs, `the check runs of #${pull.number} to complete`).catch(
     () => undefined,
   );

@@ -100,7 +100,6 @@ describe("a worker frozen past its lock", () => {
     frozen.child.kill("SIGCONT");
     // Time for the resumed run to get as far as it can (model answer in hand, so a few GitHub calls).
     await sleep(6_000);
-    if (process.env.DEBUG_LOCK_LOSS) console.log(frozen.output.join("\n"), JSON.stringify(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)));
 
     expect(github.reviews(OWNER, REPO, pull.number)).toHaveLength(1);
     expect(reviewPosts(pull)).toHaveLength(1);
