@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { GithubClient, RepoRef } from "./github-client.js";
 
+/** The name of the app's check run; a Re-run of a run with this name asks for a review. */
+export const CHECK_RUN_NAME = "codex-review";
+
 export type CheckConclusion = "success" | "neutral" | "skipped" | "failure" | "cancelled";
 
 export interface CheckOutput {
@@ -52,4 +55,33 @@ export async function resumeCheckRun(client: GithubClient, repo: RepoRef, checkR
     status: "in_progress",
     output: { title: "Review running", summary: "The repository's review budget had room again; the review is running." },
   });
+}
+
+const CheckRunList = z.object({
+  check_runs: z.array(
+    z.object({
+      id: z.number(),
+      status: z.string(),
+      app: z.object({ slug: z.string().optional() }).nullable().optional(),
+    }),
+  ),
+});
+
+/**
+ * The app's check runs named `name` on a commit that are not completed yet (queued or in progress),
+ * newest first: runs an earlier attempt of a job opened and could not close (a worker died, its lock
+ * was lost, the closing PATCH failed). Runs of other apps with the same name are left alone.
+ */
+export async function listOpenCheckRuns(client: GithubClient, repo: RepoRef, name: string, headSha: string, appSlug: string): Promise<number[]> {
+  const { data } = await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: headSha,
+    check_name: name,
+    filter: "all",
+    per_page: 100,
+  });
+  return CheckRunList.parse(data)
+    .check_runs.filter((run) => run.app?.slug === appSlug && run.status !== "completed")
+    .map((run) => run.id);
 }

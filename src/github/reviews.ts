@@ -56,10 +56,13 @@ const DEFAULT_SUBMIT_RETRY: SubmitRetry = { retries: 3, delayMs: (retry) => 1_00
 /**
  * Posts ONE review with all its line comments; `COMMENT` so the bot never blocks or approves a merge.
  *
- * Creating a review is not idempotent, and a 5xx or a dropped connection does not say whether GitHub
- * stored it. So Octokit's blind retry is switched off for this request; after such a failure the PR's
- * reviews are searched for this body's hidden marker, and the POST is repeated only if it is not there.
- * Secondary rate limits (403/429) are still retried by the throttling plugin: GitHub stored nothing then.
+ * Creating a review is not idempotent. Right before the POST, the PR's reviews are searched for this
+ * body's hidden marker: another run of the same job (one that took over a job whose lock this run lost,
+ * or a run this one took over) may have posted it while this one was busy with the model. A 5xx or a
+ * dropped connection does not say whether GitHub stored the review either. So Octokit's blind retry is
+ * switched off for this request; after such a failure the marker is searched for again, and the POST is
+ * repeated only if it is not there. Secondary rate limits (403/429) are still retried by the throttling
+ * plugin: GitHub stored nothing then.
  */
 export async function submitReview(
   client: GithubClient,
@@ -68,6 +71,8 @@ export async function submitReview(
   retry: SubmitRetry = DEFAULT_SUBMIT_RETRY,
 ): Promise<number> {
   const marker = parseReviewMarker(review.body);
+  const stored = marker ? await findReviewWithMarker(client, ref, marker) : undefined;
+  if (stored) return stored.id;
   for (let attempt = 0; ; attempt++) {
     try {
       const { data } = await client.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
@@ -86,10 +91,13 @@ export async function submitReview(
       const ambiguous = status === null || status >= 500;
       if (!ambiguous || !marker || attempt >= retry.retries) throw error;
       await sleep(retry.delayMs(attempt + 1));
-      const stored = (await listOwnReviews(client, ref)).find(
-        (posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job,
-      );
-      if (stored) return stored.id;
+      const storedMeanwhile = await findReviewWithMarker(client, ref, marker);
+      if (storedMeanwhile) return storedMeanwhile.id;
     }
   }
+}
+
+/** The app's review on the PR that carries this job's marker for this head, if GitHub has one. */
+async function findReviewWithMarker(client: GithubClient, ref: PullRequestRef, marker: ReviewMarker): Promise<PostedReview | undefined> {
+  return (await listOwnReviews(client, ref)).find((posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job);
 }

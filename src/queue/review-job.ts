@@ -15,6 +15,11 @@ const PullJobBase = z.object({
 
 /** Review the PR: automatically on an event, by `/codex review [full]`, or by a check run's Re-run. */
 export const ReviewJobData = PullJobBase.extend({
+  /**
+   * Null only for a check run's Re-run on a PR from a fork: GitHub leaves the run's `pull_requests`
+   * empty then, so the worker finds the open PR whose head is `headSha`.
+   */
+  pullNumber: z.number().int().positive().nullable(),
   kind: z.literal("review"),
   /** Head SHA the event was about; null for a command, whose worker reviews the PR's current head. */
   headSha: sha.nullable(),
@@ -63,7 +68,7 @@ export function jobKey(job: JobData): string {
   switch (job.kind) {
     case "review":
       if (job.trigger === "command") return `${pullKey(job)}/comment-${job.commentId}`;
-      if (job.trigger === "rerun") return `${pullKey(job)}/${job.headSha}/rerun-${job.deliveryId}`;
+      if (job.trigger === "rerun") return `${job.pullNumber === null ? `${job.owner}/${job.repo}/commit` : pullKey(job)}/${job.headSha}/rerun-${job.deliveryId}`;
       return `${pullKey(job)}/${job.headSha}/${job.trigger}`;
     case "command":
       return `${pullKey(job)}/comment-${job.commentId}`;
@@ -81,7 +86,11 @@ export function jobId(job: JobData): string {
 export function parseJobData(data: unknown): JobData {
   const parsed = JobData.refine((job) => job.kind !== "review" || job.trigger === "command" || job.headSha !== null, {
     message: "automatic reviews need a head SHA",
-  }).safeParse(data);
+  })
+    .refine((job) => job.pullNumber !== null || (job.kind === "review" && job.trigger === "rerun"), {
+      message: "only a Re-run may leave the pull request to be found by its head SHA",
+    })
+    .safeParse(data);
   if (!parsed.success) {
     throw new Error(`Malformed job data: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }

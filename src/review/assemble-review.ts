@@ -5,6 +5,7 @@ import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
+import { verdictOf } from "./review-verdict.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 /** `usage`: every call the chunk was billed for, failed and cut-off ones included. */
@@ -66,6 +67,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   const overflow = ranked.slice(options.maxComments).map(placedFinding);
   const unanchored = [...freshUnanchored, ...overflow];
   const fingerprints = [...inline.map((entry) => fingerprintOf(placedFinding(entry))), ...unanchored.map(fingerprintOf)];
+  const severityCounts = countSeverities([...inline.map((entry) => entry.finding), ...unanchored]);
 
   const common = {
     summaries,
@@ -74,7 +76,13 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     usage,
     headSha,
     model: options.model,
-    marker: renderReviewMarker({ headSha, job: options.jobHash, fingerprints: [...new Set(fingerprints)], uncovered: uncoveredHashes(plan, failedChunks) }),
+    marker: renderReviewMarker({
+      headSha,
+      job: options.jobHash,
+      fingerprints: [...new Set(fingerprints)],
+      uncovered: uncoveredHashes(plan, failedChunks),
+      verdict: verdictOf(severityCounts, failedChunks.length),
+    }),
   };
   return {
     body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
@@ -83,7 +91,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     bodyOnlyFindings: unanchored.length,
     repeatedFindings,
     fingerprints,
-    severityCounts: countSeverities([...inline.map((entry) => entry.finding), ...unanchored]),
+    severityCounts,
     usage,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ReviewVerdict } from "./review-verdict.js";
 
 /** Hidden facts a posted review carries so later jobs can find the app's own earlier work. */
 export interface ReviewMarker {
@@ -12,6 +13,8 @@ export interface ReviewMarker {
    * next incremental review takes them in. Absent from markers posted before it existed: read as none.
    */
   uncovered: string[];
+  /** The check-run conclusion the review earned; absent in reviews posted before it was recorded. */
+  verdict?: ReviewVerdict;
 }
 
 /** The most uncovered files a marker lists (about 3.6 KB); past that, the least important are not carried. */
@@ -28,11 +31,12 @@ export function hashPath(path: string): string {
   return createHash("sha256").update(path).digest("hex").slice(0, 8);
 }
 
-/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> unc=<c>,<d> -->` */
+/** `<!-- codex-review:v1 head=<sha> job=<hash> fp=<a>,<b> unc=<c>,<d> verdict=<success|neutral> -->` */
 export function renderReviewMarker(marker: Omit<ReviewMarker, "uncovered"> & { uncovered?: string[] }): string {
   const fingerprints = marker.fingerprints.length ? ` fp=${marker.fingerprints.join(",")}` : "";
   const uncovered = marker.uncovered?.length ? ` unc=${marker.uncovered.slice(0, MAX_UNCOVERED_IN_MARKER).join(",")}` : "";
-  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints}${uncovered} -->`;
+  const verdict = marker.verdict ? ` verdict=${marker.verdict}` : "";
+  return `<!-- codex-review:v1 head=${marker.headSha} job=${marker.job}${fingerprints}${uncovered}${verdict} -->`;
 }
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
@@ -50,5 +54,7 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
   const fingerprints = (fields.get("fp") ?? "").split(",").filter((fp) => /^[0-9a-f]{6,64}$/.test(fp));
   const uncovered = (fields.get("unc") ?? "").split(",").filter((hash) => /^[0-9a-f]{8}$/.test(hash));
-  return { headSha, job, fingerprints, uncovered };
+  // Fields this version does not know, or values it cannot read, are ignored rather than voiding the marker.
+  const verdict = fields.get("verdict");
+  return { headSha, job, fingerprints, uncovered, ...(verdict === "success" || verdict === "neutral" ? { verdict } : {}) };
 }

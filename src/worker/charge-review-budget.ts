@@ -1,9 +1,8 @@
-import { completeCheckRun, queueCheckRun, resumeCheckRun, startCheckRun } from "../github/check-runs.js";
+import { completeCheckRun, queueCheckRun, resumeCheckRun } from "../github/check-runs.js";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
 import type { HeldCheckRuns } from "../queue/held-check-runs.js";
 import type { BudgetBucket, RepoReviewBudget } from "../queue/repo-review-budget.js";
 import { AUTOMATIC_TRIGGERS, jobId, type JobData } from "../queue/review-job.js";
-import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
 
@@ -54,15 +53,25 @@ export async function chargeReviewBudget(gate: ReviewBudgetGate | undefined, job
   throw new BudgetExhausted(charge.retryAt);
 }
 
-/** The check run for a review: the one the job left `queued` while it waited (same head), else a new one. */
-export async function startReviewCheckRun(gate: ReviewBudgetGate | undefined, job: JobData, github: GithubClient, ref: PullRequestRef, headSha: string): Promise<number> {
+/**
+ * The check run for a review: the one the job left `queued` while it waited (same head), else what
+ * `open` gives (the head's open run of an earlier attempt, or a new one).
+ */
+export async function startReviewCheckRun(
+  gate: ReviewBudgetGate | undefined,
+  job: JobData,
+  github: GithubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  open: () => Promise<number>,
+): Promise<number> {
   const held = gate ? await gate.heldCheckRuns.release(jobId(job)) : null;
   if (held && held.headSha === headSha) {
     await resumeCheckRun(github, ref, held.checkRunId);
     return held.checkRunId;
   }
   if (held) await completeCheckRun(github, ref, held.checkRunId, ...summariseForCheck({ status: "superseded", headSha: held.headSha, currentHeadSha: headSha }));
-  return startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
+  return open();
 }
 
 /**

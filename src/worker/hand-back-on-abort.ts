@@ -1,6 +1,7 @@
 import { WaitingError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
+import { LOCK_LOST } from "./watch-job-lock.js";
 
 /**
  * How long a hand-back waits for GitHub writes already on the wire, so none lands after another worker
@@ -18,15 +19,23 @@ export class JobHandedBackError extends Error {
  * after another worker took it over. The gate sits at Octokit's `request.fetch`, under its throttling
  * queue: a write still waiting for its throttle slot is never sent, while one already on the wire is
  * let through and tracked, and `settleWrites()` waits for those before the job is handed back.
+ * `confirmLock`, when given, is asked right before each write is sent; a write it refuses is not sent
+ * (it cancels the job, see watch-job-lock.ts).
  */
-export function guardGithub(client: GithubClient, signal: AbortSignal): GithubClient & { settleWrites(): Promise<void> } {
+export function guardGithub(
+  client: GithubClient,
+  signal: AbortSignal,
+  confirmLock: () => Promise<boolean> = async () => true,
+): GithubClient & { settleWrites(): Promise<void> } {
   const onTheWire = new Set<Promise<unknown>>();
   const handedBack = () => new JobHandedBackError("The job was handed back to the queue; no more GitHub calls");
-  const gatedFetch: typeof fetch = (input, init) => {
-    if (signal.aborted) return Promise.reject(handedBack());
-    const sent = globalThis.fetch(input, init);
+  const gatedFetch: typeof fetch = async (input, init) => {
+    if (signal.aborted) throw handedBack();
     const method = (init?.method ?? "GET").toUpperCase();
-    if (method !== "GET" && method !== "HEAD") {
+    const write = method !== "GET" && method !== "HEAD";
+    if (write && (!(await confirmLock()) || signal.aborted)) throw handedBack();
+    const sent = globalThis.fetch(input, init);
+    if (write) {
       const settled = sent.then(
         () => undefined,
         () => undefined,
@@ -61,7 +70,7 @@ export interface HandBackContext {
   job: Pick<Job, "id" | "moveToWait">;
   /** The worker's lock token of the job. */
   token: string | undefined;
-  /** BullMQ's per-job signal: fires on `worker.cancelJob(s)` (our shutdown after the grace period). */
+  /** BullMQ's per-job signal: fires on `worker.cancelJob(s)` (our shutdown after the grace period, or a lost lock). */
   signal: AbortSignal | undefined;
   log: Logger;
 }
@@ -69,7 +78,9 @@ export interface HandBackContext {
 /**
  * Runs a job's work until it ends or the worker cancels it. On cancel the job goes straight back to the
  * wait list (no attempt used, no stalled-lock delay) and BullMQ is told so with `WaitingError`; the
- * work's leftovers run on, but `guard` has cut them off from GitHub.
+ * work's leftovers run on, but `guard` has cut them off from GitHub. A job cancelled because its lock
+ * was lost is not moved anywhere: another worker holds it now, and the lost token could only fail or,
+ * worse, disturb that worker's run. BullMQ is told `WaitingError` too, which makes it leave the job be.
  */
 export async function handBackOnAbort<T>(context: HandBackContext, work: (guard: AbortSignal) => Promise<T>, settle: () => Promise<void>): Promise<T> {
   const { signal } = context;
@@ -86,6 +97,10 @@ export async function handBackOnAbort<T>(context: HandBackContext, work: (guard:
   } catch (error) {
     if (!signal.aborted) throw error;
     await settle();
+    if (signal.reason === LOCK_LOST) {
+      context.log.warn({ reason: LOCK_LOST }, "Lost the job's lock to another worker; stopping this run without touching the job");
+      throw new WaitingError();
+    }
     await context.job.moveToWait(context.token);
     context.log.warn({ reason: String(signal.reason ?? "cancelled") }, "Job handed back to the queue unfinished");
     throw new WaitingError();

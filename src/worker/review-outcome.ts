@@ -1,3 +1,4 @@
+import type { ReviewVerdict } from "../review/review-verdict.js";
 import type { Severity, TokenUsage } from "../review/types.js";
 
 /** How a job ended; every path a job can take has a name here. */
@@ -15,7 +16,8 @@ export type ReviewOutcome =
       failedChunks: number;
       usage: TokenUsage;
     }
-  | { status: "already-posted"; reviewId: number; headSha: string }
+  /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
+  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
   /** An incremental review found none of the PR's own changes touched since the review of `since`. */

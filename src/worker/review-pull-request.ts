@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
-import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-runs.js";
+import { completeCheckRun } from "../github/check-runs.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
+import { findOpenPullByHead } from "../github/find-pull-by-head.js";
 import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
@@ -14,10 +15,11 @@ import { NO_ACCESS_REPLY } from "../review/render-notices.js";
 import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { SkippedFile } from "../review/types.js";
-import { CHECK_RUN_NAME } from "../webhooks/check-run-event.js";
 import { answerNothingNew } from "./answer-nothing-new.js";
 import { chooseReviewScope } from "./choose-review-scope.js";
 import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
+import { completeOpenCheckRuns, openCheckRun, reportCheck, type CheckRunTarget } from "./check-run-for-head.js";
+import { readUntilHead } from "./confirm-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
@@ -33,12 +35,22 @@ export interface ReviewDependencies {
   log: Logger;
   /** The repository review budget, charged right before the first model call; none means unlimited. */
   budget?: ReviewBudgetGate;
+  /** The app's slug: its own check runs are found by it. */
+  appSlug: string;
+  /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
+  headLagWaitsMs?: readonly number[];
 }
 
+/** A review job whose pull request is known (a fork's Re-run names only the head SHA). */
+type PullReviewJob = ReviewJobData & { pullNumber: number };
+
 /** One review job, start to end: fetch -> plan -> model -> anchor -> post. GitHub and the model are injected. */
-export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependencies): Promise<ReviewOutcome> {
+export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
-  const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
+  const pullNumber = data.pullNumber ?? (data.headSha ? await findOpenPullByHead(github, data, data.headSha) : null);
+  if (pullNumber === null) return { status: "skipped", reason: `no open pull request has head ${data.headSha}` };
+  const job: PullReviewJob = { ...data, pullNumber };
+  const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber };
 
   if (job.trigger === "command" && job.commentId !== null) {
     if (!job.requestedBy || !(await mayRunCommands(github, ref, job.requestedBy))) {
@@ -65,33 +77,41 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
   }
 }
 
-async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
+async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  const context = await loadReviewContext(github, ref);
+  const readContext = () => loadReviewContext(github, ref);
+  const context = job.headSha ? await readUntilHead(readContext, (read) => read.pr.head.sha, job.headSha, deps.headLagWaitsMs) : await readContext();
   const { pr } = context;
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };
+  const checks: CheckRunTarget = { repo: ref, headSha, appSlug: deps.appSlug };
 
   const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
   if (skipReason) {
-    await reportCheck(github, ref, headSha, "skipped", { title: `Review skipped: ${skipReason}`, summary: `No review was run because ${skipReason}.` });
+    await reportCheck(github, checks, "skipped", { title: `Review skipped: ${skipReason}`, summary: `No review was run because ${skipReason}.` });
     return { status: "skipped", reason: skipReason };
   }
 
   const jobHash = hashJobKey(jobKey(job));
   const earlier = context.ownReviews;
   const same = earlier.find((review) => review.marker.headSha === headSha && (automatic || review.marker.job === jobHash));
-  if (same) return { status: "already-posted", reviewId: same.id, headSha };
-
-  const checkRunId = await startReviewCheckRun(deps.budget, job, github, ref, headSha);
-  try {
-    const outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId }, deps);
-    await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
+  if (same) {
+    // An earlier attempt posted the review but may not have closed its check run (it died, lost its
+    // lock, or the closing PATCH failed): close it now with the review's verdict.
+    const outcome: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
+    const completed = await completeOpenCheckRuns(github, checks, ...summariseForCheck(outcome));
+    if (completed > 0) log.info({ reviewId: same.id, checkRuns: completed }, "Review was already posted; completed its open check run");
     return outcome;
+  }
+
+  const checkRunId = await startReviewCheckRun(deps.budget, job, github, ref, headSha, () => openCheckRun(github, checks));
+  let outcome: ReviewOutcome;
+  try {
+    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -100,9 +120,13 @@ async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDe
     );
     throw error;
   }
+  // Not under the catch above: a posted review is never reported as a failure. If this PATCH fails the
+  // job fails, and its retry finds the review's marker and completes the run with the review's verdict.
+  await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
+  return outcome;
 }
 
-async function automaticSkipReason(job: ReviewJobData, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
+async function automaticSkipReason(job: PullReviewJob, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
   if (!config.auto_review) return "automatic reviews are off in the repository's config";
   if (draft && !config.drafts) return "the pull request is a draft";
   if (await pauses.isPaused(job)) return "automatic reviews are paused on this pull request (`/codex resume` resumes them)";
@@ -118,7 +142,7 @@ interface ReviewTarget {
   pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
 }
 
-async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
+async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const { headSha, pr } = target;
   const full = await fetchDiff(github, ref, log);
@@ -145,7 +169,8 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
   if (plan.chunks.length === 0) return { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
-  const current = await getPullRequest(github, ref);
+  // A read that shows another head may be a replica behind the push of this very head: re-read first.
+  const current = await readUntilHead(() => getPullRequest(github, ref), (pull) => pull.head.sha, headSha, deps.headLagWaitsMs);
   if (current.head.sha !== headSha) return { status: "superseded", headSha, currentHeadSha: current.head.sha };
 
   const reviewId = await postReview(github, ref, headSha, review, log);
@@ -162,11 +187,6 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
     failedChunks,
     usage: review.usage,
   };
-}
-
-async function reportCheck(github: GithubClient, ref: PullRequestRef, headSha: string, conclusion: CheckConclusion, output: { title: string; summary: string }) {
-  const id = await startCheckRun(github, ref, CHECK_RUN_NAME, headSha);
-  await completeCheckRun(github, ref, id, conclusion, output);
 }
 
 export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger): Promise<{ diff: string; unreviewable: SkippedFile[] }> {

@@ -9,6 +9,10 @@ import { guardGithub, handBackOnAbort } from "./hand-back-on-abort.js";
 import { toJobError } from "./job-error-policy.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { runJob, type JobServices } from "./run-job.js";
+import { cancelJobsOnLockLoss, lockConfirmer } from "./watch-job-lock.js";
+
+/** BullMQ's default `lockDuration`. */
+const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 export interface ReviewWorkerOptions {
   queueName: string;
@@ -27,6 +31,7 @@ export interface ReviewWorkerOptions {
 
 export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData, ReviewOutcome, JobName> {
   const { reviewer } = options.services;
+  const lockDurationMs = options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
   const worker = new Worker<JobData, ReviewOutcome, JobName>(
     options.queueName,
     // The third parameter makes BullMQ hand the processor a cancel signal (used on shutdown).
@@ -47,7 +52,11 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
         attempt: job.attemptsMade + 1,
       });
       try {
-        const github = guardGithub(await options.githubForInstallation(data.installationId), signal ?? new AbortController().signal);
+        const github = guardGithub(
+          await options.githubForInstallation(data.installationId),
+          signal ?? new AbortController().signal,
+          lockConfirmer(worker, job, token, lockDurationMs),
+        );
         const outcome = await handBackOnAbort(
           { job, token, signal, log },
           () => runJob(data, github, options.services, log),
@@ -76,7 +85,7 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
     {
       connection: options.connection,
       concurrency: options.concurrency,
-      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      lockDuration: lockDurationMs,
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       // BullMQ fails a job outright (attempts left or not) once its worker died under it more than this
       // many times. Re-running a review is safe (the marker stops a second post), and under repeated
@@ -86,6 +95,7 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
       maxStalledCount: 5,
     },
   );
+  cancelJobsOnLockLoss(worker);
   worker.on("error", (error) => options.log.error({ err: error }, "Worker connection error"));
   return worker;
 }

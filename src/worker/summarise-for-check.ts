@@ -1,5 +1,6 @@
 import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
 import { renderNothingNewSummary, renderNothingNewTitle } from "../review/render-notices.js";
+import { verdictOf } from "../review/review-verdict.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 /**
@@ -20,7 +21,7 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
         .filter(Boolean)
         .join("\n");
       const title = total === 0 ? "No issues found" : `${total} finding(s): ${P0} P0, ${P1} P1`;
-      return [P0 + P1 > 0 || outcome.failedChunks > 0 ? "neutral" : "success", { title, summary }];
+      return [verdictOf(outcome.severityCounts, outcome.failedChunks), { title, summary }];
     }
     case "superseded":
       return ["neutral", { title: "Superseded by a newer push", summary: `The head moved to ${outcome.currentHeadSha} during the review.` }];
@@ -29,7 +30,10 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
     case "nothing-new":
       return ["skipped", { title: renderNothingNewTitle(outcome.since), summary: renderNothingNewSummary(outcome.since) }];
     case "already-posted":
-      return ["neutral", { title: "Already reviewed", summary: `Review ${outcome.reviewId} already covers ${outcome.headSha}.` }];
+      return [
+        outcome.verdict ?? "neutral",
+        { title: outcome.verdict === "success" ? "No issues found" : "Reviewed", summary: `Review ${outcome.reviewId} covers ${outcome.headSha}; its findings are in the review.` },
+      ];
     case "refused":
     case "done":
       return ["neutral", { title: "Nothing to review", summary: outcome.status === "refused" ? outcome.reason : outcome.action }];

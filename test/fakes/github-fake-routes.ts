@@ -17,6 +17,7 @@ import {
   type RepoPermission,
 } from "./github-fake-state.js";
 import { compareFromGit, syncPullWithGit, type CompareLimits } from "./github-git.js";
+import { COMMIT_ROUTES } from "./github-fake-commit-routes.js";
 import { MAX_BODY_LENGTH, validateReview } from "./github-review-validation.js";
 
 /*
@@ -133,7 +134,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** GitHub's pagination: `per_page` (default 30, max 100), `page` (from 1), and a Link header. */
-function paginate(items: unknown[], request: RouteRequest, env: RouteEnv): RouteReply {
+export function paginate(items: unknown[], request: RouteRequest, env: RouteEnv): RouteReply {
   const perPage = Math.min(100, Math.max(1, Number(request.query.get("per_page")) || 30));
   const page = Math.max(1, Number(request.query.get("page")) || 1);
   const lastPage = Math.max(1, Math.ceil(items.length / perPage));
@@ -695,7 +696,7 @@ export const ROUTES: Route[] = [
 
 /** Finds the route for a request; `*` in a pattern captures the rest of the path. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of ROUTES) {
+  for (const route of [...ROUTES, ...COMMIT_ROUTES]) {
     if (route.method !== method) continue;
     const params = matchPattern(route.pattern, path);
     if (params) return { route, params };

@@ -126,6 +126,10 @@ export interface FakePullRequest {
   user: GithubUser;
   head: { sha: string; ref: string };
   base: { sha: string; ref: string };
+  /** Owner of the fork the head branch lives in; unset for a branch of the repository itself. */
+  fork?: string;
+  /** A read replica behind the last push: the next `reads` reads of the PR still show head `sha`. */
+  laggingHead?: { sha: string; reads: number };
   /** The unified diff served with the diff media type. */
   diff: string;
   /** Set when the repository has a git history: the PR follows these branches (see syncPullWithGit). */
@@ -190,6 +194,8 @@ export interface AddPullRequestInput {
   baseRef?: string;
   /** Replaces the file list derived from the diff (e.g. to drop `patch` of a huge file, as GitHub does). */
   files?: GithubPullFile[];
+  /** The head branch lives in this user's fork (GitHub then leaves `check_run.pull_requests` empty). */
+  fork?: string;
 }
 
 export function nextId(state: GithubFakeState): number {
@@ -233,6 +239,7 @@ export function buildPullRequest(state: GithubFakeState, input: AddPullRequestIn
     state: input.state ?? "open",
     user: githubUser(author.login, author.type ?? "User"),
     head: { sha: headSha, ref: input.headRef ?? `feature-${input.number}` },
+    ...(input.fork === undefined ? {} : { fork: input.fork }),
     base: { sha: input.baseSha ?? sha1(`base:${input.owner}/${input.repo}#${input.number}`), ref: input.baseRef ?? "main" },
     diff: input.diff,
     parsed,
@@ -283,6 +290,14 @@ export function repoJson(repo: FakeRepo, origin: string): Record<string, unknown
   };
 }
 
+/** The head SHA one read of the PR sees: an older one while a lagging replica answers (`laggingHead`). */
+export function readHeadSha(pull: FakePullRequest): string {
+  const lag = pull.laggingHead;
+  if (!lag || lag.reads <= 0) return pull.head.sha;
+  lag.reads--;
+  return lag.sha;
+}
+
 export function pullJson(repo: FakeRepo, pull: FakePullRequest, origin: string): Record<string, unknown> {
   const api = `${origin}/api/v3/repos/${repo.owner}/${repo.name}`;
   const html = `${origin}/${repo.owner}/${repo.name}/pull/${pull.number}`;
@@ -312,7 +327,7 @@ export function pullJson(repo: FakeRepo, pull: FakePullRequest, origin: string):
     merged_at: null,
     merge_commit_sha: null,
     draft: pull.draft,
-    head: { label: `${repo.owner}:${pull.head.ref}`, ref: pull.head.ref, sha: pull.head.sha, user: repository.owner, repo: repository },
+    head: headJson(repo, pull, repository, origin),
     base: { label: `${repo.owner}:${pull.base.ref}`, ref: pull.base.ref, sha: pull.base.sha, user: repository.owner, repo: repository },
     author_association: "CONTRIBUTOR",
     merged: false,
@@ -324,6 +339,14 @@ export function pullJson(repo: FakeRepo, pull: FakePullRequest, origin: string):
     deletions,
     changed_files: pull.files.length,
   };
+}
+
+function headJson(repo: FakeRepo, pull: FakePullRequest, repository: Record<string, unknown>, origin: string): Record<string, unknown> {
+  const sha = readHeadSha(pull);
+  if (pull.fork === undefined) return { label: `${repo.owner}:${pull.head.ref}`, ref: pull.head.ref, sha, user: repository.owner, repo: repository };
+  const owner = githubUser(pull.fork);
+  const forkRepo = { ...repository, id: repo.id + 1, owner, full_name: `${pull.fork}/${repo.name}`, html_url: `${origin}/${pull.fork}/${repo.name}`, url: `${origin}/api/v3/repos/${pull.fork}/${repo.name}`, fork: true };
+  return { label: `${pull.fork}:${pull.head.ref}`, ref: pull.head.ref, sha, user: owner, repo: forkRepo };
 }
 
 export function sha1(text: string): string {

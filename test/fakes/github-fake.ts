@@ -98,6 +98,11 @@ export interface GithubFake {
    * every compare answers 404, as GitHub does for commits it does not have.
    */
   useGitHistory(owner: string, repo: string, git: GitRepo): void;
+  /**
+   * A read replica behind the last push: the next `reads` reads of the PR (GraphQL `headRefOid`, REST
+   * `GET /pulls/:n` and the pulls list) still show head `sha`, as GitHub can right after a push.
+   */
+  lagHead(owner: string, repo: string, number: number, lag: { sha: string; reads: number }): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** A user's role on a repo; users never set have `none`. */
@@ -268,6 +273,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     useGitHistory(owner, repo, git) {
       ensureRepo(state, owner, repo).git = git;
+    },
+    lagHead(owner, repo, number, lag) {
+      pullOf(owner, repo, number).laggingHead = { ...lag };
     },
     addReviewReply(owner, repo, number, inReplyTo, reply) {
       const pull = pullOf(owner, repo, number);

@@ -1,5 +1,5 @@
 import type { RouteReply } from "./github-fake-routes.js";
-import { repoKey, type GithubFakeState } from "./github-fake-state.js";
+import { readHeadSha, repoKey, type GithubFakeState } from "./github-fake-state.js";
 import { syncPullWithGit } from "./github-git.js";
 
 /**
@@ -37,7 +37,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState, origin: str
         isDraft: pull.draft,
         title: pull.title,
         body: pull.body,
-        headRefOid: pull.head.sha,
+        headRefOid: readHeadSha(pull),
         headRefName: pull.head.ref,
         baseRefOid: pull.base.sha,
         baseRefName: pull.base.ref,

@@ -8,7 +8,7 @@ import { startAppProcess, waitFor, type AppProcess } from "../support/app-proces
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { buildGitHistory, realSourceFile, replaceLine } from "../support/git-history.js";
 import { createGitRepo, setLine } from "../support/git-repo.js";
-import { waitForCompletedCheckRun, waitForReviews } from "../support/review-waits.js";
+import { settledCheckRuns, waitForCompletedCheckRun, waitForReviews } from "../support/review-waits.js";
 import { findingPerAddedLine, isReviewCall, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import {
@@ -38,6 +38,8 @@ let app: AppProcess;
 let nextPull = 1;
 const reviewCalls: FakeResponsesCall[] = [];
 const threadCalls: FakeResponsesCall[] = [];
+/** Runs once, on the next review call of the model (to change GitHub's answers while the model works). */
+let onReviewCall: () => void = () => undefined;
 
 const webhookUrl = () => `${app.url}/api/github/webhooks`;
 const deliver = (event: string, payload: unknown) => deliverWebhook(webhookUrl(), event, payload, { secret: SECRET });
@@ -73,6 +75,8 @@ beforeAll(async () => {
         return completedReply(THREAD_ANSWER);
       }
       reviewCalls.push(call);
+      onReviewCall();
+      onReviewCall = () => undefined;
       return completedReply(findingPerAddedLine(promptInput(call)));
     },
   });
@@ -152,6 +156,45 @@ describe("incremental review", () => {
     await settle();
     expect(reviewsOf(pull)).toHaveLength(0);
     expect(reviewCalls.length).toBe(callsBefore);
+  });
+
+  it("reviews the newest push when GitHub's first read of the PR still shows the previous head", async () => {
+    // Repositories of their own: check runs belong to a commit, and other tests' PRs share these heads.
+    const pull = openPull(history.diff(0, 2), history.sha(2), "lagging-first-read");
+    // A read replica behind the push: the job's first read (the GraphQL context) shows the old head.
+    github.lagHead(OWNER, pull.repo, pull.number, { sha: history.sha(1), reads: 1 });
+    await deliver("pull_request", pullRequestPayload("synchronize", pull));
+    const [review] = await waitForReviews(github, pull, 1);
+    expect(review!.commit_id).toBe(history.sha(2));
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
+  });
+
+  it("posts when the head re-check right before posting reads a lagging replica", async () => {
+    const pull = openPull(history.diff(0, 2), history.sha(2), "lagging-recheck");
+    // The lag starts while the model works, so it hits the re-check before the POST.
+    onReviewCall = () => github.lagHead(OWNER, pull.repo, pull.number, { sha: history.sha(1), reads: 1 });
+    await deliver("pull_request", pullRequestPayload("synchronize", pull));
+    const [review] = await waitForReviews(github, pull, 1);
+    expect(review!.commit_id).toBe(history.sha(2));
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
+  });
+
+  it("reviews again when the check run's Re-run is requested on a pull request from a fork", async () => {
+    const number = nextPull++;
+    github.addPullRequest({ owner: OWNER, repo: "fork-rerun", number, diff: history.diff(0, 1), headSha: history.sha(1), title: `Change ${number}`, fork: "forker" });
+    const pull = target(number, history.sha(1), "fork-rerun");
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(github, pull, 1);
+    await waitForCompletedCheckRun(github, pull);
+    // GitHub leaves check_run.pull_requests empty for a fork's PR: the worker finds it by head SHA.
+    await deliver("check_run", checkRunRerequestedPayload(pull, "codex-review", { fromFork: true }));
+    const [, rerun] = await waitForReviews(github, pull, 2);
+    expect(rerun!.commit_id).toBe(pull.headSha);
+    // The Re-run's review repeats no finding (all posted before), so its run is green.
+    expect(await settledCheckRuns(github, pull)).toEqual([
+      ["completed", "neutral"],
+      ["completed", "success"],
+    ]);
   });
 
   it("reviews again when the check run's Re-run is requested", async () => {

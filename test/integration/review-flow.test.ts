@@ -63,22 +63,26 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    // Few API calls per review: one GraphQL read, the diff, a head re-check, the review, and the check run's two.
+    // Few API calls per review: one GraphQL read, the diff, a head re-check, the marker lookup right before
+    // the review, the review, and the check run's three (is one open already? create, complete).
     await waitForCompletedCheckRun(github, pull);
     const calls = github.requests
       .slice(requestsBefore)
       .filter((request) => !request.path.startsWith("/app/"))
-      .map((request) => `${request.method} ${request.path.replace(/\d+/g, ":n")}`);
+      .map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
     expect([...calls].sort()).toEqual(
       [
         "POST /api/graphql",
+        "GET /repos/octo-org/hello-world/commits/:sha/check-runs",
         "POST /repos/octo-org/hello-world/check-runs",
         "GET /repos/octo-org/hello-world/pulls/:n",
         "GET /repos/octo-org/hello-world/pulls/:n",
+        "GET /repos/octo-org/hello-world/pulls/:n/reviews",
         "POST /repos/octo-org/hello-world/pulls/:n/reviews",
         "PATCH /repos/octo-org/hello-world/check-runs/:n",
       ].sort(),
     );
+    expect(calls.indexOf("GET /repos/octo-org/hello-world/pulls/:n/reviews")).toBe(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews") - 1);
     expect(calls[0]).toBe("POST /api/graphql");
     expect(calls.indexOf("POST /repos/octo-org/hello-world/check-runs")).toBeLessThan(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews"));
     expect(calls.at(-1)).toBe("PATCH /repos/octo-org/hello-world/check-runs/:n");

@@ -86,11 +86,15 @@ export function reviewReplyPayload(
   return payload;
 }
 
-/** A real `check_run.rerequested`-shaped payload for the app's check run on a PR head. */
-export function checkRunRerequestedPayload(target: PullTarget, name = "codex-review"): Json {
+/**
+ * A real `check_run.rerequested`-shaped payload for the app's check run on a PR head. For a PR from a
+ * fork GitHub sends `pull_requests: []` (as the example itself has): `fromFork` keeps it so.
+ */
+export function checkRunRerequestedPayload(target: PullTarget, name = "codex-review", options: { fromFork?: boolean } = {}): Json {
   const payload = retarget(examplePayload("check_run", "rerequested"), target);
   payload.check_run.name = name;
   payload.check_run.head_sha = target.headSha;
-  payload.check_run.pull_requests = [{ number: target.number, id: target.number, url: "", head: { sha: target.headSha }, base: {} }];
+  payload.check_run.check_suite.head_sha = target.headSha;
+  if (!options.fromFork) payload.check_run.pull_requests = [{ number: target.number, id: target.number, url: "", head: { sha: target.headSha }, base: {} }];
   return payload;
 }

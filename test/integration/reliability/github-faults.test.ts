@@ -10,6 +10,7 @@ import { startAppProcess, waitFor, type AppProcess } from "../../support/app-pro
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
 import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
+import { settledCheckRuns } from "../../support/review-waits.js";
 
 /*
  * GitHub API faults around the one write that matters, creating the review: 5xx before and after
@@ -86,6 +87,7 @@ describe("creating the review", () => {
     const pull = await openPull();
     expect(await settledReviews(pull)).toHaveLength(1);
     expect(reviewPosts(pull).map((r) => r.status)).toEqual([502, 502, 200]);
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
   });
 
   it("does not post twice when GitHub stored the review but answered 502: it finds its marker instead", async () => {
@@ -93,6 +95,7 @@ describe("creating the review", () => {
     const pull = await openPull();
     expect(await settledReviews(pull)).toHaveLength(1);
     expect(reviewPosts(pull)).toHaveLength(1);
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
   });
 
   it("waits out a secondary rate limit (403 + Retry-After) and posts once", async () => {
@@ -101,6 +104,7 @@ describe("creating the review", () => {
     expect(await settledReviews(pull)).toHaveLength(1);
     const [limited, posted] = reviewPosts(pull);
     expect([limited?.status, posted?.status]).toEqual([403, 200]);
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
   });
 
   it("after a 422 on its line comments, posts once more with every finding in the body", async () => {
@@ -116,7 +120,20 @@ describe("creating the review", () => {
     expect((posts[1]!.body as { comments: unknown[] }).comments).toEqual([]);
     expect(review!.comments).toHaveLength(0);
     expect(review!.body).toContain(FINDING_TITLE);
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
   });
+});
+
+describe("completing the check run", () => {
+  it("completes it with the review's verdict on the job's retry when every PATCH after posting failed", async () => {
+    // The first PATCH and Octokit's three retries of it all fail: the job fails after the review is up.
+    github.failNext("PATCH /repos/:owner/:repo/check-runs/:id", githubFaults.serverError(502, 4));
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+    // The retry finds the review's marker, posts nothing, and completes the open run: neutral (a P1 finding).
+    expect(await settledCheckRuns(github, pull, 60_000)).toEqual([["completed", "neutral"]]);
+    expect(reviewPosts(pull)).toHaveLength(1);
+  }, 90_000);
 });
 
 describe("reading from GitHub", () => {

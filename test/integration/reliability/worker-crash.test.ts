@@ -10,6 +10,7 @@ import { waitFor, type AppProcess } from "../../support/app-process.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
 import { expectCleanFakes } from "../../support/expect-clean-fakes.js";
+import { settledCheckRuns } from "../../support/review-waits.js";
 
 /*
  * No lost review, no double review, when a worker process dies: SIGKILL (no cleanup at all) while the
@@ -104,6 +105,8 @@ describe("a worker killed mid-review", () => {
     expect(reviewsOf(pull)).toHaveLength(1);
     expect(reviewPosts(pull)).toHaveLength(1);
     expect(modelCallsFor(model, title)).toBe(2);
+    // The dead worker's check run is carried on by the one that took over, and completed: one run, green.
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "success"]]);
   });
 });
 
@@ -126,5 +129,7 @@ describe("a worker killed after GitHub stored its review", () => {
     expect(reviewPosts(pull)).toHaveLength(1);
     // The retry did not pay for a second model run either: the marker is checked before the model.
     expect(modelCallsFor(model, title)).toBe(1);
+    // The run the dead worker opened is completed with the posted review's verdict, not left in progress.
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "success"]]);
   });
 });

@@ -357,3 +357,56 @@ describe("App authentication", () => {
     expect(fake.unexpected).toHaveLength(1);
   });
 });
+
+describe("finding by commit", () => {
+  it("lists a ref's check runs newest first, filtered by name, status and app, with `filter=latest` by default", async () => {
+    const first = await octokit.rest.checks.create({ owner: OWNER, repo: REPO, name: "codex-review", head_sha: HEAD, status: "in_progress" });
+    await octokit.rest.checks.update({ owner: OWNER, repo: REPO, check_run_id: first.data.id, conclusion: "failure" });
+    const second = await octokit.rest.checks.create({ owner: OWNER, repo: REPO, name: "codex-review", head_sha: HEAD, status: "in_progress" });
+    await octokit.rest.checks.create({ owner: OWNER, repo: REPO, name: "lint", head_sha: HEAD, status: "queued" });
+    const latest = await octokit.rest.checks.listForRef({ owner: OWNER, repo: REPO, ref: HEAD, check_name: "codex-review" });
+    expect(latest.data.check_runs.map((run) => run.id)).toEqual([second.data.id]);
+    const all = await octokit.rest.checks.listForRef({ owner: OWNER, repo: REPO, ref: HEAD, check_name: "codex-review", filter: "all" });
+    expect(all.data).toMatchObject({ total_count: 2 });
+    expect(all.data.check_runs.map((run) => [run.id, run.status, run.app?.slug])).toEqual([
+      [second.data.id, "in_progress", "codex-review"],
+      [first.data.id, "completed", "codex-review"],
+    ]);
+    const open = await octokit.rest.checks.listForRef({ owner: OWNER, repo: REPO, ref: HEAD, status: "in_progress", filter: "all" });
+    expect(open.data.check_runs.map((run) => run.id)).toEqual([second.data.id]);
+    expect((await octokit.rest.checks.listForRef({ owner: OWNER, repo: REPO, ref: "c".repeat(40) })).data.total_count).toBe(0);
+    expect((await failure(octokit.rest.checks.listForRef({ owner: OWNER, repo: REPO, ref: HEAD, status: "done" as never }))).status).toBe(422);
+  });
+
+  it("lists open pull requests, forks' included with their head in the fork", async () => {
+    fake.addPullRequest({ owner: OWNER, repo: REPO, number: 8, diff: DIFF, headSha: "d".repeat(40), fork: "forker", headRef: "patch-1" });
+    fake.addPullRequest({ owner: OWNER, repo: REPO, number: 9, diff: DIFF, state: "closed" });
+    const { data } = await octokit.rest.pulls.list({ owner: OWNER, repo: REPO, state: "open", sort: "updated", direction: "desc", per_page: 100 });
+    expect(data.map((pull) => [pull.number, pull.head.sha, pull.head.label, pull.head.repo?.full_name])).toEqual([
+      [8, "d".repeat(40), "forker:patch-1", `forker/${REPO}`],
+      [7, HEAD, `${OWNER}:feature-7`, `${OWNER}/${REPO}`],
+    ]);
+    const byHead = await octokit.rest.pulls.list({ owner: OWNER, repo: REPO, head: "forker:patch-1" });
+    expect(byHead.data.map((pull) => pull.number)).toEqual([8]);
+    expect((await octokit.rest.pulls.list({ owner: OWNER, repo: REPO, state: "all" })).data).toHaveLength(3);
+  });
+
+  it("answers the next N reads of a PR with an older head while a replica lags (`lagHead`), then the real one", async () => {
+    const old = "e".repeat(40);
+    fake.lagHead(OWNER, REPO, 7, { sha: old, reads: 2 });
+    const read = async () => (await octokit.rest.pulls.get(PR)).data.head.sha;
+    // GitHub Enterprise's GraphQL endpoint is /api/graphql (not under /api/v3); the answer carries an error about the missing `.github` repo.
+    const graphqlRead = async () => {
+      const response = await fetch(`${fake.url}/api/graphql`, {
+        method: "POST",
+        headers: { authorization: `token ${FAKE_GITHUB_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ query: "query ReviewContext($owner: String!) { x }", variables: { owner: OWNER, repo: REPO, number: 7, configPath: "HEAD:x" } }),
+      });
+      return ((await response.json()) as { data: { repository: { pullRequest: { headRefOid: string } } } }).data.repository.pullRequest.headRefOid;
+    };
+    expect(await read()).toBe(old);
+    expect(await graphqlRead()).toBe(old);
+    expect(await read()).toBe(HEAD);
+    expect(await graphqlRead()).toBe(HEAD);
+  });
+});

@@ -61,14 +61,24 @@ describe("assembleReview", () => {
     expect(fingerprintFinding({ path: "a.ts", title: "X" }, "  return x;")).toBe(fingerprintFinding({ path: "a.ts", title: "x" }, "return x;"));
   });
 
-  it("writes the marker with the head, the job and the fingerprints", () => {
+  it("writes the marker with the head, the job, the fingerprints and the check-run verdict", () => {
     const review = assemble([finding(0, "P1")]);
-    expect(parseReviewMarker(review.body)).toEqual({ headSha: SHA, job: "job", fingerprints: review.fingerprints, uncovered: [] });
+    expect(parseReviewMarker(review.body)).toEqual({ headSha: SHA, job: "job", fingerprints: review.fingerprints, uncovered: [], verdict: "neutral" });
+    expect(parseReviewMarker(assemble([finding(0, "P2")]).body)?.verdict).toBe("success");
+    // Any failed chunk means the review did not see everything: never green.
+    expect(parseReviewMarker(assemble([finding(0, "P2")], { failed: true }).body)?.verdict).toBe("neutral");
   });
 
   it("records the files of a failed chunk as uncovered in the marker", () => {
     const review = assemble([finding(0, "P1")], { failed: true });
     expect(parseReviewMarker(review.body)!.uncovered).toEqual(plan.chunks[0]!.files.map((chunkFile) => hashPath(chunkFile.path)));
+  });
+
+  it("reads markers without a verdict, and ignores fields and values it does not know", () => {
+    const old = `<!-- codex-review:v1 head=${SHA} job=abc fp=aaaaaa -->`;
+    expect(parseReviewMarker(old)).toEqual({ headSha: SHA, job: "abc", fingerprints: ["aaaaaa"], uncovered: [] });
+    const newer = `<!-- codex-review:v1 head=${SHA} job=abc verdict=purple scope=incremental -->`;
+    expect(parseReviewMarker(newer)).toEqual({ headSha: SHA, job: "abc", fingerprints: [], uncovered: [] });
   });
 
   it("names the files of a failed chunk and still reports the rest", () => {

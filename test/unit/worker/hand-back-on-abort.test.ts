@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import type { GithubClient } from "../../../src/github/github-client.js";
 import { closeWorker } from "../../../src/worker/close-worker.js";
 import { guardGithub, handBackOnAbort, JobHandedBackError } from "../../../src/worker/hand-back-on-abort.js";
+import { cancelJobsOnLockLoss, lockConfirmer } from "../../../src/worker/watch-job-lock.js";
 
 const log = pino({ level: "silent" });
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -189,3 +190,95 @@ describe("closeWorker + handBackOnAbort", () => {
     expect(github.calls).toEqual([]);
   });
 });
+
+describe("a job whose lock was lost (watch-job-lock + handBackOnAbort)", () => {
+  it("stops before its next GitHub write, and leaves the job to the worker that holds the lock", async () => {
+    const { name, connection, queue } = setup();
+    const github = await recordingGithub(0);
+    let lateCall: unknown;
+    let stolen!: () => void;
+    const stolenPromise = new Promise<void>((r) => (stolen = r));
+    let started!: () => void;
+    const startedPromise = new Promise<void>((r) => (started = r));
+    const worker: Worker = new Worker(
+      name,
+      async (job, token, signal) => {
+        const guarded = guardGithub(github.client, signal!, lockConfirmer(worker, job, token, 30_000));
+        return handBackOnAbort(
+          { job, token, signal, log },
+          async () => {
+            started();
+            await stolenPromise;
+            // The lock is someone else's now; the renewal timer has not noticed yet (30 s lock).
+            lateCall = await guarded.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews").catch((error: unknown) => error);
+            return "late";
+          },
+          () => guarded.settleWrites(),
+        );
+      },
+      { connection, lockDuration: 30_000 },
+    );
+    cancelJobsOnLockLoss(worker);
+    const failed: unknown[] = [];
+    worker.on("failed", (_job, error) => failed.push(error));
+    worker.on("error", () => undefined);
+    cleanups.push(() => worker.close(true));
+    await queue.add("review", {}, { jobId: "job-5", attempts: 3 });
+    await startedPromise;
+    // Another worker took the job over (its lock expired while this process was frozen).
+    await connection.set(`bull:${name}:job-5:lock`, "other-worker-token");
+    stolen();
+    await waitUntil(() => lateCall !== undefined);
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(lateCall).toBeInstanceOf(JobHandedBackError);
+    expect(github.calls).toEqual([]);
+    // Not moved, not failed: the job is the other worker's, still active under its lock.
+    const job = await queue.getJob("job-5");
+    expect(await job!.getState()).toBe("active");
+    expect(job!.attemptsMade).toBe(0);
+    expect(await connection.get(`bull:${name}:job-5:lock`)).toBe("other-worker-token");
+    expect(failed).toEqual([]);
+  });
+
+  it("is cancelled when BullMQ reports that its lock could not be renewed", async () => {
+    const { name, connection, queue } = setup();
+    let aborted: unknown;
+    let started!: () => void;
+    const startedPromise = new Promise<void>((r) => (started = r));
+    const worker: Worker = new Worker(
+      name,
+      async (job, token, signal) =>
+        handBackOnAbort(
+          { job, token, signal, log },
+          async () => {
+            started();
+            await new Promise((r) => setTimeout(r, 5_000));
+          },
+          async () => undefined,
+        ).catch((error: unknown) => {
+          aborted = signal?.reason;
+          throw error;
+        }),
+      // Renewed every 500 ms: the loss is seen within a second.
+      { connection, lockDuration: 1_000 },
+    );
+    cancelJobsOnLockLoss(worker);
+    worker.on("error", () => undefined);
+    cleanups.push(() => worker.close(true));
+    await queue.add("review", {}, { jobId: "job-6" });
+    await startedPromise;
+    await connection.set(`bull:${name}:job-6:lock`, "other-worker-token");
+    await waitUntil(() => aborted !== undefined);
+    expect(aborted).toBe("lock-lost");
+    expect(await (await queue.getJob("job-6"))!.getState()).toBe("active");
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
