@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { ApplicationFunction } from "probot";
 import type { RepoReviewBudget } from "./queue/repo-review-budget.js";
-import { enqueueJob, type ReviewQueue } from "./queue/review-queue.js";
+import { enqueueJob, hasFailedJob, type ReviewQueue } from "./queue/review-queue.js";
 import { jobFromCheckRun } from "./webhooks/check-run-event.js";
 import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
 import { jobFromComment } from "./webhooks/issue-comment-event.js";
@@ -32,8 +32,9 @@ export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDepe
         return;
       }
       const { job } = decision;
-      // After the signature check, so only GitHub can mark an id as seen.
-      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId))) {
+      // After the signature check, so only GitHub can mark an id as seen. Redeliver reuses the event's
+      // GUID: a replay gets through only when the event's job failed for good (enqueueJob replaces it).
+      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId)) && !(await hasFailedJob(queue, job))) {
         log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
         return;
       }
