@@ -3,8 +3,10 @@ import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github
 import { filesChangedSince } from "../github/compare-commits.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
+import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
+import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
@@ -28,6 +30,8 @@ export interface ReviewDependencies {
   /** Env defaults; each repository's config is laid over them. */
   settings: ReviewSettings;
   pauses: PauseStore;
+  /** The App's slug: only its bot's reviews count as earlier reviews. */
+  appSlug: string;
   log: Logger;
 }
 
@@ -41,11 +45,11 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
       await commentOnPullRequest(github, ref, `@${job.requestedBy ?? "unknown"} ${NO_ACCESS_REPLY}`);
       return { status: "refused", reason: "requester lacks write access" };
     }
-    await reactToComment(github, ref, job.commentId, "eyes");
+    await reactBestEffort(github, ref, job.commentId, "eyes", log);
   }
   try {
     const outcome = await runReview(job, ref, deps);
-    if (job.trigger === "command" && job.commentId !== null) await reactToComment(github, ref, job.commentId, "+1");
+    if (job.trigger === "command" && job.commentId !== null) await reactBestEffort(github, ref, job.commentId, "+1", log);
     return outcome;
   } catch (error) {
     if (job.trigger === "command" && job.commentId !== null) {
@@ -60,7 +64,7 @@ export async function reviewPullRequest(job: ReviewJobData, deps: ReviewDependen
 async function runReview(job: ReviewJobData, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  const context = await loadReviewContext(github, ref);
+  const context = await loadReviewContext(github, ref, appBotLogin(deps.appSlug));
   const { pr } = context;
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
@@ -136,7 +140,7 @@ async function reviewAndPost(job: ReviewJobData, ref: PullRequestRef, target: Re
   const current = await getPullRequest(github, ref);
   if (current.head.sha !== headSha) return { status: "superseded", headSha, currentHeadSha: current.head.sha };
 
-  const reviewId = await postReview(github, ref, headSha, review, log);
+  const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
   return {
     status: "posted",
     reviewId,
@@ -168,12 +172,19 @@ export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: 
 }
 
 /** Posts the review; if GitHub still rejects a line (422), posts once more with every comment in the body. */
-export async function postReview(github: GithubClient, ref: PullRequestRef, headSha: string, review: AssembledReview, log: Logger): Promise<number> {
+export async function postReview(
+  github: GithubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  review: AssembledReview,
+  log: Logger,
+  ownLogin: string | null,
+): Promise<number> {
   try {
-    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments });
+    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments }, ownLogin);
   } catch (error) {
     if (httpStatusOf(error) !== 422 || review.comments.length === 0) throw error;
     log.warn({ err: error, comments: review.comments.length }, "GitHub refused the review's line comments; posting them in the body");
-    return submitReview(github, ref, { commitId: headSha, body: review.fallbackBody, comments: [] });
+    return submitReview(github, ref, { commitId: headSha, body: review.fallbackBody, comments: [] }, ownLogin);
   }
 }

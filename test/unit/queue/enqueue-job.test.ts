@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { JobData } from "../../../src/queue/review-job.js";
+import type { ReviewJobData } from "../../../src/queue/review-job.js";
 import { createReviewQueue, enqueueJob, type ReviewQueue } from "../../../src/queue/review-queue.js";
 
 let redis: Redis;
@@ -32,7 +32,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const push = (pullNumber: number, headSha: string): JobData => ({
+const push = (pullNumber: number, headSha: string): ReviewJobData => ({
   kind: "review",
   installationId: 1,
   owner: "octo-org",
