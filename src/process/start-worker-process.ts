@@ -17,6 +17,8 @@ export interface WorkerProcessOptions {
   env: AppEnv;
   appId: string;
   privateKey: string;
+  /** The App's slug (see resolveAppSlug): its bot's reviews are the app's own. */
+  appSlug: string;
   connection: Redis;
   redisUrl: string;
   log: Logger;
@@ -49,7 +51,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
       responder,
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
-      appSlug: env.APP_SLUG,
+      appSlug: options.appSlug,
     },
     log: options.log,
   });
