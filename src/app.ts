@@ -6,6 +6,7 @@ import { jobFromCheckRun } from "./webhooks/check-run-event.js";
 import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
 import { jobFromComment } from "./webhooks/issue-comment-event.js";
 import { jobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
+import { refuseWhenQueueDown } from "./webhooks/refuse-when-queue-down.js";
 import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
@@ -26,7 +27,7 @@ export interface AppDependencies {
  */
 export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDependencies): ApplicationFunction {
   return (app) => {
-    const enqueue = async (decision: JobDecision, log: typeof app.log) => {
+    const enqueue = refuseWhenQueueDown(async (decision: JobDecision, log: typeof app.log) => {
       if ("skip" in decision) {
         log.debug({ reason: decision.skip }, "No job due");
         return;
@@ -48,7 +49,7 @@ export function createApp({ queue, redis, appSlug, deliveries, budget }: AppDepe
         if (deliveries && job.deliveryId) await deliveries.forget(job.deliveryId).catch(() => undefined);
         throw error;
       }
-    };
+    });
 
     app.on(
       ["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.ready_for_review"],

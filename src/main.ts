@@ -25,11 +25,11 @@ try {
     // Until start-up is through, a failure stops what was started, the embedded redis-server included.
     const started: Array<() => Promise<unknown>> = [() => redis.close()];
     try {
-      const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
+      const queue = createReviewQueue(env.QUEUE_NAME, redis.producer());
       started.unshift(() => queue.close());
       const worker = startWorkerProcess({ env, ...credentials, appSlug, connection: redis.connection, redisUrl: redis.url, log });
       started.unshift(() => worker.close(true));
-      const server = await startWeb({ env, ...credentials, appSlug, queue, connection: redis.connection, log });
+      const server = await startWeb({ env, ...credentials, appSlug, queue, connection: redis.producer(), log });
       onShutdown(
         [() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()],
         log,

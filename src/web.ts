@@ -15,8 +15,8 @@ try {
   if (!credentials) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required; run `npm start` once to register the App.");
   const appSlug = await resolveAppSlug({ env, ...credentials, log });
   const redis = await redisForProcess(env, log, false);
-  const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
-  const server = await startWeb({ env, ...credentials, appSlug, queue, connection: redis.connection, log });
+  const queue = createReviewQueue(env.QUEUE_NAME, redis.producer());
+  const server = await startWeb({ env, ...credentials, appSlug, queue, connection: redis.producer(), log });
   onShutdown([() => server.stop(), () => queue.close(), () => redis.close()], log);
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);
