@@ -41,6 +41,14 @@ export const AppEnv = z.object({
   CODEX_MODEL: z.string().min(1).default("openai/gpt-5-1-codex"),
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).default(16_000),
+  /**
+   * A call cut off at `max_output_tokens` is sent once more with the cap doubled, never past this.
+   * Unset: twice MODEL_MAX_OUTPUT_TOKENS. Equal to it: no raise. Repositories cannot change it.
+   */
+  MODEL_OUTPUT_TOKENS_CEILING: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.coerce.number().int().min(16).optional(),
+  ),
   MODEL_REASONING_EFFORT: z.enum(["low", "medium", "high"]).default("medium"),
   MODEL_MAX_ATTEMPTS: positiveInt(4),
   /** Wall time one chunk may spend on all its model attempts and backoff waits together. */

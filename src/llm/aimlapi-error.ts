@@ -1,3 +1,5 @@
+import type { TokenUsage } from "../review/types.js";
+
 /**
  * What went wrong with one Responses call:
  * - `http`: the API answered a non-2xx status;
@@ -27,6 +29,8 @@ export interface AimlApiErrorDetails {
   retryAfterMs: number | null;
   /** Whether the same request may succeed later; the caller's retry policy reads only this. */
   retryable: boolean;
+  /** What the failed call was billed, when the reply said (a `status: "failed"` reply does). */
+  usage?: TokenUsage | null;
   cause?: unknown;
 }
 
@@ -39,6 +43,7 @@ export class AimlApiError extends Error {
   readonly requestId: string | null;
   readonly retryAfterMs: number | null;
   readonly retryable: boolean;
+  readonly usage: TokenUsage | null;
 
   constructor(details: AimlApiErrorDetails) {
     super(describe(details), details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,6 +53,7 @@ export class AimlApiError extends Error {
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = details.retryable;
+    this.usage = details.usage ?? null;
   }
 }
 

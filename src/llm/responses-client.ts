@@ -193,6 +193,7 @@ function readReply(response: Response, text: string, redact: (text: string) => s
       requestId: headerRequestId ?? reply.id,
       retryAfterMs: null,
       retryable: code === "server_error" || code === "rate_limit_exceeded",
+      usage: readUsage(reply),
     });
   }
   if (reply.status !== "completed" && reply.status !== "incomplete") {
@@ -215,12 +216,16 @@ function readReply(response: Response, text: string, redact: (text: string) => s
     status: reply.status,
     text: texts.join(""),
     refusal: refusals.length > 0 ? refusals.join("\n") : null,
-    usage: {
-      inputTokens: reply.usage?.input_tokens ?? 0,
-      outputTokens: reply.usage?.output_tokens ?? 0,
-      usdSpent: reply.meta?.usage?.usd_spent ?? 0,
-    },
+    usage: readUsage(reply),
     incompleteReason: reply.status === "incomplete" ? (reply.incomplete_details?.reason ?? "unknown") : null,
+  };
+}
+
+function readUsage(reply: ResponsesReply): TokenUsage {
+  return {
+    inputTokens: reply.usage?.input_tokens ?? 0,
+    outputTokens: reply.usage?.output_tokens ?? 0,
+    usdSpent: reply.meta?.usage?.usd_spent ?? 0,
   };
 }
 

@@ -8,6 +8,7 @@ export interface AppMetrics {
   reviewDuration: Histogram<"outcome">;
   modelLatency: Histogram<"result">;
   modelTokens: Counter<"direction">;
+  modelUsd: Counter;
   commentsPosted: Counter;
   anchorFallbacks: Counter;
   githubRequests: Counter<"method" | "route" | "status">;
@@ -48,8 +49,13 @@ export function createAppMetrics(registry: Registry = new Registry()): AppMetric
     }),
     modelTokens: new Counter({
       name: `${PREFIX}model_tokens_total`,
-      help: "Tokens the model billed, by direction (input, output); retried calls included.",
+      help: "Tokens the model billed, by direction (input, output); retried, failed and cut-off calls included.",
       labelNames: ["direction"],
+      registers: [registry],
+    }),
+    modelUsd: new Counter({
+      name: `${PREFIX}model_usd_spent_total`,
+      help: "US dollars the AI/ML API reported spent (meta.usage.usd_spent); retried, failed and cut-off calls included.",
       registers: [registry],
     }),
     commentsPosted: new Counter({

@@ -23,11 +23,23 @@ export function createModelFromEnv(
   const options = {
     client,
     maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS,
+    outputTokensCeiling: outputTokensCeiling(env),
     reasoningEffort: env.MODEL_REASONING_EFFORT,
     retry: { maxAttempts: env.MODEL_MAX_ATTEMPTS, budgetMs: env.MODEL_RETRY_BUDGET_MS },
     log,
   };
   return { reviewer: createChunkReviewer(options), responder: createThreadResponder(options) };
+}
+
+/** The ceiling of the one raise of `max_output_tokens` after a cut-off reply; never below the first call's cap. */
+export function outputTokensCeiling(env: Pick<AppEnv, "MODEL_MAX_OUTPUT_TOKENS" | "MODEL_OUTPUT_TOKENS_CEILING">): number {
+  const ceiling = env.MODEL_OUTPUT_TOKENS_CEILING ?? 2 * env.MODEL_MAX_OUTPUT_TOKENS;
+  if (ceiling < env.MODEL_MAX_OUTPUT_TOKENS) {
+    throw new Error(
+      `MODEL_OUTPUT_TOKENS_CEILING (${ceiling}) is below MODEL_MAX_OUTPUT_TOKENS (${env.MODEL_MAX_OUTPUT_TOKENS}): set it to at least that, or unset it`,
+    );
+  }
+  return ceiling;
 }
 
 /** The chunk reviewer alone (the CLI reviews; it answers no threads). */

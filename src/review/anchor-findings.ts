@@ -1,5 +1,6 @@
 import type { AnchorMap } from "../diff/anchor-map.js";
 import type { DiffLine, Side } from "../diff/types.js";
+import { fitsQuote, parseQuote, rateQuoteFit, type Quote, type QuoteFit } from "./match-quote.js";
 import { renderComment } from "./render-review.js";
 import type { Finding, ReviewComment } from "./types.js";
 
@@ -29,10 +30,12 @@ interface Target {
 }
 
 /**
- * Places each finding on a line GitHub accepts: the cited line when the diff has it and its quote (if
- * any) agrees; else the nearest line within `quoteWindow` whose code matches the quote; else, for a
- * LEFT citation of an unchanged line, that line on RIGHT. Ranges are kept inside the anchor's hunk or
- * dropped. Everything else is returned as unanchored.
+ * Places each finding on a line GitHub accepts. A finding with a quote goes to the line within
+ * `quoteWindow` of the cited one that the quote fits best (whole lines before fragments, then the
+ * nearest), looking on the cited side first and on the other side only when the cited side has no
+ * match; with no match it is returned as unanchored, never left on a line its quote contradicts. A
+ * finding without a quote stays on the cited line, or for a LEFT citation of an unchanged line, moves
+ * to that line on RIGHT. Ranges are kept inside the anchor's hunk or dropped.
  */
 export function anchorFindings(
   findings: readonly Finding[],
@@ -46,7 +49,8 @@ export function anchorFindings(
 
   for (const finding of findings) {
     const path = resolvePath(finding.path, anchors);
-    const target = path === null ? null : locate(finding, path, anchors, window);
+    const quote = parseQuote(finding.quote, finding.startLine !== null);
+    const target = path === null ? null : locate(finding, quote, path, anchors, window);
     if (path === null || target === null) {
       unanchored.push(finding);
       continue;
@@ -63,7 +67,8 @@ export function anchorFindings(
       side: target.side,
       ...(start === null ? {} : { start_line: start, start_side: target.side }),
     };
-    comments.push({ finding, comment: { ...placed, body: renderComment(finding, placed) } });
+    const quoteMatches = quote !== null && quoteFitsPlacement(quote, path, target, start, anchors);
+    comments.push({ finding, comment: { ...placed, body: renderComment(finding, { ...placed, quoteMatches }) } });
   }
   return { comments, unanchored };
 }
@@ -75,67 +80,72 @@ function resolvePath(path: string, anchors: AnchorMap): string | null {
   return bare !== path && anchors.hasFile(bare) ? bare : null;
 }
 
-function locate(finding: Finding, path: string, anchors: AnchorMap, window: number): Target | null {
-  const quote = quoteLine(finding);
-  const citedHunk = anchors.hunkIndexOf(path, finding.side, finding.line);
-  if (citedHunk !== null) {
-    const text = anchors.lineText(path, finding.side, finding.line);
-    if (quote === null || (text !== null && matchesQuote(text, quote))) {
-      return { side: finding.side, line: finding.line, hunk: citedHunk, shift: 0 };
-    }
+function locate(finding: Finding, quote: Quote | null, path: string, anchors: AnchorMap, window: number): Target | null {
+  if (quote === null) {
+    const citedHunk = anchors.hunkIndexOf(path, finding.side, finding.line);
+    if (citedHunk !== null) return { side: finding.side, line: finding.line, hunk: citedHunk, shift: 0 };
+    return finding.side === "LEFT" ? contextLineOnRight(path, finding.line, anchors) : null;
   }
-  if (quote !== null) {
-    const moved = nearestQuoteMatch(finding, path, quote, anchors, window);
-    if (moved) return moved;
-  }
-  if (citedHunk !== null) return { side: finding.side, line: finding.line, hunk: citedHunk, shift: 0 };
-  return finding.side === "LEFT" ? contextLineOnRight(path, finding.line, anchors) : null;
+  const otherSide: Side = finding.side === "LEFT" ? "RIGHT" : "LEFT";
+  return bestQuoteMatch(finding, path, quote, anchors, window, finding.side) ?? bestQuoteMatch(finding, path, quote, anchors, window, otherSide);
 }
 
-/** The quoted line that should sit on `line`: the last of a range's quote, else the first. */
-function quoteLine(finding: Finding): string | null {
-  const lines = (finding.quote ?? "").split("\n").map(normalise).filter((line) => line.length > 0);
-  const line = finding.startLine === null ? lines[0] : lines.at(-1);
-  return line ?? null;
-}
-
-function normalise(code: string): string {
-  return code.trim().replace(/\s+/g, " ");
-}
-
-/** Whole-line match, or a fragment long enough not to match half the file. */
-function matchesQuote(lineText: string, quote: string): boolean {
-  const text = normalise(lineText);
-  return text === quote || (quote.length >= 4 && text.includes(quote));
-}
-
+/** Where GitHub anchors a line: deleted lines on LEFT, added and unchanged ones on RIGHT. */
 function anchorOf(line: DiffLine): { side: Side; line: number } | null {
   if (line.kind === "del") return line.oldLine === null ? null : { side: "LEFT", line: line.oldLine };
   return line.newLine === null ? null : { side: "RIGHT", line: line.newLine };
 }
 
-function nearestQuoteMatch(finding: Finding, path: string, quote: string, anchors: AnchorMap, window: number): Target | null {
-  let best: { target: Target; distance: number; exact: boolean } | null = null;
+/** The hunk's lines that exist on `side` (a file's old or new text), in order. */
+function viewOf(lines: readonly DiffLine[], side: Side): DiffLine[] {
+  return lines.filter((line) => (side === "LEFT" ? line.oldLine : line.newLine) !== null);
+}
+
+/**
+ * The line of `side`'s view, within `window` of the cited line, that the quote fits best: the best
+ * fit, then the nearest. Distances are counted on the cited side, where a line missing from that side
+ * sits just after the previous one.
+ */
+function bestQuoteMatch(finding: Finding, path: string, quote: Quote, anchors: AnchorMap, window: number, side: Side): Target | null {
+  let best: { target: Target; fit: QuoteFit; distance: number } | null = null;
   for (let hunk = 0; hunk < anchors.hunkCount(path); hunk++) {
-    // A line's position on the cited side; a line missing from that side sits just after the previous one.
+    const lines = anchors.linesOfHunk(path, hunk) ?? [];
+    const positions = new Map<DiffLine, number>();
     let lastOld = 0;
     let lastNew = 0;
-    for (const line of anchors.linesOfHunk(path, hunk) ?? []) {
+    for (const line of lines) {
       lastOld = line.oldLine ?? lastOld;
       lastNew = line.newLine ?? lastNew;
       const own = finding.side === "LEFT" ? line.oldLine : line.newLine;
       const position = own ?? (finding.side === "LEFT" ? lastOld : lastNew) + 0.5;
-      const distance = Math.abs(position - finding.line);
+      if (Math.abs(position - finding.line) <= window) positions.set(line, position);
+    }
+    if (positions.size === 0) continue;
+    const view = viewOf(lines, side);
+    for (const [index, line] of view.entries()) {
+      const position = positions.get(line);
       const anchor = anchorOf(line);
-      if (distance > window || anchor === null || !matchesQuote(line.content, quote)) continue;
-      const exact = normalise(line.content) === quote;
-      if (best === null || distance < best.distance || (distance === best.distance && exact && !best.exact)) {
-        const shift = anchor.side === finding.side ? anchor.line - finding.line : null;
-        best = { target: { ...anchor, hunk, shift }, distance, exact };
-      }
+      if (position === undefined || anchor === null) continue;
+      const fit = rateQuoteFit(quote, view, index);
+      const distance = Math.abs(position - finding.line);
+      if (fit === 0 || (best !== null && (fit < best.fit || (fit === best.fit && distance >= best.distance)))) continue;
+      const shift = anchor.side === finding.side ? anchor.line - finding.line : null;
+      best = { target: { ...anchor, hunk, shift }, fit, distance };
     }
   }
   return best?.target ?? null;
+}
+
+/**
+ * Whether the quote agrees with the lines the comment finally sits on (the line, or the range from
+ * `start`): only then may a suggestion replace them.
+ */
+function quoteFitsPlacement(quote: Quote, path: string, target: Target, start: number | null, anchors: AnchorMap): boolean {
+  const view = viewOf(anchors.linesOfHunk(path, target.hunk) ?? [], target.side);
+  const numberOf = (line: DiffLine) => (target.side === "LEFT" ? line.oldLine : line.newLine);
+  const end = view.findIndex((line) => numberOf(line) === target.line);
+  const first = start === null ? end : view.findIndex((line) => numberOf(line) === start);
+  return end >= 0 && first >= 0 && fitsQuote(quote, view, first, end);
 }
 
 /** GitHub anchors unchanged lines on RIGHT only; a LEFT citation of one means the same line there. */

@@ -7,9 +7,11 @@ import { renderReviewBody } from "./render-review.js";
 import { renderReviewMarker } from "./review-marker.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
+/** `usage`: every call the chunk was billed for, failed and cut-off ones included. */
 export type ChunkResult =
   | { chunk: Chunk; ok: true; review: ChunkReview; usage: TokenUsage }
-  | { chunk: Chunk; ok: false; error: string };
+  /** `retryable`: whether a later attempt of the job may succeed where this one failed. */
+  | { chunk: Chunk; ok: false; error: string; usage: TokenUsage; retryable: boolean };
 
 export interface AssembledReview {
   body: string;
@@ -101,10 +103,10 @@ function lineTextOf(anchors: AnchorMap, finding: Finding): string | null {
   return anchors.lineText(finding.path, finding.side, finding.line) ?? finding.quote;
 }
 
-function sumUsage(results: ChunkResult[]): TokenUsage {
+/** What the model calls of `results` cost, failed chunks included: they were billed too. */
+export function sumUsage(results: readonly ChunkResult[]): TokenUsage {
   const total: TokenUsage = { inputTokens: 0, outputTokens: 0, usdSpent: 0 };
   for (const result of results) {
-    if (!result.ok) continue;
     total.inputTokens += result.usage.inputTokens;
     total.outputTokens += result.usage.outputTokens;
     total.usdSpent += result.usage.usdSpent;

@@ -272,7 +272,8 @@ function cutAt(text: string, chars: number): string {
   return text.slice(0, end);
 }
 
-function makeSlice(hunk: Hunk, lines: DiffLine[], part: number, parts: number): Hunk {
+/** A hunk of `lines` (consecutive lines of `hunk`), its header renumbered and marked "(part i/n)". */
+export function makeSlice(hunk: Hunk, lines: DiffLine[], part: number, parts: number): Hunk {
   const oldNumbers = lines.flatMap((line) => (line.oldLine === null ? [] : [line.oldLine]));
   const newNumbers = lines.flatMap((line) => (line.newLine === null ? [] : [line.newLine]));
   const oldStart = oldNumbers[0] ?? hunk.oldStart;

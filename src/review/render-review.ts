@@ -11,12 +11,16 @@ const SEVERITY_LABEL: Record<Severity, string> = {
 const MAX_BODY_CHARS = 60_000;
 const MAX_FINDING_BODY_CHARS = 1_500;
 
-type Placement = Pick<ReviewComment, "line" | "side" | "start_line">;
+type Placement = Pick<ReviewComment, "line" | "side" | "start_line"> & {
+  /** Whether the finding's quote matches the line (range) the comment sits on; see anchor-findings.ts. Default false. */
+  quoteMatches?: boolean;
+};
 
 /**
- * The Markdown of one inline comment. The suggestion becomes a ```suggestion block only on RIGHT and
- * only when the anchored range spans as many lines as the model's own range: a block GitHub can
- * apply must replace exactly the lines the model wrote it for.
+ * The Markdown of one inline comment. The suggestion becomes a ```suggestion block only on RIGHT,
+ * only when the finding's quote matches the lines the comment sits on, and only when the anchored
+ * range spans as many lines as the model's own range: a block GitHub can apply must replace exactly
+ * the lines the model wrote it for. Otherwise it is shown as a plain code block.
  */
 export function renderComment(finding: Finding, comment: Placement): string {
   const parts = [`${severityBadge(finding.severity)} **${renderInline(finding.title)}**`];
@@ -37,7 +41,7 @@ export function severityBadge(severity: Severity): string {
 }
 
 function suggestionApplies(finding: Finding, comment: Placement): boolean {
-  if (comment.side !== "RIGHT") return false;
+  if (comment.side !== "RIGHT" || comment.quoteMatches !== true) return false;
   const modelSpan =
     finding.startLine === null ? 1 : finding.startLine < finding.line ? finding.line - finding.startLine + 1 : Number.NaN;
   const anchoredSpan = comment.start_line === undefined ? 1 : comment.line - comment.start_line + 1;

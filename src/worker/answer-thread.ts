@@ -1,17 +1,23 @@
 import type { Logger } from "pino";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
 import { getReviewComment, listThread, replyInThread } from "../github/review-comments.js";
+import { loadReviewContext } from "../github/review-context.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { ReplyJobData } from "../queue/review-job.js";
 import { buildThreadPrompt } from "../review/build-thread-prompt.js";
 import { NO_ACCESS_REPLY } from "../review/render-notices.js";
-import { renderProse } from "../review/render-review.js";
+import { renderThreadAnswer } from "../review/render-thread-answer.js";
+import { repositoryGuidanceFor } from "../review/repository-guidance.js";
+import type { ReviewSettings } from "../review/review-settings.js";
 import { mayRunCommands } from "./may-run-commands.js";
+import { resolveRepoSettings } from "./pull-request-context.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 export interface ThreadDependencies {
   github: GithubClient;
   responder: ThreadResponder;
+  /** Env defaults; the repository's config is laid over them, as for reviews. */
+  settings: ReviewSettings;
   appSlug: string;
   log: Logger;
 }
@@ -35,14 +41,20 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
     await replyInThread(github, ref, rootId, `@${job.requestedBy} ${NO_ACCESS_REPLY}\n${answerMarker(job.commentId)}`);
     return { status: "refused", reason: "requester lacks write access" };
   }
+  // The answer speaks as the review did: the repository's language, guidance and effort.
+  const { files } = await loadReviewContext(github, ref);
+  const { config, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
+  if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const upToQuestion = thread.filter((comment) => comment.id <= job.commentId);
   const prompt = buildThreadPrompt({
     path: root.path,
     diffHunk: root.diff_hunk,
     messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: comment.user?.login === appLogin, body: comment.body })),
+    language: settings.language,
+    instructions: repositoryGuidanceFor([root.path], settings),
   });
-  const { text, usage } = await deps.responder.answer(prompt);
-  await replyInThread(github, ref, rootId, `${renderProse(text)}\n\n${answerMarker(job.commentId)}`);
-  deps.log.info({ usage }, "Answered in the review thread");
+  const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort });
+  await replyInThread(github, ref, rootId, `${renderThreadAnswer(text, cutOff)}\n\n${answerMarker(job.commentId)}`);
+  deps.log.info({ usage, cutOff }, "Answered in the review thread");
   return { status: "done", action: "answered in the thread" };
 }

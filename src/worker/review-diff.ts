@@ -1,12 +1,14 @@
+import { UnrecoverableError } from "bullmq";
 import pLimit from "p-limit";
-import picomatch from "picomatch";
 import type { Logger } from "pino";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
-import { assembleReview, type AssembledReview, type ChunkResult } from "../review/assemble-review.js";
+import { assembleReview, sumUsage, type AssembledReview, type ChunkResult } from "../review/assemble-review.js";
 import { buildReviewPrompt } from "../review/build-review-prompt.js";
 import { planReview, type ReviewPlan, type SkippedFile } from "../review/plan-review.js";
+import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { ReviewSettings } from "../review/review-settings.js";
-import type { Chunk, PullRequestContext } from "../review/types.js";
+import type { PullRequestContext } from "../review/types.js";
+import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
 
 export interface ReviewDiffInput {
   diff: string;
@@ -47,35 +49,31 @@ export async function reviewDiff(
 
   const limit = pLimit(settings.chunkConcurrency);
   let done = 0;
-  const results: ChunkResult[] = await Promise.all(
+  const reviewPiece: ReviewPiece = (chunk, usage, maxOutputTokens) => {
+    const prompt = buildReviewPrompt(chunk, input.pullRequest, {
+      extraInstructions: repositoryGuidanceFor(chunk.files.map((file) => file.path), settings),
+      language: settings.language,
+    });
+    return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}) });
+  };
+  const perChunk = await Promise.all(
     plan.chunks.map((chunk) =>
-      limit(async (): Promise<ChunkResult> => {
-        const prompt = buildReviewPrompt(chunk, input.pullRequest, {
-          extraInstructions: instructionsFor(chunk, settings),
-          language: settings.language,
-        });
+      limit(async () => {
         try {
-          const reviewed = await reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort });
-          return { chunk, ok: true, ...reviewed };
+          return await reviewChunkOrHalves(chunk, reviewPiece, (error) => reviewer.isFatal(error), log);
         } catch (error) {
-          if (reviewer.isFatal(error)) {
-            // A bad key fails every call the same way: the queued chunks are not sent at all.
-            limit.clearQueue();
-            throw error;
-          }
-          log.warn({ chunk: chunk.index, err: error }, "Chunk review failed; posting the rest");
-          return { chunk, ok: false, error: (error as Error).message };
+          // A bad key fails every call the same way: the queued chunks are not sent at all.
+          limit.clearQueue();
+          throw error;
         } finally {
           input.onChunkDone?.(++done, plan.chunks.length);
         }
       }),
     ),
   );
-  const failedChunks = results.filter((result) => !result.ok).length;
-  if (plan.chunks.length > 0 && failedChunks === plan.chunks.length) {
-    const first = results.find((result) => !result.ok);
-    throw new Error(`Every chunk of the review failed; first error: ${first && !first.ok ? first.error : "unknown"}`);
-  }
+  const results = perChunk.flat();
+  const failed = results.filter((result) => !result.ok);
+  if (results.length > 0 && failed.length === results.length) throw everyChunkFailed(failed);
   const review = assembleReview({
     results,
     plan,
@@ -86,16 +84,19 @@ export async function reviewDiff(
     maxComments: settings.maxComments,
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
   });
-  return { plan, review, failedChunks };
+  return { plan, review, failedChunks: failed.length };
 }
 
-/** The repository's instructions plus those of `path_instructions` whose glob matches a file of the chunk. */
-function instructionsFor(chunk: Chunk, settings: ReviewSettings): string {
-  const parts = settings.instructions ? [settings.instructions] : [];
-  for (const rule of settings.pathInstructions) {
-    const matches = picomatch(rule.path, { dot: true });
-    const paths = chunk.files.map((file) => file.path).filter((path) => matches(path));
-    if (paths.length > 0) parts.push(`For ${paths.join(", ")}: ${rule.instructions}`);
-  }
-  return parts.join("\n\n");
+/**
+ * Nothing to post. The error states what the failed calls cost; when every failure was a cut-off
+ * output, retrying the job would send the same calls again, so it is not retried.
+ */
+function everyChunkFailed(failed: ChunkResult[]): Error {
+  const usage = sumUsage(failed);
+  const first = failed[0];
+  const message =
+    `Every chunk of the review failed (model usage ${usage.inputTokens} tokens in / ${usage.outputTokens} out, $${usage.usdSpent.toFixed(4)}); ` +
+    `first error: ${first && !first.ok ? first.error : "unknown"}`;
+  return failed.every((result) => !result.ok && !result.retryable) ? new UnrecoverableError(message) : new Error(message);
 }
+

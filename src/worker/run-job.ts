@@ -27,6 +27,6 @@ export function runJob(data: JobData, github: GithubClient, services: JobService
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
-      return answerThread(data, { github, responder: services.responder, appSlug: services.appSlug, log });
+      return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
-import { completedReply } from "../fakes/aimlapi-replies.js";
+import { completedReply, incompleteReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
 import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
@@ -21,6 +21,9 @@ import {
 const OWNER = "octo-org";
 const REPO = "incremental";
 const THREAD_ANSWER = "The split runs on every call; hoist the regular expression into a module constant.";
+/** A question the fake model cannot answer within any output cap: its answer stops mid-sentence. */
+const LONG_QUESTION = "explain every regex engine in detail";
+const CUT_ANSWER = "Die Aufteilung läuft bei jedem Aufruf, und der reguläre Ausdruck wird";
 
 // Real git history on a real file: push 1 edits line 5, push 2 edits line 100.
 const history = buildGitHistory({ "parse.js": realSourceFile() }, [
@@ -65,13 +68,14 @@ beforeAll(async () => {
     handler: (call) => {
       if (!isReviewCall(call)) {
         threadCalls.push(call);
+        if (promptInput(call).includes(LONG_QUESTION)) return incompleteReply(CUT_ANSWER, { request: call.body });
         return completedReply(THREAD_ANSWER);
       }
       reviewCalls.push(call);
       return completedReply(findingPerAddedLine(promptInput(call)));
     },
   });
-  for (const repo of [REPO, "configured", "broken-config"]) {
+  for (const repo of [REPO, "configured", "broken-config", "german"]) {
     github.setPermission(OWNER, repo, "maintainer-mia", "write");
     github.setPermission(OWNER, repo, "reader-rob", "read");
   }
@@ -211,6 +215,50 @@ describe("threaded replies", () => {
     const asked = promptInput(threadCalls.at(-1)!);
     expect(asked).toContain("why is this a problem?");
     expect(asked).toContain(root.diff_hunk.split("\n")[0]);
+  });
+
+  it("answers in the repository's language, with its guidance and reasoning effort; a cut-off answer is marked", async () => {
+    github.setFile(OWNER, "german", ".github/codex-review.yml", "language: German\ninstructions: Prefer early returns.\nreasoning_effort: low\n");
+    github.setFile(OWNER, "german", "AGENTS.md", "# Agents\n\n## Code Review\nFlag any use of eval.\n");
+    const pull = openPull(history.diff(0, 1), history.sha(1), "german");
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(github, pull, 1);
+    const root = review!.comments[0]!;
+    const answerTo = async (body: string) => {
+      const before = threadCalls.length;
+      const question = github.addReviewReply(OWNER, "german", pull.number, root.id, { body, user: "maintainer-mia" });
+      await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: question.id, inReplyTo: root.id, body, login: "maintainer-mia" }));
+      const answer = await waitFor(() => {
+        const thread = github.reviews(OWNER, "german", pull.number).flatMap((r) => r.comments);
+        return thread.find((comment) => comment.in_reply_to_id === root.id && comment.user.type === "Bot" && comment.body.includes(`answer-to=${question.id} `));
+      }, 15_000, "the answer");
+      return { answer, calls: threadCalls.slice(before) };
+    };
+
+    const { answer, calls } = await answerTo("@codex-review why is this a problem?");
+    expect(answer.body).toContain(THREAD_ANSWER);
+    expect(calls).toHaveLength(1);
+    const instructions = String(calls[0]!.body.instructions);
+    expect(instructions).toContain("Answer in German.");
+    expect(instructions).toContain("Prefer early returns.");
+    expect(instructions).toContain("Flag any use of eval.");
+    expect(calls[0]!.body.reasoning?.effort).toBe("low");
+
+    // Cut off at the cap, then at the raised cap: posted as far as it got, and marked as cut off.
+    const cut = await answerTo(`@codex-review ${LONG_QUESTION}`);
+    expect(cut.calls.map((call) => call.body.max_output_tokens)).toEqual([16_000, 32_000]);
+    expect(cut.answer.body).toContain(CUT_ANSWER);
+    expect(cut.answer.body).toContain("_(answer cut off at the output limit)_");
+
+    // A repository that turns the app off gets no more answers, and pays for no model call.
+    github.setFile(OWNER, "german", ".github/codex-review.yml", "enabled: false\n");
+    const before = threadCalls.length;
+    const question = github.addReviewReply(OWNER, "german", pull.number, root.id, { body: "@codex-review and now?", user: "maintainer-mia" });
+    await deliver("pull_request_review_comment", reviewReplyPayload(pull, { id: question.id, inReplyTo: root.id, body: question.body, login: "maintainer-mia" }));
+    await settle();
+    expect(threadCalls.length).toBe(before);
+    const answers = github.reviews(OWNER, "german", pull.number).flatMap((r) => r.comments).filter((c) => c.body.includes(`answer-to=${question.id} `));
+    expect(answers).toHaveLength(0);
   });
 
   it("ignores replies that do not address the app", async () => {

@@ -67,6 +67,53 @@ export function generateFindings(files: readonly FileDiff[], random: () => numbe
   return findings;
 }
 
+export interface OffByFewCitation {
+  finding: Finding;
+  /** The added line the finding quotes. */
+  expected: { side: Side; line: number };
+}
+
+/**
+ * For every added line whose text is non-blank and unique in its file's diff (all lines, both sides,
+ * compared as the anchoring compares code: trimmed, whitespace runs collapsed), RIGHT findings cited
+ * 1..5 lines above and below it, quoting it: each should land exactly on that line. Citations stay in
+ * the file: from line 1 to the last new-file line the diff shows (the file may be longer, but the diff
+ * cannot tell).
+ */
+export function generateOffByFewCitations(files: readonly FileDiff[]): OffByFewCitation[] {
+  const normalise = (code: string) => code.trim().replace(/\s+/g, " ");
+  const cases: OffByFewCitation[] = [];
+  for (const file of files) {
+    const lines = file.hunks.flatMap((hunk) => hunk.lines);
+    const counts = new Map<string, number>();
+    for (const line of lines) counts.set(normalise(line.content), (counts.get(normalise(line.content)) ?? 0) + 1);
+    const lastLine = Math.max(0, ...lines.map((line) => line.newLine ?? 0));
+    for (const line of lines) {
+      const text = normalise(line.content);
+      if (line.kind !== "add" || line.newLine === null || text.length === 0 || counts.get(text) !== 1) continue;
+      for (const offset of [-5, -4, -3, -2, -1, 1, 2, 3, 4, 5]) {
+        const cited = line.newLine + offset;
+        if (cited < 1 || cited > lastLine) continue;
+        cases.push({
+          finding: {
+            path: file.path,
+            line: cited,
+            side: "RIGHT",
+            startLine: null,
+            severity: "P2",
+            title: `${file.path}:R${line.newLine} cited at R${cited}`,
+            body: "Generated finding.",
+            suggestion: null,
+            quote: line.content,
+          },
+          expected: { side: "RIGHT", line: line.newLine },
+        });
+      }
+    }
+  }
+  return cases;
+}
+
 export interface InvalidAnchor {
   comment: ReviewComment;
   errors: string[];

@@ -7,6 +7,7 @@ import { completedReply, errorReply, incompleteReply, rawReply } from "../../fak
 import { startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
 import { addPull, clusterEnv, clusterServices, logLines, sleep, type ClusterServices } from "../../support/app-cluster.js";
 import { startAppProcess, waitFor, type AppProcess } from "../../support/app-process.js";
+import { waitForCompletedCheckRun } from "../../support/review-waits.js";
 import { deliverWebhook } from "../../support/sign-webhook.js";
 import { pullRequestPayload, type PullTarget } from "../../support/webhook-payloads.js";
 
@@ -123,11 +124,64 @@ describe("transient model faults are retried and the review posts", () => {
     ["a truncated JSON body", rawReply(200, '{"id":"resp_1","object":"response","status":"compl')],
     ["an HTML gateway page", rawReply(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")],
     ["output that is not JSON", completedReply("Sure! Here is my review: looks good")],
-    ["status: incomplete (output cut short)", incompleteReply('{"summary": "The change spl')],
+    ["status: incomplete (cut by the content filter)", incompleteReply("", { reason: "content_filter" })],
   ])("%s: retried, succeeds", async (_name, first) => {
     const { pull, title } = await reviewWith(onceThen(first));
     await waitForReview(pull);
     expect(callsOf(title)).toHaveLength(2);
+  });
+});
+
+describe("output cut off at max_output_tokens is never sent again unchanged", () => {
+  /** The PR's model requests, in order, as sent. */
+  const requestsOf = (title: string) =>
+    model.requests.filter((r) => r.rawBody.includes(`title: ${title}\\n`)).map((r) => ({ raw: r.rawBody, body: r.body as { input: string; max_output_tokens: number } }));
+
+  it("the second call raises the cap, and the review posts", async () => {
+    const { pull, title } = await reviewWith(onceThen(incompleteReply('{"summary": "The change spl')));
+    await waitForReview(pull);
+    expect(requestsOf(title).map((r) => r.body.max_output_tokens)).toEqual([16_000, 32_000]);
+  });
+
+  it("a chunk cut off even at the raised cap is reviewed in halves; no request is sent twice; the cost counts every call", async () => {
+    const billed = { inputTokens: 1_000, outputTokens: 500, usdSpent: 0.01 };
+    const wholeReadme = (input: string) => input.includes("FILE: README.md") && !input.includes("(part ");
+    const { pull, title } = await reviewWith(
+      (_call, input) => (wholeReadme(input) ? incompleteReply('{"summary": "The README', billed) : completedReply(OK, billed)),
+      threeChunkDiff,
+    );
+    const [review] = await waitForReview(pull);
+    const sent = requestsOf(title);
+    // parse.js, README.md at 16k then 32k, its two halves at 32k, lib/constants.js + package.json.
+    expect(sent).toHaveLength(6);
+    expect(new Set(sent.map((r) => r.raw)).size).toBe(6);
+    const readme = sent.filter((r) => r.body.input.includes("FILE: README.md"));
+    expect(readme.map((r) => [wholeReadme(r.body.input), r.body.max_output_tokens])).toEqual([
+      [true, 16_000],
+      [true, 32_000],
+      [false, 32_000],
+      [false, 32_000],
+    ]);
+    expect(review!.body).not.toMatch(/Not reviewed/);
+    // Six calls billed, the two cut-off ones included.
+    expect(review!.body).toContain("6,000 tokens in / 3,000 out · $0.06");
+    const check = await waitForCompletedCheckRun(github, pull);
+    expect(check.output.summary).toContain("Tokens: 6000 in / 3000 out ($0.0600)");
+  });
+
+  it("a PR whose only chunk is cut off however it is sent fails at once, four calls in all, and says what they cost", async () => {
+    const { pull, title } = await reviewWith(() => incompleteReply('{"summary": "The change spl', { inputTokens: 1_000, outputTokens: 500, usdSpent: 0.01 }));
+    const job = await waitFor(async () => (await queue.getJobs(["failed"])).find((j) => j.data.pullNumber === pull.number), 20_000, "the failed job");
+    // A retry of the job would send the same four calls again.
+    expect(job.attemptsMade).toBe(1);
+    await sleep(1_000);
+    const sent = requestsOf(title);
+    expect(sent.map((r) => r.body.max_output_tokens)).toEqual([16_000, 32_000, 32_000, 32_000]);
+    expect(new Set(sent.map((r) => r.raw)).size).toBe(4);
+    expect(reviewsOf(pull)).toHaveLength(0);
+    const check = await waitForCompletedCheckRun(github, pull);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("model usage 4000 tokens in / 2000 out, $0.0400");
   });
 });
 

@@ -221,13 +221,14 @@ describe("createResponsesClient", () => {
     expect(error).toMatchObject({ kind: "invalid_response", status: 200, retryable: false });
   });
 
-  it("throws response_failed for a reply with status failed", async () => {
-    fake.setHandler(() => failedReply("server_error", "The model crashed"));
+  it("throws response_failed for a reply with status failed, with what the call was billed", async () => {
+    fake.setHandler(() => failedReply("server_error", "The model crashed", { inputTokens: 300, outputTokens: 12, usdSpent: 0.0005 }));
 
     const error = await failure(client().create(REQUEST));
 
     expect(error).toMatchObject({ kind: "response_failed", retryable: true });
     expect(error.apiMessage).toBe("server_error: The model crashed");
+    expect(error.usage).toEqual({ inputTokens: 300, outputTokens: 12, usdSpent: 0.0005 });
   });
 
   it("times out a slow reply as a retryable error, and the fake keeps serving", async () => {

@@ -61,24 +61,39 @@ describe("instrumentGithubClient", () => {
 });
 
 describe("instrumentResponsesClient", () => {
-  it("times each call and counts billed tokens; an error is labelled by its status", async () => {
+  it("times each call and counts billed tokens and dollars, failed calls' too; an error is labelled by its status", async () => {
     const metrics = createAppMetrics(new Registry());
-    const result = { usage: { inputTokens: 120, outputTokens: 30, usdSpent: 0 } } as ResponsesResult;
-    let fail = false;
+    const result = { usage: { inputTokens: 120, outputTokens: 30, usdSpent: 0.0005 } } as ResponsesResult;
+    const failures = [
+      new AimlApiError({ kind: "http", status: 429, apiMessage: "slow down", requestId: null, retryAfterMs: null, retryable: true }),
+      new AimlApiError({
+        kind: "response_failed",
+        status: 200,
+        apiMessage: "server_error: the model crashed",
+        requestId: null,
+        retryAfterMs: null,
+        retryable: true,
+        usage: { inputTokens: 100, outputTokens: 7, usdSpent: 0.0002 },
+      }),
+    ];
+    let failure: AimlApiError | undefined;
     const client = instrumentResponsesClient(
       {
         create: async () => {
-          if (fail) throw new AimlApiError({ kind: "http", status: 429, apiMessage: "slow down", requestId: null, retryAfterMs: null, retryable: true });
+          if (failure) throw failure;
           return result;
         },
       },
       metrics,
     );
     await client.create({} as never);
-    fail = true;
+    failure = failures[0];
     await expect(client.create({} as never)).rejects.toThrow("429");
-    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "input" })).toBe(120);
-    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "output" })).toBe(30);
+    failure = failures[1];
+    await expect(client.create({} as never)).rejects.toThrow("server_error");
+    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "input" })).toBe(220);
+    expect(await value(metrics, "codex_review_model_tokens_total", { direction: "output" })).toBe(37);
+    expect(await value(metrics, "codex_review_model_usd_spent_total", {})).toBeCloseTo(0.0007, 10);
     const latency = await samplesOf(metrics, "codex_review_model_request_duration_seconds");
     const count = (result: string) => latency.find((e) => e.metricName === "codex_review_model_request_duration_seconds_count" && e.labels.result === result)?.value;
     expect(count("ok")).toBe(1);

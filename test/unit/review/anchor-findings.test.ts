@@ -5,7 +5,13 @@ import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import type { FileDiff, Side } from "../../../src/diff/types.js";
 import { anchorFindings } from "../../../src/review/anchor-findings.js";
 import type { Finding } from "../../../src/review/types.js";
-import { findInvalidAnchors, generateFindings, loadDiffCorpus, suggestionBlockOf } from "../../support/anchor-corpus.js";
+import {
+  findInvalidAnchors,
+  generateFindings,
+  generateOffByFewCitations,
+  loadDiffCorpus,
+  suggestionBlockOf,
+} from "../../support/anchor-corpus.js";
 import { seededRandom } from "../../support/seeded-random.js";
 
 const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
@@ -39,13 +45,19 @@ describe("anchorFindings: placing one finding", () => {
     ["off by 3 past the hunk, found by its quote", { line: 108, quote: "newStart: +newStart," }, { side: "RIGHT", line: 103 }],
     ["a quote with other whitespace", { line: 110, quote: "newStart:   +newStart," }, { side: "RIGHT", line: 103 }],
     ["a deleted line quoted under the wrong side", { line: 6, quote: 'const lines = input.split("\\n");' }, { side: "LEFT", line: 5 }],
-    ["the cited line when the quote is nowhere near", { line: 6, quote: "nothing like this" }, { side: "RIGHT", line: 6 }],
+    ["a cited line its quote contradicts, with no match nearby: the body", { line: 6, quote: "nothing like this" }, "unanchored"],
     ["an unknown line, no quote", { line: 50 }, "unanchored"],
     ["an unknown line, quote not nearby", { line: 50, quote: "const files = [];" }, "unanchored"],
     ["a quote more than 10 lines away", { line: 19, quote: "const files = [];" }, "unanchored"],
     ["line 0 and negative lines", { line: 0, quote: null }, "unanchored"],
     ["a deleted line on LEFT", { side: "LEFT", line: 234 }, { side: "LEFT", line: 234 }],
     ["an unchanged line cited on LEFT, moved to RIGHT", { side: "LEFT", line: 230 }, { side: "RIGHT", line: 231 }],
+    [
+      "an unchanged line cited on LEFT with its quote, moved to RIGHT",
+      { side: "LEFT", line: 230, quote: '.replace(gitFileHeaderRegex, "");' },
+      { side: "RIGHT", line: 231 },
+    ],
+    ["an unchanged line cited on LEFT, its quote contradicting it", { side: "LEFT", line: 230, quote: "nothing like this" }, "unanchored"],
     ["a LEFT line outside the diff", { side: "LEFT", line: 50 }, "unanchored"],
     ["a path the diff does not have", { path: "other.js" }, "unanchored"],
     ["a ./-prefixed path", { path: "./parse.js", line: 6 }, { side: "RIGHT", line: 6 }],
@@ -64,6 +76,63 @@ describe("anchorFindings: placing one finding", () => {
     expect({ side: comment.side, line: comment.line }).toEqual(expected);
     expect(comment.start_line).toBeUndefined();
     expect(comment.start_side).toBeUndefined();
+  });
+});
+
+describe("anchorFindings: modified lines on the commander 12.0.0 -> 12.1.0 release diff", () => {
+  // lib/command.js: old L422-L423 were re-wrapped as R438-R442, so the deleted L422 holds the text of
+  // both R438 and R439 and sits between R437 and R438. lib/help.js: L52 became R52-R54 the same way.
+  const commander = buildAnchorMap(parse("release-commander-12.0.0-12.1.0.diff"));
+  const command = (overrides: Partial<Finding>) => finding({ path: "lib/command.js", ...overrides });
+  const help = (overrides: Partial<Finding>) => finding({ path: "lib/help.js", ...overrides });
+
+  const right = (line: number): Placement => ({ side: "RIGHT", line });
+  const left = (line: number): Placement => ({ side: "LEFT", line });
+
+  it.each<[string, Finding, Placement]>([
+    ["R438 cited with the quote of R439 stays on the new side", command({ line: 438, quote: "      this._addImplicitHelpCommand ??" }), right(439)],
+    ["R437 cited with the quote of R438", command({ line: 437, quote: "    const hasImplicitHelpCommand =" }), right(438)],
+    ["R442 cited with the quote of R439", command({ line: 442, quote: "this._addImplicitHelpCommand ??" }), right(439)],
+    ["R51 cited with the quote of R53", help({ line: 51, quote: "        ? option.short.replace(/^-/, '')" }), right(53)],
+    ["a whole-line match two lines away over a fragment of the cited line", help({ line: 75, quote: "visibleOptions.push(" }), right(77)],
+    [
+      "the deleted line, cited on LEFT one off",
+      command({ side: "LEFT", line: 423, quote: "const hasImplicitHelpCommand = this._addImplicitHelpCommand ??" }),
+      left(422),
+    ],
+    [
+      "a fragment on the cited side over a whole line on the other",
+      command({ side: "LEFT", line: 422, quote: "!this._actionHandler &&" }),
+      left(423),
+    ],
+    [
+      "a quote found only on the other side",
+      help({ side: "LEFT", line: 75, quote: "cmd.createOption(helpOption.long, helpOption.description)," }),
+      right(78),
+    ],
+  ])("%s", (_, cited, expected) => {
+    const { comments, unanchored } = anchorFindings([cited], commander);
+    expect(unanchored).toEqual([]);
+    expect(comments.map(({ comment }) => ({ side: comment.side, line: comment.line }))).toEqual([expected]);
+  });
+
+  // lib/help.js R77-R79 and R81-R83 are the same call with `long` and `short`: first and last lines equal.
+  it.each<[string, Finding, { line: number; start_line?: number }]>([
+    [
+      "a two-line quote over its first line alone, nearer",
+      help({ line: 78, quote: "visibleOptions.push(\n  cmd.createOption(helpOption.short, helpOption.description)," }),
+      { line: 81 },
+    ],
+    [
+      "a range quoted in full over its last line alone, nearer",
+      help({ line: 82, startLine: 81, quote: "cmd.createOption(helpOption.long, helpOption.description),\n);" }),
+      { line: 79, start_line: 78 },
+    ],
+  ])("%s", (_, cited, expected) => {
+    const { comments } = anchorFindings([cited], commander);
+    expect(comments.map(({ comment: { side, line, start_line } }) => ({ side, line, start_line }))).toEqual([
+      { side: "RIGHT", start_line: undefined, ...expected },
+    ]);
   });
 });
 
@@ -89,8 +158,19 @@ describe("anchorFindings: ranges", () => {
 
 describe("anchorFindings: suggestions", () => {
   it.each<[string, Partial<Finding>, boolean]>([
-    ["a one-line suggestion on RIGHT", { line: 6 }, true],
-    ["a range kept as the model wrote it", { line: 6, startLine: 3 }, true],
+    ["a one-line suggestion on RIGHT", { line: 6, quote: "if (lines.length === 0) return [];" }, true],
+    ["a range kept as the model wrote it", { line: 6, startLine: 3, quote: "if (lines.length === 0) return [];" }, true],
+    [
+      "a range whose whole quote matches it",
+      { line: 6, startLine: 5, quote: "  const lines = input.split(/\\r?\\n/);\n  if (lines.length === 0) return [];" },
+      true,
+    ],
+    ["no quote to check the line against", { line: 6 }, false],
+    [
+      "a range whose quote does not match its first line",
+      { line: 6, startLine: 5, quote: "const files = [];\nif (lines.length === 0) return [];" },
+      false,
+    ],
     ["a range moved whole by its quote", { line: 108, startLine: 107, quote: "      newLines: toNumOfLines(newNumLines),\n    };" }, true],
     ["a range clamped into the hunk", { line: 5, startLine: 1 }, false],
     ["a range whose start was dropped", { line: 5, startLine: 7 }, false],
@@ -176,6 +256,15 @@ describe("anchorFindings: property tests over the corpus, checked by the GitHub 
       const invalid = findInvalidAnchors(text, comments.map((entry) => entry.comment));
       expect(invalid.slice(0, 5)).toEqual([]);
 
+      // A quoted finding sits only on a line its quote matches: the quote's last line for a range, else its first.
+      const contradicted = comments.filter(({ finding, comment }) => {
+        const quoted = (finding.quote ?? "").split("\n").map(normalise).filter((line) => line.length > 0);
+        const key = finding.startLine === null ? quoted[0] : quoted.at(-1);
+        const text = normalise(anchors.lineText(comment.path, comment.side, comment.line) ?? "");
+        return key !== undefined && text !== key && !(key.length >= 4 && text.includes(key));
+      });
+      expect(contradicted.slice(0, 5).map(({ finding, comment }) => ({ quote: finding.quote, side: comment.side, line: comment.line }))).toEqual([]);
+
       for (const { finding, comment } of comments) {
         const block = suggestionBlockOf(comment.body);
         if (block === null) continue;
@@ -189,6 +278,29 @@ describe("anchorFindings: property tests over the corpus, checked by the GitHub 
       }
     },
   );
+
+  const offByFew = corpus.map(({ name, text }) => ({ name, files: parseUnifiedDiff(text) }));
+  const offByFewCases = offByFew.map(({ files }) => generateOffByFewCitations(files));
+
+  it.each(offByFew.map(({ name, files }, i) => [name, files, offByFewCases[i]!] as const))(
+    "%s: an added line with a unique text, cited 1..5 lines off with its text as quote, lands exactly on it",
+    (_name, files, cases) => {
+      const { comments } = anchorFindings(
+        cases.map(({ finding }) => finding),
+        buildAnchorMap(files),
+      );
+      const placed = new Map(comments.map(({ finding, comment }) => [finding, { side: comment.side, line: comment.line }]));
+      const misplaced = cases
+        .filter(({ finding, expected }) => placed.get(finding)?.side !== expected.side || placed.get(finding)?.line !== expected.line)
+        .map(({ finding }) => ({ title: finding.title, placed: placed.get(finding) ?? "body" }));
+      expect(misplaced.slice(0, 5)).toEqual([]);
+      expect(misplaced).toHaveLength(0);
+    },
+  );
+
+  it("the off-by-few property covers thousands of citations over the corpus", () => {
+    expect(offByFewCases.reduce((sum, cases) => sum + cases.length, 0)).toBeGreaterThan(10_000);
+  });
 
   it("the generated findings exercise moved anchors, ranges and applicable suggestions", () => {
     const zod = corpus.find(({ name }) => name.startsWith("release-zod"))!;

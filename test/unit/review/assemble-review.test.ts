@@ -19,7 +19,10 @@ function finding(index: number, severity: Severity, title = `Finding ${index}`):
 
 function assemble(findings: Finding[], options: { severityThreshold?: Severity; maxComments?: number; posted?: Set<string>; failed?: boolean } = {}) {
   const results: ChunkResult[] = [{ chunk: plan.chunks[0]!, ok: true, review: { summary: "Looks risky.", findings }, usage: { inputTokens: 1_000, outputTokens: 200, usdSpent: 0.01 } }];
-  if (options.failed) results.push({ chunk: plan.chunks[0]!, ok: false, error: "AI/ML API answered 503" });
+  if (options.failed) {
+    // Four attempts answered 503; the last of them billed a reply the gateway then lost.
+    results.push({ chunk: plan.chunks[0]!, ok: false, error: "AI/ML API answered 503", usage: { inputTokens: 700, outputTokens: 50, usdSpent: 0.002 }, retryable: true });
+  }
   return assembleReview({
     results,
     plan,
@@ -67,6 +70,13 @@ describe("assembleReview", () => {
     const review = assemble([finding(0, "P1")], { failed: true });
     expect(review.comments).toHaveLength(1);
     expect(review.body).toContain("the model call failed (AI/ML API answered 503)");
+  });
+
+  it("counts the usage of failed chunks in the review's cost", () => {
+    const review = assemble([finding(0, "P1")], { failed: true });
+    expect(review.usage).toMatchObject({ inputTokens: 1_700, outputTokens: 250 });
+    expect(review.usage.usdSpent).toBeCloseTo(0.012, 10);
+    expect(review.body).toContain("1,700 tokens in / 250 out · $0.01");
   });
 
   it("keeps a fallback body that carries every inline finding at its anchored line", () => {

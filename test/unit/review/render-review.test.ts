@@ -66,14 +66,16 @@ describe("renderComment", () => {
     expect(text).toMatch(/^\*\*P0\*\* · must fix · \*\*Unchecked null\*\*\n\n`user` may be null here\.$/);
   });
 
-  it.each<[string, Partial<Finding>, { side: "LEFT" | "RIGHT"; line: number; start_line?: number }, boolean]>([
-    ["one line on RIGHT", {}, { side: "RIGHT", line: 10 }, true],
-    ["a range on RIGHT, kept", { startLine: 8 }, { side: "RIGHT", line: 10, start_line: 8 }, true],
-    ["a range moved whole", { startLine: 8 }, { side: "RIGHT", line: 13, start_line: 11 }, true],
-    ["a range clamped shorter", { startLine: 5 }, { side: "RIGHT", line: 10, start_line: 8 }, false],
-    ["a range whose start was dropped", { startLine: 8 }, { side: "RIGHT", line: 10 }, false],
-    ["a reversed range", { startLine: 12 }, { side: "RIGHT", line: 10 }, false],
-    ["on LEFT", {}, { side: "LEFT", line: 10 }, false],
+  it.each<[string, Partial<Finding>, { side: "LEFT" | "RIGHT"; line: number; start_line?: number; quoteMatches?: boolean }, boolean]>([
+    ["one line on RIGHT", {}, { side: "RIGHT", line: 10, quoteMatches: true }, true],
+    ["a range on RIGHT, kept", { startLine: 8 }, { side: "RIGHT", line: 10, start_line: 8, quoteMatches: true }, true],
+    ["a range moved whole", { startLine: 8 }, { side: "RIGHT", line: 13, start_line: 11, quoteMatches: true }, true],
+    ["a range clamped shorter", { startLine: 5 }, { side: "RIGHT", line: 10, start_line: 8, quoteMatches: true }, false],
+    ["a range whose start was dropped", { startLine: 8 }, { side: "RIGHT", line: 10, quoteMatches: true }, false],
+    ["a reversed range", { startLine: 12 }, { side: "RIGHT", line: 10, quoteMatches: true }, false],
+    ["on LEFT", {}, { side: "LEFT", line: 10, quoteMatches: true }, false],
+    ["a quote that does not match the line", {}, { side: "RIGHT", line: 10, quoteMatches: false }, false],
+    ["no word on the quote", {}, { side: "RIGHT", line: 10 }, false],
   ])("%s: suggestion block = %s", (_, overrides, placement, applicable) => {
     const text = renderComment(finding({ suggestion: "if (!user) return;", ...overrides }), placement);
     expect(text.includes("```suggestion\nif (!user) return;\n```")).toBe(applicable);
@@ -81,14 +83,14 @@ describe("renderComment", () => {
   });
 
   it("fences a suggestion that itself contains backticks with a longer fence", () => {
-    const text = renderComment(finding({ suggestion: "const s = ```x```;" }), { side: "RIGHT", line: 10 });
+    const text = renderComment(finding({ suggestion: "const s = ```x```;" }), { side: "RIGHT", line: 10, quoteMatches: true });
     expect(text).toContain("````suggestion\nconst s = ```x```;\n````");
   });
 
   it("neutralises mentions and HTML in title and body but not in the suggestion", () => {
     const text = renderComment(
       finding({ title: "Ping @admin", body: "<script>x</script> cc @org/team", suggestion: "@Decorator()\nfoo(); // @bob" }),
-      { side: "RIGHT", line: 10 },
+      { side: "RIGHT", line: 10, quoteMatches: true },
     );
     expect(text).not.toMatch(/(^|[^`])@(admin|org\/team)/);
     expect(text).not.toContain("<script>");
