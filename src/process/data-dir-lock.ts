@@ -1,21 +1,37 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** The lock file in the data folder; it holds the pid of the app that owns the folder's Redis. */
+/** The lock file in the data folder: the pid of the app that owns the folder, then that of its redis-server. */
 export const LOCK_FILE = "codex-review.lock";
 
 export interface DataDirLock {
+  /** Records the folder's redis-server, so a later start can tell it outlived this process. */
+  recordRedis(pid: number): void;
   /** Removes the lock file, if it is still this process's. */
   release(): void;
 }
 
-function readHolder(path: string): number | null {
+/** The pids in the lock file: [app, redis-server]; null where missing or unreadable. */
+function readPids(path: string): [number | null, number | null] {
+  let lines: string[];
   try {
-    const pid = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    lines = readFileSync(path, "utf8").split("\n");
   } catch {
-    return null;
+    return [null, null];
   }
+  const pid = (text: string | undefined) => {
+    const value = Number.parseInt(text?.trim() ?? "", 10);
+    return Number.isInteger(value) && value > 0 ? value : null;
+  };
+  return [pid(lines[0]), pid(lines[1])];
+}
+
+/** Whether `pid` is a running redis-server (not another program that got the pid since). */
+function isRedisServer(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  const ps = spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" });
+  return ps.status === 0 && ps.stdout.trim().endsWith("redis-server");
 }
 
 function isAlive(pid: number): boolean {
@@ -40,17 +56,27 @@ export function lockDataDir(dir: string): DataDirLock {
       // `wx` creates the file only if it does not exist: two starts cannot both succeed here.
       writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
       return {
+        recordRedis(pid) {
+          if (readPids(path)[0] === process.pid) writeFileSync(path, `${process.pid}\n${pid}\n`);
+        },
         release() {
-          if (readHolder(path) === process.pid) rmSync(path, { force: true });
+          if (readPids(path)[0] === process.pid) rmSync(path, { force: true });
         },
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = readHolder(path);
+      const [holder, redis] = readPids(path);
       if (holder !== null && holder !== process.pid && isAlive(holder)) {
         throw new Error(
           `Another codex-review (pid ${holder}) already runs on the data folder ${dir}. Stop it first, ` +
             "or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).",
+        );
+      }
+      // The app died without stopping its Redis (SIGKILL): a second one must not share the folder.
+      if (redis !== null && isRedisServer(redis)) {
+        throw new Error(
+          `A redis-server (pid ${redis}) left by an earlier run still uses the data folder ${dir}. ` +
+            `Stop it first (kill ${redis}), then start again.`,
         );
       }
       rmSync(path, { force: true });

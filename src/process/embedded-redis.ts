@@ -54,6 +54,7 @@ async function spawnRedis(dir: string, lock: DataDirLock, log: Logger): Promise<
     child.stderr.on("data", onData);
     child.once("exit", (code) => fail(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)));
   });
+  if (child.pid !== undefined) lock.recordRedis(child.pid);
   child.stdout.removeAllListeners("data");
   child.stderr.removeAllListeners("data");
   child.stdout.resume();

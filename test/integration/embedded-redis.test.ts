@@ -132,6 +132,23 @@ describe("one data folder, one app", { timeout: 60_000 }, () => {
     await waitFor(() => (redisRunsOn(embeddedPort(app)!) ? undefined : true), 5_000, "redis-server to stop");
   });
 
+  it("refuses to start beside a redis-server that outlived a killed app on the same folder", async () => {
+    const killed = await startAppProcess("src/main.ts", embeddedEnv("lock-killed"));
+    const orphanPort = embeddedPort(killed)!;
+    let again: AppProcess | undefined;
+    try {
+      await killed.stop("SIGKILL");
+      expect(redisRunsOn(orphanPort)).toBe(true);
+      again = await startAppProcess("src/main.ts", embeddedEnv("lock-after-kill"), { waitForHttp: false });
+      expect(await exitWithin(again, 15_000)).toBe(1);
+      expect(again.output.join("\n")).toMatch(/A redis-server \(pid \d+\) left by an earlier run still uses the data folder/);
+      expect(again.output.join("\n")).not.toContain("Started embedded redis-server");
+    } finally {
+      stopLeftoverRedis(again);
+      stopLeftoverRedis(killed);
+    }
+  });
+
   it("stops its embedded Redis when the start fails after starting it (port taken)", async () => {
     const blocker = createServer();
     const port = await freePort();
