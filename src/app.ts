@@ -1,12 +1,13 @@
 import type { Redis } from "ioredis";
 import type { ApplicationFunction } from "probot";
-import { enqueueJob, type ReviewQueue } from "./queue/review-queue.js";
+import { enqueueJob, hasFailedJob, type ReviewQueue } from "./queue/review-queue.js";
 import { jobFromCheckRun } from "./webhooks/check-run-event.js";
 import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
 import { gateRequest } from "./webhooks/gate-request.js";
 import { jobFromComment } from "./webhooks/issue-comment-event.js";
 import { jobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
 import type { PersonReplyLimit } from "./webhooks/person-reply-limit.js";
+import { refuseWhenQueueDown } from "./webhooks/refuse-when-queue-down.js";
 import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
@@ -30,14 +31,15 @@ export interface AppDependencies {
  */
 export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: AppDependencies): ApplicationFunction {
   return (app) => {
-    const enqueue = async (decision: JobDecision, log: typeof app.log, authorAssociation?: string | null) => {
+    const enqueue = refuseWhenQueueDown(async (decision: JobDecision, log: typeof app.log, authorAssociation?: string | null) => {
       if ("skip" in decision) {
         log.debug({ reason: decision.skip }, "No job due");
         return;
       }
       const { job } = decision;
-      // After the signature check, so only GitHub can mark an id as seen.
-      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId))) {
+      // After the signature check, so only GitHub can mark an id as seen. Redeliver reuses the event's
+      // GUID: a replay gets through only when the event's job failed for good (enqueueJob replaces it).
+      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId)) && !(await hasFailedJob(queue, job))) {
         log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
         return;
       }
@@ -55,7 +57,7 @@ export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: App
         if (deliveries && job.deliveryId) await deliveries.forget(job.deliveryId).catch(() => undefined);
         throw error;
       }
-    };
+    });
 
     app.on(
       ["pull_request.opened", "pull_request.reopened", "pull_request.synchronize", "pull_request.ready_for_review"],

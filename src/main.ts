@@ -6,6 +6,7 @@ import { createLogger } from "./process/create-logger.js";
 import { onShutdown } from "./process/on-shutdown.js";
 import { closeWorker } from "./worker/close-worker.js";
 import { redisForProcess } from "./process/redis-for-process.js";
+import { resolveAppSlug } from "./process/resolve-app-slug.js";
 import { startWeb } from "./process/start-web.js";
 import { startWorkerProcess } from "./process/start-worker-process.js";
 import { createReviewQueue } from "./queue/review-queue.js";
@@ -19,15 +20,25 @@ try {
     log.info({ url: `http://localhost:${env.PORT}` }, "No APP_ID/PRIVATE_KEY: open the URL to register the GitHub App");
     await run(() => undefined);
   } else {
+    const appSlug = await resolveAppSlug({ env, ...credentials, log });
     const redis = await redisForProcess(env, log, true);
-    const queue = createReviewQueue(env.QUEUE_NAME, redis.connection);
-    const worker = startWorkerProcess({ env, ...credentials, connection: redis.connection, redisUrl: redis.url, log });
-    const server = await startWeb({ env, ...credentials, queue, connection: redis.connection, log });
-    onShutdown(
-      [() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()],
-      log,
-      env.WORKER_SHUTDOWN_GRACE_MS + 5_000,
-    );
+    // Until start-up is through, a failure stops what was started, the embedded redis-server included.
+    const started: Array<() => Promise<unknown>> = [() => redis.close()];
+    try {
+      const queue = createReviewQueue(env.QUEUE_NAME, redis.producer());
+      started.unshift(() => queue.close());
+      const worker = startWorkerProcess({ env, ...credentials, appSlug, connection: redis.connection, redisUrl: redis.url, log });
+      started.unshift(() => worker.close(true));
+      const server = await startWeb({ env, ...credentials, appSlug, queue, connection: redis.producer(), log });
+      onShutdown(
+        [() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()],
+        log,
+        env.WORKER_SHUTDOWN_GRACE_MS + 5_000,
+      );
+    } catch (error) {
+      for (const stop of started) await stop().catch(() => undefined);
+      throw error;
+    }
   }
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);

@@ -5,6 +5,7 @@ import { createLogger } from "./process/create-logger.js";
 import { onShutdown } from "./process/on-shutdown.js";
 import { closeWorker } from "./worker/close-worker.js";
 import { redisForProcess } from "./process/redis-for-process.js";
+import { resolveAppSlug } from "./process/resolve-app-slug.js";
 import { startWorkerProcess } from "./process/start-worker-process.js";
 import { getAppMetrics } from "./metrics/app-metrics.js";
 import { startMetricsServer } from "./ops/metrics-server.js";
@@ -14,8 +15,9 @@ const log = createLogger(env.LOG_LEVEL, "codex-review-worker");
 try {
   const credentials = readAppCredentials(env);
   if (!credentials) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required; run `npm start` once to register the App.");
+  const appSlug = await resolveAppSlug({ env, ...credentials, log });
   const redis = await redisForProcess(env, log, false);
-  const worker = startWorkerProcess({ env, ...credentials, connection: redis.connection, redisUrl: redis.url, log });
+  const worker = startWorkerProcess({ env, ...credentials, appSlug, connection: redis.connection, redisUrl: redis.url, log });
   // Opt-in: a worker has no web server, so its metrics get their own port only when METRICS_PORT is set.
   const metricsServer =
     env.METRICS_PORT === undefined

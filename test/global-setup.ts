@@ -41,6 +41,11 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error("redis-server did not answer PING within 10 s");
 }
 
+/** What `npm test` says when it cannot start its Redis. */
+export const REDIS_SERVER_HINT =
+  "The tests need a real Redis: install redis-server (Debian/Ubuntu: `sudo apt-get install -y redis-server`, " +
+  "macOS: `brew install redis`), or set TEST_REDIS_URL=redis://127.0.0.1:6379 to use one that runs already";
+
 /** One real Redis for the whole run; each test uses its own queue names, so they never share state. */
 export default async function setup(project: TestProject) {
   if (process.env.TEST_REDIS_URL) {
@@ -54,9 +59,20 @@ export default async function setup(project: TestProject) {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
     { stdio: "ignore" },
   );
-  child.on("error", (error) => {
-    throw new Error(`cannot start redis-server (install it, or set TEST_REDIS_URL): ${error.message}`);
-  });
+  // A missing binary is reported as an `error` event; thrown inside its handler it would kill the run
+  // without a word, so it rejects the setup instead, with what to install.
+  try {
+    await new Promise<void>((spawned, failed) => {
+      child.once("spawn", spawned);
+      child.once("error", failed);
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "redis-server is not on PATH" : (error as Error).message;
+    const message = `${REDIS_SERVER_HINT} (${reason})`;
+    process.stderr.write(`\n${message}\n\n`);
+    throw new Error(message, { cause: error });
+  }
   await waitForPing(port, child);
   project.provide("redisUrl", `redis://127.0.0.1:${port}`);
   return async () => {

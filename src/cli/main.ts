@@ -7,15 +7,20 @@ import { reviewSettingsFromEnv } from "../process/review-settings-from-env.js";
 import { createCliProgress } from "./cli-progress.js";
 import { createTokenClient } from "./create-token-client.js";
 import { explainCliError } from "./explain-cli-error.js";
+import { createHumanLogStream } from "./human-log-stream.js";
 import { CliUsageError, parseCliArgs, USAGE, type CliCommand } from "./parse-cli-args.js";
 import { runDiffFileReview, runPullRequestReview } from "./run-review.js";
 
 async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<void> {
   const env = readAppEnv();
   // The CLI's stdout is the review; logs go to stderr, and only warnings unless LOG_LEVEL asks for more.
+  // They read as short lines like the progress around them; LOG_LEVEL=debug or trace (someone digging
+  // into a problem) gets the full JSON records instead.
+  const level = process.env.LOG_LEVEL ? env.LOG_LEVEL : "warn";
+  const json = level === "debug" || level === "trace";
   const log = pino(
-    { level: process.env.LOG_LEVEL ? env.LOG_LEVEL : "warn", name: "codex-review-cli", redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
-    pino.destination(2),
+    { level, name: "codex-review-cli", redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
+    json ? pino.destination(2) : createHumanLogStream(process.stderr),
   );
   const deps = {
     reviewer: createReviewerFromEnv(env, log),

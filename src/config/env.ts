@@ -11,7 +11,8 @@ const optionalText = z
 export const AppEnv = z.object({
   APP_ID: optionalText,
   WEBHOOK_SECRET: optionalText,
-  APP_SLUG: z.string().min(1).default("codex-review"),
+  /** The App's slug (`@<slug>` commands, `<slug>[bot]` reviews); unset = read from GitHub (`GET /app`) at start. */
+  APP_SLUG: optionalText,
   WEBHOOK_PATH: z.string().default("/api/github/webhooks"),
   /** Larger deliveries are refused with 413 before parsing. 5 MiB: ~10x the largest event we act on. */
   WEBHOOK_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { parseReviewMarker } from "../review/review-marker.js";
 import type { GithubClient, PullRequestRef } from "./github-client.js";
+import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 import type { PullRequest } from "./pull-requests.js";
 import type { PostedReview } from "./reviews.js";
 
@@ -86,7 +87,8 @@ export class PullRequestNotFoundError extends Error {
   override readonly name = "PullRequestNotFoundError";
 }
 
-export async function loadReviewContext(client: GithubClient, ref: PullRequestRef): Promise<ReviewContext> {
+/** `ownLogin`: the App's bot login (`appBotLogin(slug)`); only its reviews count as `ownReviews`. */
+export async function loadReviewContext(client: GithubClient, ref: PullRequestRef, ownLogin: string): Promise<ReviewContext> {
   const variables = { owner: ref.owner, repo: ref.repo, number: ref.pullNumber, configPath: `HEAD:${REPO_CONFIG_PATH}` };
   const raw = await client.graphql(REVIEW_CONTEXT_QUERY, variables).catch(partialData);
   const data = ReviewContextData.parse(raw);
@@ -104,7 +106,7 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
 
   const ownReviews: PostedReview[] = [];
   for (const node of pull.reviews.nodes) {
-    if (!node?.databaseId || node.author?.__typename !== "Bot") continue;
+    if (!node?.databaseId || !node.author || !isOwnReviewAuthor(restLoginOf(node.author), ownLogin)) continue;
     const marker = parseReviewMarker(node.body);
     if (marker) ownReviews.push({ id: node.databaseId, marker });
   }

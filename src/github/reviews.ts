@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ReviewComment } from "../review/types.js";
 import { parseReviewMarker, type ReviewMarker } from "../review/review-marker.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "./github-client.js";
+import { isOwnReviewAuthor } from "./own-review-author.js";
 
 const Review = z.object({
   id: z.number(),
@@ -16,8 +17,8 @@ export interface PostedReview {
   marker: ReviewMarker;
 }
 
-/** The app's own earlier reviews on a PR, found by their hidden markers (author-independent, so a renamed app still finds them). */
-export async function listOwnReviews(client: GithubClient, ref: PullRequestRef): Promise<PostedReview[]> {
+/** The app's own earlier reviews on a PR: by `ownLogin` (see isOwnReviewAuthor), found by their hidden markers. */
+export async function listOwnReviews(client: GithubClient, ref: PullRequestRef, ownLogin: string | null): Promise<PostedReview[]> {
   const found: PostedReview[] = [];
   for (let page = 1; ; page++) {
     const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
@@ -29,7 +30,7 @@ export async function listOwnReviews(client: GithubClient, ref: PullRequestRef):
     });
     const reviews = z.array(Review).parse(data);
     for (const review of reviews) {
-      if (review.user?.type !== undefined && review.user.type !== "Bot") continue;
+      if (!isOwnReviewAuthor(review.user?.login, ownLogin)) continue;
       const marker = parseReviewMarker(review.body);
       if (marker) found.push({ id: review.id, marker });
     }
@@ -68,10 +69,12 @@ export async function submitReview(
   client: GithubClient,
   ref: PullRequestRef,
   review: ReviewSubmission,
+  /** Whose reviews the lost-answer lookup trusts (see isOwnReviewAuthor). */
+  ownLogin: string | null,
   retry: SubmitRetry = DEFAULT_SUBMIT_RETRY,
 ): Promise<number> {
   const marker = parseReviewMarker(review.body);
-  const stored = marker ? await findReviewWithMarker(client, ref, marker) : undefined;
+  const stored = marker ? await findReviewWithMarker(client, ref, marker, ownLogin) : undefined;
   if (stored) return stored.id;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -91,13 +94,13 @@ export async function submitReview(
       const ambiguous = status === null || status >= 500;
       if (!ambiguous || !marker || attempt >= retry.retries) throw error;
       await sleep(retry.delayMs(attempt + 1));
-      const storedMeanwhile = await findReviewWithMarker(client, ref, marker);
+      const storedMeanwhile = await findReviewWithMarker(client, ref, marker, ownLogin);
       if (storedMeanwhile) return storedMeanwhile.id;
     }
   }
 }
 
 /** The app's review on the PR that carries this job's marker for this head, if GitHub has one. */
-async function findReviewWithMarker(client: GithubClient, ref: PullRequestRef, marker: ReviewMarker): Promise<PostedReview | undefined> {
-  return (await listOwnReviews(client, ref)).find((posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job);
+async function findReviewWithMarker(client: GithubClient, ref: PullRequestRef, marker: ReviewMarker, ownLogin: string | null): Promise<PostedReview | undefined> {
+  return (await listOwnReviews(client, ref, ownLogin)).find((posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job);
 }

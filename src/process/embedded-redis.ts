@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 
 export interface EmbeddedRedis {
   url: string;
@@ -29,6 +30,16 @@ export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<
   if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error) throw new Error(REDIS_MISSING_MESSAGE);
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
+  const lock = lockDataDir(dir);
+  try {
+    return await spawnRedis(dir, lock, log);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function spawnRedis(dir: string, lock: DataDirLock, log: Logger): Promise<EmbeddedRedis> {
   const port = await findFreePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -43,16 +54,25 @@ export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<
     child.stderr.on("data", onData);
     child.once("exit", (code) => fail(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)));
   });
+  if (child.pid !== undefined) lock.recordRedis(child.pid);
   child.stdout.removeAllListeners("data");
   child.stderr.removeAllListeners("data");
   child.stdout.resume();
   child.stderr.resume();
+  // Whatever ends this process (a failed start's process.exit, a crash), Redis is not left behind
+  // holding the data folder; SIGTERM lets it finish its append-only file on its own.
+  const stopOnExit = () => child.kill("SIGTERM");
+  process.once("exit", stopOnExit);
+  child.once("exit", () => {
+    process.removeListener("exit", stopOnExit);
+    lock.release();
+  });
   log.info({ port, dataDir: dir }, "Started embedded redis-server");
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
       new Promise((stopped) => {
-        if (child.exitCode !== null) return stopped();
+        if (child.exitCode !== null || child.signalCode !== null) return stopped();
         child.once("exit", () => stopped());
         child.kill("SIGTERM");
       }),

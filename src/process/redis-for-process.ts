@@ -1,12 +1,15 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { AppEnv } from "../config/env.js";
-import { createRedisConnection } from "../queue/redis-connection.js";
+import { createProducerConnection, createRedisConnection } from "../queue/redis-connection.js";
 import { startEmbeddedRedis } from "./embedded-redis.js";
 
 export interface ProcessRedis {
   url: string;
+  /** For workers: waits out a Redis outage. */
   connection: Redis;
+  /** For the web process's producers: fails fast during an outage (see createProducerConnection). Opened on first use. */
+  producer(): Redis;
   close(): Promise<void>;
 }
 
@@ -22,10 +25,19 @@ export async function redisForProcess(env: AppEnv, log: Logger, allowEmbedded: b
   const url = env.REDIS_URL ?? embedded!.url;
   const connection = createRedisConnection(url);
   connection.on("error", (error) => log.warn({ err: error }, "Redis connection error"));
+  let producer: Redis | null = null;
   return {
     url,
     connection,
+    producer() {
+      if (!producer) {
+        producer = createProducerConnection(url);
+        producer.on("error", (error) => log.warn({ err: error }, "Redis connection error"));
+      }
+      return producer;
+    },
     async close() {
+      await producer?.quit().catch(() => producer?.disconnect());
       await connection.quit().catch(() => connection.disconnect());
       await embedded?.stop();
     },

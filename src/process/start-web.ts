@@ -15,6 +15,8 @@ export interface WebOptions {
   appId: string;
   privateKey: string;
   webhookSecret: string;
+  /** The App's slug (see resolveAppSlug), for `@<slug>` commands. */
+  appSlug: string;
   queue: ReviewQueue;
   /** The process's Redis connection, for /readyz. */
   connection: Redis;
@@ -47,7 +49,7 @@ export async function startWeb(options: WebOptions): Promise<Server> {
   });
   const deliveries = createDeliveryLedger(options.connection, { namespace: env.QUEUE_NAME, windowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
   const replyLimit = createPersonReplyLimit(options.connection, { namespace: env.QUEUE_NAME });
-  await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: env.APP_SLUG, deliveries, replyLimit }));
+  await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: options.appSlug, deliveries, replyLimit }));
   // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
   await server.load(
     createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),

@@ -19,6 +19,8 @@ export interface WorkerProcessOptions {
   env: AppEnv;
   appId: string;
   privateKey: string;
+  /** The App's slug (see resolveAppSlug): its bot's reviews are the app's own. */
+  appSlug: string;
   connection: Redis;
   redisUrl: string;
   log: Logger;
@@ -51,7 +53,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
       responder,
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
-      appSlug: env.APP_SLUG,
+      appSlug: options.appSlug,
       budget: {
         budget: createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO, burst: env.REVIEW_BURST_PER_REPO }),
         heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
+import { appBotLogin } from "../github/own-review-author.js";
 import { getReviewComment, listThread, replyInThread } from "../github/review-comments.js";
 import { loadReviewContext } from "../github/review-context.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
@@ -34,7 +35,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   const rootId = question.in_reply_to_id ?? question.id;
   const thread = await listThread(github, ref, rootId);
   const root = thread[0];
-  const appLogin = `${deps.appSlug}[bot]`;
+  const appLogin = appBotLogin(deps.appSlug);
   if (!root || root.id !== rootId || root.user?.login !== appLogin) return { status: "skipped", reason: "the thread is not one of the app's" };
   // A retry after the answer was posted finds it and stops.
   if (thread.some((comment) => comment.body.includes(answerMarker(job.commentId)))) return { status: "done", action: "already answered" };
@@ -44,7 +45,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
     return { status: "refused", reason: "requester lacks write access" };
   }
   // The answer speaks as the review did: the repository's language, guidance and effort.
-  const { files } = await loadReviewContext(github, ref);
+  const { files } = await loadReviewContext(github, ref, appLogin);
   const { config, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const upToQuestion = thread.filter((comment) => comment.id <= job.commentId);

@@ -2,9 +2,11 @@ import type { Logger } from "pino";
 import { completeCheckRun } from "../github/check-runs.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
+import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { findOpenPullByHead } from "../github/find-pull-by-head.js";
 import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
+import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
@@ -32,11 +34,11 @@ export interface ReviewDependencies {
   /** Env defaults; each repository's config is laid over them. */
   settings: ReviewSettings;
   pauses: PauseStore;
+  /** The App's slug: only its bot's reviews count as earlier reviews, and only its check runs are reused. */
+  appSlug: string;
   log: Logger;
   /** The repository review budget, charged right before the first model call; none means unlimited. */
   budget?: ReviewBudgetGate;
-  /** The app's slug: its own check runs are found by it. */
-  appSlug: string;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
 }
@@ -57,13 +59,13 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
       await commentOnPullRequest(github, ref, `@${job.requestedBy ?? "unknown"} ${NO_ACCESS_REPLY}`);
       return { status: "refused", reason: "requester lacks write access" };
     }
-    await reactToComment(github, ref, job.commentId, "eyes");
+    await reactBestEffort(github, ref, job.commentId, "eyes", log);
   }
   try {
     const outcome = await runReview(job, ref, deps);
     if (job.trigger === "command" && job.commentId !== null) {
       if (outcome.status === "nothing-new") await answerNothingNew(github, ref, job.commentId, job.requestedBy, outcome.since);
-      await reactToComment(github, ref, job.commentId, "+1");
+      await reactBestEffort(github, ref, job.commentId, "+1", log);
     }
     return outcome;
   } catch (error) {
@@ -80,7 +82,7 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
 async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  const readContext = () => loadReviewContext(github, ref);
+  const readContext = () => loadReviewContext(github, ref, appBotLogin(deps.appSlug));
   const context = job.headSha ? await readUntilHead(readContext, (read) => read.pr.head.sha, job.headSha, deps.headLagWaitsMs) : await readContext();
   const { pr } = context;
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
@@ -173,7 +175,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const current = await readUntilHead(() => getPullRequest(github, ref), (pull) => pull.head.sha, headSha, deps.headLagWaitsMs);
   if (current.head.sha !== headSha) return { status: "superseded", headSha, currentHeadSha: current.head.sha };
 
-  const reviewId = await postReview(github, ref, headSha, review, log);
+  const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
   return {
     status: "posted",
     reviewId,
@@ -200,12 +202,19 @@ export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: 
 }
 
 /** Posts the review; if GitHub still rejects a line (422), posts once more with every comment in the body. */
-export async function postReview(github: GithubClient, ref: PullRequestRef, headSha: string, review: AssembledReview, log: Logger): Promise<number> {
+export async function postReview(
+  github: GithubClient,
+  ref: PullRequestRef,
+  headSha: string,
+  review: AssembledReview,
+  log: Logger,
+  ownLogin: string | null,
+): Promise<number> {
   try {
-    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments });
+    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments }, ownLogin);
   } catch (error) {
     if (httpStatusOf(error) !== 422 || review.comments.length === 0) throw error;
     log.warn({ err: error, comments: review.comments.length }, "GitHub refused the review's line comments; posting them in the body");
-    return submitReview(github, ref, { commitId: headSha, body: review.fallbackBody, comments: [] });
+    return submitReview(github, ref, { commitId: headSha, body: review.fallbackBody, comments: [] }, ownLogin);
   }
 }

@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
-import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
+import { commentOnPullRequest } from "../github/conversation.js";
+import { reactBestEffort } from "../github/react-best-effort.js";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import { COMMANDS_NEEDING_WRITE, type CommandJobData } from "../queue/review-job.js";
 import { NO_ACCESS_REPLY, renderHelp } from "../review/render-notices.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { mayRunCommands } from "./may-run-commands.js";
+import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import type { ReviewOutcome } from "./review-outcome.js";
@@ -26,19 +28,19 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
     await commentOnPullRequest(github, ref, `@${job.requestedBy} ${NO_ACCESS_REPLY}`);
     return { status: "refused", reason: "requester lacks write access" };
   }
-  await reactToComment(github, ref, job.commentId, "eyes");
+  await reactBestEffort(github, ref, job.commentId, "eyes", deps.log);
   switch (job.command) {
     case "pause":
     case "resume":
       await deps.pauses.setPaused(job, job.command === "pause");
-      await reactToComment(github, ref, job.commentId, "+1");
+      await reactBestEffort(github, ref, job.commentId, "+1", deps.log);
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
     default: {
-      const { files } = await loadReviewContext(github, ref);
+      const { files } = await loadReviewContext(github, ref, appBotLogin(deps.appSlug));
       const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
       const unknown = job.command === "help" ? null : job.command;
       await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown, settings));
-      await reactToComment(github, ref, job.commentId, unknown ? "confused" : "+1");
+      await reactBestEffort(github, ref, job.commentId, unknown ? "confused" : "+1", deps.log);
       return { status: "done", action: unknown ? `answered unknown command ${unknown} with the help` : "posted the help" };
     }
   }

@@ -578,7 +578,10 @@ export const ROUTES: Route[] = [
     pattern: "/repos/:owner/:repo/issues/comments/:comment_id/reactions",
     auth: "token",
     handle: (request, env) => {
-      const entry = findRepo(env, request.params)?.issueComments.get(Number(request.params.comment_id));
+      const repo = findRepo(env, request.params);
+      const entry = repo?.issueComments.get(Number(request.params.comment_id));
+      // A comment deleted on GitHub is an ordinary 404 there, not a request the test did not set up.
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.reactions);
       if (!entry) return notFound(`issue comment ${request.params.comment_id} is not in the fake`);
       const content = isRecord(request.body) ? request.body.content : undefined;
       if (typeof content !== "string" || !REACTIONS.includes(content)) {

@@ -151,6 +151,8 @@ export interface FakeRepo {
   permissions: Map<string, RepoPermission>;
   /** Issue comments by comment id, with the issue (PR) number they belong to. */
   issueComments: Map<number, { number: number; comment: GithubIssueComment; reactions: GithubReaction[] }>;
+  /** Ids of issue comments deleted on GitHub: requests about them answer 404 like GitHub, not as a test's surprise. */
+  deletedIssueComments: Set<number>;
   checkRuns: Map<number, GithubCheckRun>;
   /** File contents at the default branch, for `GET /contents/:path` (repo config). */
   contents: Map<string, string>;
@@ -217,6 +219,7 @@ export function ensureRepo(state: GithubFakeState, owner: string, name: string):
       pulls: new Map(),
       permissions: new Map(),
       issueComments: new Map(),
+      deletedIssueComments: new Set(),
       checkRuns: new Map(),
       contents: new Map(),
     };

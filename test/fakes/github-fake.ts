@@ -111,6 +111,10 @@ export interface GithubFake {
   setFile(owner: string, repo: string, path: string, content: string): void;
   /** Seeds an issue comment on a PR (a human's `@codex-review` request), returning it with its id. */
   addIssueComment(owner: string, repo: string, number: number, comment: { body: string; user?: string }): GithubIssueComment;
+  /** Someone deletes an issue comment (e.g. the command that asked for a review). */
+  deleteIssueComment(owner: string, repo: string, commentId: number): void;
+  /** A review submitted by another account (a person, or another App's bot) with its own token. */
+  addReviewBy(owner: string, repo: string, number: number, review: { body: string; user: { login: string; type: "User" | "Bot" } }): GithubReview;
   /** The reviews stored on a PR, each with its comments. */
   reviews(owner: string, repo: string, number: number): (GithubReview & { comments: GithubReviewComment[] })[];
   issueComments(owner: string, repo: string, number: number): GithubIssueComment[];
@@ -309,6 +313,32 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       };
       fakeRepo.issueComments.set(id, { number, comment, reactions: [] });
       return comment;
+    },
+    deleteIssueComment(owner, repo, commentId) {
+      const fakeRepo = ensureRepo(state, owner, repo);
+      if (!fakeRepo.issueComments.delete(commentId)) throw new Error(`The GitHub fake has no issue comment ${commentId} in ${owner}/${repo}`);
+      fakeRepo.deletedIssueComments.add(commentId);
+    },
+    addReviewBy(owner, repo, number, { body, user }) {
+      const pull = pullOf(owner, repo, number);
+      const id = nextId(state);
+      const html = `${origin}/${owner}/${repo}/pull/${number}`;
+      const api = `${origin}/api/v3/repos/${owner}/${repo}`;
+      const review: GithubReview = {
+        id,
+        node_id: Buffer.from(`017:PullRequestReview${id}`).toString("base64"),
+        user: githubUser(user.login, user.type),
+        body,
+        state: "COMMENTED",
+        html_url: `${html}#pullrequestreview-${id}`,
+        pull_request_url: `${api}/pulls/${number}`,
+        author_association: "NONE",
+        commit_id: pull.head.sha,
+        submitted_at: timestamp(),
+        _links: { html: { href: `${html}#pullrequestreview-${id}` }, pull_request: { href: `${api}/pulls/${number}` } },
+      };
+      pull.reviews.push(review);
+      return review;
     },
     reviews(owner, repo, number) {
       const pull = pullOf(owner, repo, number);

@@ -117,6 +117,27 @@ describe("codex-review review owner/repo#N", () => {
   });
 });
 
+describe("warnings on the terminal", () => {
+  it("are short readable lines between the progress lines, not JSON log lines", async () => {
+    let calls = 0;
+    model.setHandler(() => (++calls === 1 ? errorReply(503, "Service temporarily unavailable", { retryAfter: 0 }) : completedReply(modelOutput)));
+    const run = await runCli(["review", "--diff", fixturePath], modelEnv());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(expectedHeading);
+    const lines = run.stderr.split("\n").filter(Boolean);
+    expect(lines).toContainEqual(expect.stringMatching(/^codex-review: warning: Model call failed; retrying .*503/));
+    expect(run.stderr).not.toContain('"level"');
+    expect(lines.every((line) => !line.trimStart().startsWith("{"))).toBe(true);
+  });
+
+  it("LOG_LEVEL=debug asks for the full JSON log lines", async () => {
+    const run = await runCli(["review", "--diff", fixturePath], { ...modelEnv(), LOG_LEVEL: "debug" });
+    expect(run.code).toBe(0);
+    const json = run.stderr.split("\n").filter((line) => line.startsWith("{"));
+    expect(json.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain("Review planned");
+  });
+});
+
 describe("codex-review review --diff", () => {
   it("reviews a local patch with no GitHub at all", async () => {
     const before = github.requests.length;

@@ -62,11 +62,14 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
-const deliver = (pull: PullTarget) =>
-  deliverWebhook(`${web.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: services.secret });
+const deliver = (pull: PullTarget, deliveryId?: string) =>
+  deliverWebhook(`${web.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), {
+    secret: services.secret,
+    ...(deliveryId ? { deliveryId } : {}),
+  });
 
 describe("Redis stopped and started again", () => {
-  it("loses no waiting job and the processes reconnect by themselves", async () => {
+  it("loses no waiting job and the processes reconnect by themselves", { timeout: 60_000 }, async () => {
     const pulls = [1, 2, 3].map((number) => addPull(github, { owner: OWNER, repo: REPO, number, diff }));
     for (const pull of pulls) expect((await deliver(pull)).status).toBeLessThan(300);
     // One job is with the (gated) model, the other two wait in Redis.
@@ -74,14 +77,25 @@ describe("Redis stopped and started again", () => {
     expect(await queue.getWaitingCount()).toBe(2);
 
     await redis.stop();
-    // A delivery during the outage: the web process holds it until Redis is back.
+    // A delivery during the outage is answered 503 at once (GitHub marks it failed), not held until
+    // Probot's 9 s timeout answers 202 for a delivery that was never queued.
     const duringOutage = addPull(github, { owner: OWNER, repo: REPO, number: 4, diff });
-    const lateDelivery = deliver(duringOutage);
-    await sleep(2_000);
+    const deliveryId = randomUUID();
+    const refused = await deliver(duringOutage, deliveryId);
+    expect(refused.status).toBe(503);
+    expect(refused.ms).toBeLessThan(3_000);
+    await sleep(1_000);
     await redis.start();
     releaseModel();
 
-    expect((await lateDelivery).status).toBeLessThan(300);
+    // GitHub's Redeliver (same X-GitHub-Delivery GUID) once Redis is back: the event is queued.
+    const redelivered = await waitFor(async () => {
+      const attempt = await deliver(duringOutage, deliveryId);
+      if (attempt.status !== 503) return attempt;
+      await sleep(250);
+      return undefined;
+    }, 15_000, "a redelivery that is not refused");
+    expect(redelivered.status).toBe(200);
     const all = [...pulls, duringOutage];
     await waitFor(
       () => (all.every((pull) => github.reviews(OWNER, REPO, pull.number).length > 0) ? true : undefined),

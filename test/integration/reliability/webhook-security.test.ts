@@ -32,11 +32,14 @@ beforeAll(async () => {
   services = clusterServices({ github, model, redisUrl: inject("redisUrl"), queueName: `webhook-security-${randomUUID().slice(0, 8)}` });
   queue = new Queue(services.queueName, { connection: { url: services.redisUrl } });
   web = await startWebProcess(services, { LOG_LEVEL: "info" });
+  // At start it asked GitHub for its slug (GET /app); from then on it calls nothing.
+  expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["GET /app"]);
+  github.requests.length = 0;
 });
 
 afterEach(() => {
   expect(github.unexpected).toEqual([]);
-  // The web process never calls GitHub or the model.
+  // The web process never calls GitHub or the model while handling deliveries.
   expect(github.requests).toEqual([]);
   expect(model.requests).toEqual([]);
 });

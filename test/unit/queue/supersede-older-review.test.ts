@@ -47,3 +47,17 @@ describe("supersedeOlderReview (through enqueueJob)", () => {
     expect(await queue.getJob(automatic.jobId)).toBeDefined();
   });
 });
+
+describe("the latest automatic job per PR", () => {
+  it("is kept in one key per PR that expires, not in a hash that grows with every PR", async () => {
+    for (let pull = 10; pull < 15; pull++) await enqueueJob(queue, push(pull, "e".repeat(40)), { supersedeWith: redis });
+    expect(await redis.exists(queue.toKey("latest-review"))).toBe(0);
+    const keys = await redis.keys(`${queue.toKey("latest-review")}:*`);
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    for (const key of keys) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+    }
+  });
+});
