@@ -1,4 +1,5 @@
 import parseDiff from "parse-diff";
+import { cutText } from "./cut-text.js";
 import type { DiffLine, FileDiff, FileStatus, Hunk } from "./types.js";
 
 /**
@@ -12,7 +13,7 @@ import type { DiffLine, FileDiff, FileStatus, Hunk } from "./types.js";
  */
 export function parseUnifiedDiff(text: string): FileDiff[] {
   if (typeof text !== "string" || text.length === 0) return [];
-  const lines = text.split("\n").map(stripCarriageReturn);
+  const lines = text.split("\n").map(cutHeaderLine);
   if (lines.at(-1) === "") lines.pop(); // the final newline, not an empty context line
 
   const starts: number[] = [];
@@ -104,8 +105,11 @@ function readGitHeader(lines: string[]): SegmentHeader {
 
 function parseHunks(lines: string[]): Hunk[] {
   // Markers are not lines of either file; dropping them first also avoids parse-diff's crash on a
-  // marker that follows a hunk header directly.
-  const body = lines.filter((line) => !line.startsWith("\\")).join("\n");
+  // marker that follows a hunk header directly. The extended headers (read above) are left out too:
+  // parse-diff would run its path patterns over the `diff --git` line, which are slow on long paths.
+  const firstHunk = lines.findIndex((line) => line.startsWith("@@"));
+  if (firstHunk < 0) return [];
+  const body = lines.slice(firstHunk).filter((line) => !line.startsWith("\\")).join("\n");
   let parsed: parseDiff.File[];
   try {
     parsed = parseDiff(body);
@@ -210,34 +214,55 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 1
 
 /** Reads a git C-quoted string ("a/caf\303\251") from the start of `text`; octal escapes are UTF-8 bytes. */
 function readQuoted(text: string): { value: string; end: number } | null {
-  const bytes: number[] = [];
+  // Pieces of bytes joined once at the end: pushing a long path's bytes one by one (or spreading
+  // them, which overflows the call stack) is slow on the megabyte paths a crafted diff can carry.
+  const pieces: Uint8Array[] = [];
   const encoder = new TextEncoder();
+  // Next '"' and '\\' at or after the current position, each searched for once per occurrence.
+  let nextQuote = -1;
+  let nextBackslash = -1;
   let i = 1;
   while (i < text.length) {
     const char = text[i];
-    if (char === '"') return { value: new TextDecoder().decode(new Uint8Array(bytes)), end: i + 1 };
+    if (char === '"') return { value: new TextDecoder().decode(joinBytes(pieces)), end: i + 1 };
     if (char !== "\\") {
       // A raw run (quotePath=false leaves UTF-8 unescaped); encode it whole to keep surrogate pairs intact.
-      let runEnd = i;
-      while (runEnd < text.length && text[runEnd] !== '"' && text[runEnd] !== "\\") runEnd++;
-      bytes.push(...encoder.encode(text.slice(i, runEnd)));
+      if (nextQuote < i) nextQuote = indexOrEnd(text, '"', i);
+      if (nextBackslash < i) nextBackslash = indexOrEnd(text, "\\", i);
+      const runEnd = Math.min(nextQuote, nextBackslash);
+      pieces.push(encoder.encode(text.slice(i, runEnd)));
       i = runEnd;
       continue;
     }
     const octal = /^[0-7]{3}/.exec(text.slice(i + 1, i + 4));
     const escaped = C_ESCAPES[text[i + 1] ?? ""];
     if (octal) {
-      bytes.push(parseInt(octal[0], 8));
+      pieces.push(Uint8Array.of(parseInt(octal[0], 8)));
       i += 4;
     } else if (escaped !== undefined) {
-      bytes.push(escaped);
+      pieces.push(Uint8Array.of(escaped));
       i += 2;
     } else {
-      bytes.push(92);
+      pieces.push(Uint8Array.of(92));
       i += 1;
     }
   }
   return null; // unterminated
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at < 0 ? text.length : at;
+}
+
+function joinBytes(pieces: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(pieces.reduce((total, piece) => total + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
 }
 
 function stripPrefix(path: string, prefix: "a/" | "b/"): string {
@@ -248,6 +273,15 @@ function nonNull(path: string | null): string | null {
   return path === DEV_NULL ? null : path;
 }
 
-function stripCarriageReturn(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
+/**
+ * Hunk headers (and the `diff` lines of a plain diff) are cut to this length before parse-diff reads
+ * them: its header patterns backtrack (quadratic) on long ones, and git's are short (the section text
+ * after `@@` is one source line, at most 80 bytes). No content line starts with `@@` or `diff `.
+ */
+export const MAX_HEADER_LINE_CHARS = 1_000;
+
+function cutHeaderLine(raw: string): string {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  const header = line.startsWith("@@") || (line.startsWith("diff ") && !line.startsWith("diff --git "));
+  return header ? cutText(line, MAX_HEADER_LINE_CHARS) : line;
 }
