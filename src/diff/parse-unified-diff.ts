@@ -214,9 +214,7 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 1
 
 /** Reads a git C-quoted string ("a/caf\303\251") from the start of `text`; octal escapes are UTF-8 bytes. */
 function readQuoted(text: string): { value: string; end: number } | null {
-  // Pieces of bytes joined once at the end: pushing a long path's bytes one by one (or spreading
-  // them, which overflows the call stack) is slow on the megabyte paths a crafted diff can carry.
-  const pieces: Uint8Array[] = [];
+  const bytes: number[] = [];
   const encoder = new TextEncoder();
   // Next '"' and '\\' at or after the current position, each searched for once per occurrence.
   let nextQuote = -1;
@@ -224,26 +222,28 @@ function readQuoted(text: string): { value: string; end: number } | null {
   let i = 1;
   while (i < text.length) {
     const char = text[i];
-    if (char === '"') return { value: new TextDecoder().decode(joinBytes(pieces)), end: i + 1 };
+    if (char === '"') return { value: new TextDecoder().decode(new Uint8Array(bytes)), end: i + 1 };
     if (char !== "\\") {
       // A raw run (quotePath=false leaves UTF-8 unescaped); encode it whole to keep surrogate pairs intact.
       if (nextQuote < i) nextQuote = indexOrEnd(text, '"', i);
       if (nextBackslash < i) nextBackslash = indexOrEnd(text, "\\", i);
       const runEnd = Math.min(nextQuote, nextBackslash);
-      pieces.push(encoder.encode(text.slice(i, runEnd)));
+      // An indexed loop: push(...encoded) overflows the call stack on a long path.
+      const encoded = encoder.encode(text.slice(i, runEnd));
+      for (let k = 0; k < encoded.length; k++) bytes.push(encoded[k]!);
       i = runEnd;
       continue;
     }
     const octal = /^[0-7]{3}/.exec(text.slice(i + 1, i + 4));
     const escaped = C_ESCAPES[text[i + 1] ?? ""];
     if (octal) {
-      pieces.push(Uint8Array.of(parseInt(octal[0], 8)));
+      bytes.push(parseInt(octal[0], 8));
       i += 4;
     } else if (escaped !== undefined) {
-      pieces.push(Uint8Array.of(escaped));
+      bytes.push(escaped);
       i += 2;
     } else {
-      pieces.push(Uint8Array.of(92));
+      bytes.push(92);
       i += 1;
     }
   }
@@ -253,16 +253,6 @@ function readQuoted(text: string): { value: string; end: number } | null {
 function indexOrEnd(text: string, search: string, from: number): number {
   const at = text.indexOf(search, from);
   return at < 0 ? text.length : at;
-}
-
-function joinBytes(pieces: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(pieces.reduce((total, piece) => total + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
 }
 
 function stripPrefix(path: string, prefix: "a/" | "b/"): string {

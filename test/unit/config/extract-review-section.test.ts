@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractReviewSection } from "../../../src/config/review-guidelines.js";
+import { LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 describe("extractReviewSection", () => {
   it.each([
@@ -27,6 +28,6 @@ describe("extractReviewSection", () => {
     const started = performance.now();
     expect(extractReviewSection(`# ${" ".repeat(1_048_576)}\ntext`)).toBeNull();
     expect(extractReviewSection(`#${"\t".repeat(150)}review\n${"x ".repeat(500_000)}\nrules\n# end`)).toBe(`${"x ".repeat(500_000)}\nrules`.slice(0, 4_000));
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });
