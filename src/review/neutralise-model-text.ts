@@ -115,108 +115,124 @@ function renderFence(info: string, content: string[]): string {
   return content.length === 0 ? renderCodeBlock("", label).replace("\n\n", "\n") : renderCodeBlock(content.join("\n"), label);
 }
 
-const isWordChar = (char: string | undefined) => char !== undefined && /^[A-Za-z0-9_]$/.test(char);
-const isAlphanumeric = (char: string | undefined) => char !== undefined && /^[A-Za-z0-9]$/.test(char);
-const isDigit = (char: string | undefined) => char !== undefined && char >= "0" && char <= "9";
-const isHex = (char: string | undefined) => char !== undefined && /^[0-9a-fA-F]$/.test(char);
-const isAsciiPunctuation = (char: string | undefined) => char !== undefined && /^[!-/:-@[-`{-~]$/.test(char);
+const code = (line: string, at: number) => (at >= 0 && at < line.length ? line.charCodeAt(at) : -1);
+const isAlphanumeric = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isWordChar = (c: number) => isAlphanumeric(c) || c === 95;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isAsciiPunctuation = (c: number) => (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+const isTagStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 33 || c === 63; // letter / ! ?
+const isEntityStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 35; // letter #
 
-/** Backtick runs of a line: where each starts, and the next run of the same length (its closer). */
-function indexBacktickRuns(line: string): Map<number, number> {
-  const starts: number[] = [];
-  const lengths: number[] = [];
+/** Characters where something may need neutralising; every other character is copied as it is. */
+const SPECIAL = new Uint8Array(128);
+for (const char of "\\`@#[<&GgHhFfWw") SPECIAL[char.charCodeAt(0)] = 1;
+
+/** For each backtick run of the line, by its start: where the next run of the same length (its closer) starts. */
+function indexBacktickRuns(line: string): Int32Array | null {
+  if (!line.includes("`")) return null;
+  const closerAt = new Int32Array(line.length).fill(-1);
+  const nextOfLength = new Map<number, number>();
+  const starts: Array<[number, number]> = [];
   for (let i = 0; i < line.length; i++) {
     if (line.charCodeAt(i) !== 96) continue;
     const length = runLength(line, i);
-    starts.push(i);
-    lengths.push(length);
+    starts.push([i, length]);
     i += length - 1;
   }
-  const closerOf = new Map<number, number>();
-  const nextOfLength = new Map<number, number>();
   for (let r = starts.length - 1; r >= 0; r--) {
-    const next = nextOfLength.get(lengths[r]!);
-    if (next !== undefined) closerOf.set(starts[r]!, next);
-    nextOfLength.set(lengths[r]!, starts[r]!);
+    const [start, length] = starts[r]!;
+    closerAt[start] = nextOfLength.get(length) ?? -1;
+    nextOfLength.set(length, start);
   }
-  return closerOf;
+  return closerAt;
 }
 
 function neutraliseLine(line: string): string {
-  const closerOf = indexBacktickRuns(line);
-  let nextPipe = -1;
+  const closerAt = indexBacktickRuns(line);
   let out = "";
+  let lastEmitted = -1; // char code of the last character emitted
+  const emit = (text: string) => {
+    out += text;
+    lastEmitted = text.charCodeAt(text.length - 1);
+  };
+  let nextPipe = -1;
   let i = 0;
   while (i < line.length) {
-    const char = line[i]!;
-    const next = line[i + 1];
-    if (char === "\\" && isAsciiPunctuation(next)) {
-      // An escape pair stays as it is, except where what it escapes still pings once rendered.
-      if (next === "@" && isAlphanumeric(line[i + 2])) i += 1; // the mention below gets a code span instead
-      else if (next === "#" && isDigit(line[i + 2])) {
-        out += `\\#${WORD_JOINER}`;
-        i += 2;
-      } else {
-        out += char + next;
-        i += 2;
-      }
+    const c = line.charCodeAt(i);
+    if (c >= 128 || SPECIAL[c] === 0) {
+      let end = i + 1;
+      while (end < line.length && (line.charCodeAt(end) >= 128 || SPECIAL[line.charCodeAt(end)] === 0)) end++;
+      emit(line.slice(i, end));
+      i = end;
       continue;
     }
-    if (char === "`") {
+    const next = code(line, i + 1);
+    const previous = code(line, i - 1);
+    if (c === 92 /* \ */) {
+      if (!isAsciiPunctuation(next)) emit("\\");
+      // An escape pair stays as it is, except where what it escapes still pings once rendered.
+      else if (next === 64 /* @ */ && isAlphanumeric(code(line, i + 2))) {
+        i += 1; // the mention below gets a code span instead
+        continue;
+      } else if (next === 35 /* # */ && isDigit(code(line, i + 2))) emit(`\\#${WORD_JOINER}`);
+      else emit(line.slice(i, i + 2));
+      i += isAsciiPunctuation(next) ? 2 : 1;
+      continue;
+    }
+    if (c === 96 /* ` */) {
       const length = runLength(line, i);
-      const closer = line[i - 1] === "`" ? undefined : closerOf.get(i);
-      if (closer !== undefined) {
+      const closer = previous === 96 || !closerAt ? -1 : closerAt[i]!;
+      if (closer >= 0) {
         if (nextPipe < i) {
           const pipe = line.indexOf("|", i);
           nextPipe = pipe < 0 ? line.length : pipe;
         }
         // A table would split a span holding "|" into cells, leaving its backticks unpaired.
         if (nextPipe > closer) {
-          const end = closer + length;
-          out += line.slice(i, end);
-          i = end;
+          emit(line.slice(i, closer + length));
+          i = closer + length;
           continue;
         }
       }
-      out += "\\`".repeat(length);
+      emit("\\`".repeat(length));
       i += length;
       continue;
     }
-    const previous = line[i - 1];
-    if (char === "@" && isAlphanumeric(next)) {
+    if (c === 64 /* @ */ && isAlphanumeric(next)) {
       if (isWordChar(previous)) {
         // name@example.com stays; owner/repo@<sha> would link a commit of another repository.
-        out += startsCommitSha(line, i + 1) ? `@${WORD_JOINER}` : "@";
+        emit(startsCommitSha(line, i + 1) ? `@${WORD_JOINER}` : "@");
         i += 1;
       } else {
         const end = mentionEnd(line, i + 1);
-        out += `\`${line.slice(i, end)}\``;
+        emit(`\`${line.slice(i, end)}\``);
         i = end;
       }
       continue;
     }
-    if (char === "#" && isDigit(next)) {
-      out += `#${WORD_JOINER}`;
+    if (c === 35 /* # */ && isDigit(next)) {
+      emit(`#${WORD_JOINER}`);
       i += 1;
       continue;
     }
-    if ((char === "G" || char === "g") && !isWordChar(previous) && line.slice(i, i + 3).toUpperCase() === "GH-" && isDigit(line[i + 3])) {
-      out += `${line.slice(i, i + 3)}${WORD_JOINER}`;
+    if ((c === 71 || c === 103) /* G g */ && !isWordChar(previous) && line.slice(i, i + 3).toUpperCase() === "GH-" && isDigit(code(line, i + 3))) {
+      emit(`${line.slice(i, i + 3)}${WORD_JOINER}`);
       i += 3;
       continue;
     }
     if (!isAlphanumeric(previous) && URL_PREFIXES.some((prefix) => line.slice(i, i + prefix.length).toLowerCase() === prefix)) {
-      let end = i;
-      while (end < line.length && !URL_END.has(line[end]!)) end++;
+      const end = urlEnd(line, i);
       // A lone backslash right before would escape the span's opening backtick.
-      out += `${out.endsWith("\\") ? " " : ""}\`${line.slice(i, end)}\``;
+      if (lastEmitted === 92) emit(" ");
+      emit(`\`${line.slice(i, end)}\``);
       i = end;
       continue;
     }
-    if (char === "[") out += "\\[";
-    else if (char === "<" && next !== undefined && /^[A-Za-z/!?]$/.test(next)) out += "&lt;";
-    else if (char === "&" && next !== undefined && /^[#A-Za-z]$/.test(next)) out += "&amp;";
-    else out += char;
+    if (c === 91 /* [ */) emit("\\[");
+    else if (c === 60 /* < */ && isTagStart(next)) emit("&lt;");
+    else if (c === 38 /* & */ && isEntityStart(next)) emit("&amp;");
+    else emit(line[i]!);
     i += 1;
   }
   return out;
@@ -225,10 +241,10 @@ function neutraliseLine(line: string): string {
 /** After "@": a user (letters, digits, inner hyphens) and an optional "/team". */
 function mentionEnd(line: string, from: number): number {
   let end = from;
-  while (isAlphanumeric(line[end]) || line[end] === "-") end++;
-  if (line[end] === "/" && isAlphanumeric(line[end + 1])) {
+  while (isAlphanumeric(code(line, end)) || line[end] === "-") end++;
+  if (line[end] === "/" && isAlphanumeric(code(line, end + 1))) {
     end += 1;
-    while (isWordChar(line[end]) || line[end] === "-" || line[end] === ".") end++;
+    while (isWordChar(code(line, end)) || line[end] === "-" || line[end] === ".") end++;
   }
   return end;
 }
@@ -236,7 +252,26 @@ function mentionEnd(line: string, from: number): number {
 /** 7 to 40 hex digits and then no word character: how GitHub recognises a commit SHA. */
 function startsCommitSha(line: string, from: number): boolean {
   let end = from;
-  while (end - from <= 40 && isHex(line[end])) end++;
+  while (end - from <= 40 && isHex(code(line, end))) end++;
   const length = end - from;
-  return length >= 7 && length <= 40 && !isWordChar(line[end]);
+  return length >= 7 && length <= 40 && !isWordChar(code(line, end));
+}
+
+/** Where a raw URL starting at `from` ends, as GitHub's autolinker decides: trailing punctuation and an unbalanced ")" stay outside. */
+function urlEnd(line: string, from: number): number {
+  let end = from;
+  let balance = 0;
+  while (end < line.length && !URL_END.has(line[end]!)) {
+    if (line[end] === "(") balance++;
+    else if (line[end] === ")") balance--;
+    end++;
+  }
+  for (;;) {
+    const last = line[end - 1];
+    if (last !== undefined && ".,:;!?*_~'".includes(last)) end--;
+    else if (last === ")" && balance < 0) {
+      end--;
+      balance++;
+    } else return end;
+  }
 }

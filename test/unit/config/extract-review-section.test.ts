@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractReviewSection } from "../../../src/config/review-guidelines.js";
-import { LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 describe("extractReviewSection", () => {
   it.each([
@@ -25,9 +25,9 @@ describe("extractReviewSection", () => {
 
   it("reads a megabyte-long heading line in linear time", () => {
     // `^#{1,6}\s+.*\b(code\s+)?review\b` took minutes on this line (bench/untrusted-text.ts).
-    const started = performance.now();
+    const started = cpuMs();
     expect(extractReviewSection(`# ${" ".repeat(1_048_576)}\ntext`)).toBeNull();
     expect(extractReviewSection(`#${"\t".repeat(150)}review\n${"x ".repeat(500_000)}\nrules\n# end`)).toBe(`${"x ".repeat(500_000)}\nrules`.slice(0, 4_000));
-    expect(performance.now() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });

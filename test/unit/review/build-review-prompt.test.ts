@@ -7,7 +7,7 @@ import { buildReviewPrompt, neutraliseTags, PROMPT_TAGS } from "../../../src/rev
 import { chunkDiff } from "../../../src/review/chunk-diff.js";
 import { renderFiles } from "../../../src/review/render-hunk.js";
 import type { Chunk, PullRequestContext } from "../../../src/review/types.js";
-import { LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
 const parse = (name: string): FileDiff[] => parseUnifiedDiff(readFileSync(new URL(name, FIXTURES), "utf8"));
@@ -109,11 +109,11 @@ describe("buildReviewPrompt: content", () => {
 
   it("handles a megabyte of unclosed comments and of blanks after a `<` in linear time", () => {
     // Both took minutes or hours before: `/<!--[\s\S]*?-->/g` and `<\s*\/?\s*untrusted_` backtracked.
-    const started = performance.now();
+    const started = cpuMs();
     const { input } = buildReviewPrompt(CHUNK, { ...PR, title: `<${" ".repeat(200)}/ untrusted_x`, body: "<!--".repeat(262_144) });
     expect(neutraliseTags(`<${" ".repeat(1_048_576)}`)).toHaveLength(1_048_577);
     expect(neutraliseTags(`\uFF1C${" \n".repeat(500_000)}/ \tuntrusted_diff>`)).toMatch(/^&lt;[ \n]+\/ \tuntrusted_diff>$/);
-    expect(performance.now() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
     expect(input).toContain("title: &lt; / untrusted_x"); // whitespace of the title is collapsed first
     expect(input).toContain("<!--<!--"); // unclosed: kept, cut to the description cap
   });

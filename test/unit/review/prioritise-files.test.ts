@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyFile, prioritiseFiles, type FileClass } from "../../../src/review/prioritise-files.js";
-import { LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 describe("classifyFile", () => {
   it.each<[string, FileClass]>([
@@ -43,10 +43,10 @@ describe("classifyFile", () => {
 
   it("classes a megabyte-long crafted path in linear time", () => {
     // `\.(?:test|spec|e2e)\.[^/]+$` on the whole path took minutes here (bench/untrusted-text.ts).
-    const started = performance.now();
+    const started = cpuMs();
     expect(classifyFile(`${".test.".repeat(175_000)}/x`)).toBe("source");
     expect(classifyFile(`${"_test.".repeat(175_000)}/test_${"a".repeat(1_000_000)}.py`)).toBe("test");
-    expect(performance.now() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseReviewMarker, renderReviewMarker } from "../../../src/review/review-marker.js";
-import { LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const marker = renderReviewMarker({ headSha: SHA, job: "3f2a", fingerprints: ["abcdef12", "123456ab"] });
@@ -27,10 +27,10 @@ describe("parseReviewMarker", () => {
 
   it("reads a megabyte of crafted almost-markers in linear time", () => {
     // Each took seconds to hours with /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/ (bench/untrusted-text.ts).
-    const started = performance.now();
+    const started = cpuMs();
     expect(parseReviewMarker(`<!-- codex-review:v1 ${" ".repeat(1_048_576)}`)).toBeNull();
     expect(parseReviewMarker(`${"<!-- codex-review:v1 x".repeat(47_000)}`)).toBeNull();
     expect(parseReviewMarker(`${"<!-- codex-review:v1 x".repeat(47_000)}>${marker}`)).toEqual(parseReviewMarker(marker));
-    expect(performance.now() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });
