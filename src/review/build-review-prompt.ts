@@ -48,12 +48,12 @@ export function buildReviewPrompt(chunk: Chunk, pr: PullRequestContext, options:
     instructions += `\n\nRepository guidance:\n${extraInstructions.trim()}`;
   }
 
-  const title = neutraliseTags(pr.title.replace(/\s+/g, " ").trim());
+  const title = neutraliseTags(cutText(pr.title, MAX_TITLE_CHARS).replace(/\s+/g, " ").trim());
   const description = neutraliseTags(trimDescription(pr.body ?? "", maxDescriptionChars));
   const diff = neutraliseTags(renderFiles(chunk.files));
   const input =
     `<${PROMPT_TAGS.pullRequest} repo="${pr.owner}/${pr.repo}" number="${pr.number}">\n` +
-    `base: ${neutraliseTags(pr.baseRef)}\nhead: ${neutraliseTags(pr.headRef)}\ntitle: ${title}\n` +
+    `base: ${neutraliseTags(cutText(pr.baseRef, MAX_TITLE_CHARS))}\nhead: ${neutraliseTags(cutText(pr.headRef, MAX_TITLE_CHARS))}\ntitle: ${title}\n` +
     `<${PROMPT_TAGS.description}>\n${description}\n</${PROMPT_TAGS.description}>\n` +
     `</${PROMPT_TAGS.pullRequest}>\n` +
     `<${PROMPT_TAGS.diff}>\n${diff}</${PROMPT_TAGS.diff}>`;
@@ -72,6 +72,8 @@ export function neutraliseTags(text: string): string {
 
 /** GitHub keeps PR bodies under 65,536 characters; anything longer is cut before it is scanned. */
 const MAX_BODY_CHARS = 65_536;
+/** GitHub titles are at most 256 characters, branch names a little more; cut before scanning. */
+const MAX_TITLE_CHARS = 1_000;
 
 function trimDescription(body: string, maxChars: number): string {
   // PR templates are mostly HTML comments the author never sees; they only cost tokens.

@@ -1,3 +1,4 @@
+import { cutText } from "../diff/cut-text.js";
 import { neutraliseModelLine, neutraliseModelText, renderCodeBlock, renderCodeSpan } from "./neutralise-model-text.js";
 import type { FailedChunk, Finding, ReviewComment, Severity, SkippedFile, TokenUsage } from "./types.js";
 
@@ -131,16 +132,23 @@ function renderFooter(input: ReviewBodyInput): string {
   return `<sub>${renderInline(input.model)} · commit ${input.headSha.slice(0, 7)} · ${tokens} · ${usd}</sub>`;
 }
 
+/**
+ * Model text is cut to these lengths before it is read: GitHub refuses comments over 65,536
+ * characters anyway, and a title or a reason is one short line.
+ */
+export const MAX_PROSE_CHARS = 30_000;
+export const MAX_INLINE_CHARS = 500;
+
 /** Model Markdown made safe to post (see neutralise-model-text.ts for what is neutralised and how). */
 export function renderProse(text: string): string {
-  return neutraliseModelText(text.trim());
+  return neutraliseModelText(truncate(text.trim(), MAX_PROSE_CHARS));
 }
 
 /** As `renderProse`, on one line. */
 export function renderInline(text: string): string {
-  return neutraliseModelLine(text.trim());
+  return neutraliseModelLine(truncate(text.trim(), MAX_INLINE_CHARS));
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
+  return text.length <= max ? text : `${cutText(text, max)}…`;
 }
