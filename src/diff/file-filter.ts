@@ -84,20 +84,39 @@ export function selectReviewableFiles(
   const reviewable: FileDiff[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    const reason = skipReason(file, isExcluded, isIncluded(file.path));
+    const globPath = boundSegments(file.path);
+    const reason = skipReason(file, () => isExcluded(globPath), isIncluded(globPath));
     if (reason) skipped.push({ path: file.path, reason });
     else reviewable.push(file);
   }
   return { reviewable, skipped };
 }
 
-function skipReason(file: FileDiff, isExcluded: (path: string) => boolean, included: boolean): SkipReason | null {
+function skipReason(file: FileDiff, isExcluded: () => boolean, included: boolean): SkipReason | null {
   if (file.binary) return "binary";
   if (file.status === "deleted") return "deleted";
-  if (!included && isExcluded(file.path)) return "excluded";
+  if (!included && isExcluded()) return "excluded";
   if (!included && isGeneratedFile(file)) return "generated";
   if (file.additions + file.deletions === 0) return file.status === "renamed" ? "rename-only" : "no-changes";
   return null;
+}
+
+/** File systems cap a path segment at 255 bytes; git does not, so a crafted diff can carry longer ones. */
+export const MAX_GLOB_SEGMENT_CHARS = 255;
+
+/**
+ * The path with every longer segment cut to its first and last characters, `MAX_GLOB_SEGMENT_CHARS` in
+ * all, for glob matching only: picomatch's patterns backtrack within a segment (`*.min.*` is quadratic
+ * in a segment's length), so a megabyte-long file name would hold the worker for minutes. Keeping the
+ * end keeps the extension that most globs look at.
+ */
+function boundSegments(path: string): string {
+  if (path.length <= MAX_GLOB_SEGMENT_CHARS) return path;
+  const half = Math.floor(MAX_GLOB_SEGMENT_CHARS / 2);
+  return path
+    .split("/")
+    .map((segment) => (segment.length <= MAX_GLOB_SEGMENT_CHARS ? segment : cutText(segment, half) + segment.slice(segment.length - (MAX_GLOB_SEGMENT_CHARS - half))))
+    .join("/");
 }
 
 function nonEmpty(globs: string[] | undefined): string[] {

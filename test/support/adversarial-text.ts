@@ -133,6 +133,12 @@ export const UNTRUSTED_TEXT_CASES: AdversarialCase[] = [
     run: (input) => selectReviewableFiles([fileWithFirstLine("x", input)]),
   },
   {
+    name: "exclude-globs-segment",
+    input: "one file name of `a.min.` repeated, then `/x` (exclude globs)",
+    build: (size) => `${repeatTo("a.min.", size)}/x`,
+    run: (input) => selectReviewableFiles([fileWithFirstLine("x", input)]),
+  },
+  {
     name: "model-output-fences",
     input: "model reply of unclosed ```` ```x ```` fences (findings parsing)",
     build: (size) => repeatTo("```x\n{", size),

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXCLUDE_GLOBS, GENERATED_MARKER_LINES, GENERATED_MARKER_SCAN_CHARS, isGeneratedFile, selectReviewableFiles, type SkippedFile } from "../../../src/diff/file-filter.js";
+import { DEFAULT_EXCLUDE_GLOBS, GENERATED_MARKER_LINES, GENERATED_MARKER_SCAN_CHARS, isGeneratedFile, MAX_GLOB_SEGMENT_CHARS, selectReviewableFiles, type SkippedFile } from "../../../src/diff/file-filter.js";
 import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import type { FileDiff } from "../../../src/diff/types.js";
 import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
@@ -129,6 +129,17 @@ describe("exclude and include options", () => {
     [[], ["index.js", "package.json"]],
   ])("include %j reviews %j", (include, reviewable) => {
     expect(reviewablePaths(files, { include })).toEqual(reviewable);
+  });
+
+  it("matches globs against a megabyte-long file name in linear time, on its first and last characters", () => {
+    // `**/*.min.*` backtracks quadratically within a segment: this name took over a minute before.
+    const name = `${"a.min.".repeat(175_000)}`;
+    const started = cpuMs();
+    const { skipped } = selectReviewableFiles([textFileAt(`${name}/x`), textFileAt(`src/${name}`), textFileAt(`src/${"b".repeat(300)}.min.js`)]);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    // Long names keep their start and their end: "x" in a long directory is reviewed, the .min. files are not.
+    expect(skipped.map((file) => file.path.slice(0, 8))).toEqual(["src/a.mi", "src/bbbb"]);
+    expect(MAX_GLOB_SEGMENT_CHARS).toBe(255);
   });
 
   it("ignores blank globs instead of throwing", () => {
