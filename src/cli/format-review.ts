@@ -3,7 +3,7 @@ import type { ReviewComment } from "../review/types.js";
 
 // renderComment opens every comment with `**P1** · label · **Title**`; the CLI reads it back for its header line.
 const COMMENT_HEADING = /^\*\*(P[0-3])\*\*\s·[^·]*·\s\*\*(.+?)\*\*\s*(?:\n|$)/;
-const MARKER = /\n*<!--\s*codex-review:v1[^>]*-->\s*/g;
+const MARKER_START = "<!-- codex-review:v1";
 
 /** One comment as `path:line (side) [P1] title`, then its body indented. */
 export function formatComment(comment: ReviewComment): string {
@@ -22,6 +22,15 @@ export function formatComment(comment: ReviewComment): string {
 export function formatReview(review: Pick<AssembledReview, "body" | "comments">): string {
   const parts = [`${review.comments.length} line comment(s)`];
   for (const comment of review.comments) parts.push(formatComment(comment));
-  parts.push("--- review body ---", review.body.replace(MARKER, "\n").trim());
+  parts.push("--- review body ---", withoutMarker(review.body).trim());
   return `${parts.join("\n\n")}\n`;
+}
+
+/**
+ * The body without the hidden marker that renderReviewBody puts last. A cut at the last marker, not a
+ * `/\n*<!--...-->/g` replace, which rescanned every newline run of a crafted body (quadratic).
+ */
+function withoutMarker(body: string): string {
+  const at = body.lastIndexOf(MARKER_START);
+  return at >= 0 && body.trimEnd().endsWith("-->") ? body.slice(0, at) : body;
 }

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { cutText } from "./cut-text.js";
 import type { FileDiff } from "./types.js";
 
 export type SkipReason = "binary" | "deleted" | "excluded" | "generated" | "rename-only" | "no-changes";
@@ -55,9 +56,20 @@ export const DEFAULT_EXCLUDE_GLOBS: readonly string[] = [
 /** Markers are looked for in this many lines at the top of the new file (Go puts them after a licence). */
 export const GENERATED_MARKER_LINES = 30;
 
+/**
+ * Markers sit in short comments at the top of a file: a line is cut to this many characters before it
+ * is scanned, so a megabyte-long first line (minified code) costs no more than a short one.
+ */
+export const GENERATED_MARKER_SCAN_CHARS = 500;
+
 // Only comment lines count, so code that merely mentions a marker (like this file) is not "generated".
 const COMMENT_LINE = /^\s*(\/\/|\/\*|\*|#|--|;|<!--|%|"""|''')/;
-const GENERATED_MARKER = /@generated\b|\bgenerated\b.*\bdo not edit\b|\bdo not edit\b.*\bgenerated\b/i;
+// "generated" and "do not edit" in either order, as two literal searches: the former single pattern
+// `generated.*do not edit|do not edit.*generated` rescanned the rest of the line for every "generated"
+// it met, which is quadratic in the line's length.
+const AT_GENERATED = /@generated\b/i;
+const GENERATED_WORD = /\bgenerated\b/i;
+const DO_NOT_EDIT = /\bdo not edit\b/i;
 
 /** Splits a PR's files into those worth reviewing and those skipped, with the reason for each. */
 export function selectReviewableFiles(
@@ -72,20 +84,39 @@ export function selectReviewableFiles(
   const reviewable: FileDiff[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    const reason = skipReason(file, isExcluded, isIncluded(file.path));
+    const globPath = boundSegments(file.path);
+    const reason = skipReason(file, () => isExcluded(globPath), isIncluded(globPath));
     if (reason) skipped.push({ path: file.path, reason });
     else reviewable.push(file);
   }
   return { reviewable, skipped };
 }
 
-function skipReason(file: FileDiff, isExcluded: (path: string) => boolean, included: boolean): SkipReason | null {
+function skipReason(file: FileDiff, isExcluded: () => boolean, included: boolean): SkipReason | null {
   if (file.binary) return "binary";
   if (file.status === "deleted") return "deleted";
-  if (!included && isExcluded(file.path)) return "excluded";
+  if (!included && isExcluded()) return "excluded";
   if (!included && isGeneratedFile(file)) return "generated";
   if (file.additions + file.deletions === 0) return file.status === "renamed" ? "rename-only" : "no-changes";
   return null;
+}
+
+/** File systems cap a path segment at 255 bytes; git does not, so a crafted diff can carry longer ones. */
+export const MAX_GLOB_SEGMENT_CHARS = 255;
+
+/**
+ * The path with every longer segment cut to its first and last characters, `MAX_GLOB_SEGMENT_CHARS` in
+ * all, for glob matching only: picomatch's patterns backtrack within a segment (`*.min.*` is quadratic
+ * in a segment's length), so a megabyte-long file name would hold the worker for minutes. Keeping the
+ * end keeps the extension that most globs look at.
+ */
+function boundSegments(path: string): string {
+  if (path.length <= MAX_GLOB_SEGMENT_CHARS) return path;
+  const half = Math.floor(MAX_GLOB_SEGMENT_CHARS / 2);
+  return path
+    .split("/")
+    .map((segment) => (segment.length <= MAX_GLOB_SEGMENT_CHARS ? segment : cutText(segment, half) + segment.slice(segment.length - (MAX_GLOB_SEGMENT_CHARS - half))))
+    .join("/");
 }
 
 function nonEmpty(globs: string[] | undefined): string[] {
@@ -99,8 +130,13 @@ export function isGeneratedFile(file: FileDiff): boolean {
     for (const line of hunk.lines) {
       if (line.newLine === null) continue;
       if (line.newLine > GENERATED_MARKER_LINES) break;
-      if (COMMENT_LINE.test(line.content) && GENERATED_MARKER.test(line.content)) return true;
+      if (hasGeneratedMarker(cutText(line.content, GENERATED_MARKER_SCAN_CHARS))) return true;
     }
   }
   return false;
+}
+
+function hasGeneratedMarker(line: string): boolean {
+  if (!COMMENT_LINE.test(line)) return false;
+  return AT_GENERATED.test(line) || (GENERATED_WORD.test(line) && DO_NOT_EDIT.test(line));
 }

@@ -1,4 +1,5 @@
 import parseDiff from "parse-diff";
+import { cutText } from "./cut-text.js";
 import type { DiffLine, FileDiff, FileStatus, Hunk } from "./types.js";
 
 /**
@@ -12,7 +13,7 @@ import type { DiffLine, FileDiff, FileStatus, Hunk } from "./types.js";
  */
 export function parseUnifiedDiff(text: string): FileDiff[] {
   if (typeof text !== "string" || text.length === 0) return [];
-  const lines = text.split("\n").map(stripCarriageReturn);
+  const lines = text.split("\n").map(cutHeaderLine);
   if (lines.at(-1) === "") lines.pop(); // the final newline, not an empty context line
 
   const starts: number[] = [];
@@ -104,8 +105,11 @@ function readGitHeader(lines: string[]): SegmentHeader {
 
 function parseHunks(lines: string[]): Hunk[] {
   // Markers are not lines of either file; dropping them first also avoids parse-diff's crash on a
-  // marker that follows a hunk header directly.
-  const body = lines.filter((line) => !line.startsWith("\\")).join("\n");
+  // marker that follows a hunk header directly. The extended headers (read above) are left out too:
+  // parse-diff would run its path patterns over the `diff --git` line, which are slow on long paths.
+  const firstHunk = lines.findIndex((line) => line.startsWith("@@"));
+  if (firstHunk < 0) return [];
+  const body = lines.slice(firstHunk).filter((line) => !line.startsWith("\\")).join("\n");
   let parsed: parseDiff.File[];
   try {
     parsed = parseDiff(body);
@@ -212,15 +216,21 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 1
 function readQuoted(text: string): { value: string; end: number } | null {
   const bytes: number[] = [];
   const encoder = new TextEncoder();
+  // Next '"' and '\\' at or after the current position, each searched for once per occurrence.
+  let nextQuote = -1;
+  let nextBackslash = -1;
   let i = 1;
   while (i < text.length) {
     const char = text[i];
     if (char === '"') return { value: new TextDecoder().decode(new Uint8Array(bytes)), end: i + 1 };
     if (char !== "\\") {
       // A raw run (quotePath=false leaves UTF-8 unescaped); encode it whole to keep surrogate pairs intact.
-      let runEnd = i;
-      while (runEnd < text.length && text[runEnd] !== '"' && text[runEnd] !== "\\") runEnd++;
-      bytes.push(...encoder.encode(text.slice(i, runEnd)));
+      if (nextQuote < i) nextQuote = indexOrEnd(text, '"', i);
+      if (nextBackslash < i) nextBackslash = indexOrEnd(text, "\\", i);
+      const runEnd = Math.min(nextQuote, nextBackslash);
+      // An indexed loop: push(...encoded) overflows the call stack on a long path.
+      const encoded = encoder.encode(text.slice(i, runEnd));
+      for (let k = 0; k < encoded.length; k++) bytes.push(encoded[k]!);
       i = runEnd;
       continue;
     }
@@ -240,6 +250,11 @@ function readQuoted(text: string): { value: string; end: number } | null {
   return null; // unterminated
 }
 
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at < 0 ? text.length : at;
+}
+
 function stripPrefix(path: string, prefix: "a/" | "b/"): string {
   return path.startsWith(prefix) ? path.slice(2) : path;
 }
@@ -248,6 +263,15 @@ function nonNull(path: string | null): string | null {
   return path === DEV_NULL ? null : path;
 }
 
-function stripCarriageReturn(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
+/**
+ * Hunk headers (and the `diff` lines of a plain diff) are cut to this length before parse-diff reads
+ * them: its header patterns backtrack (quadratic) on long ones, and git's are short (the section text
+ * after `@@` is one source line, at most 80 bytes). No content line starts with `@@` or `diff `.
+ */
+export const MAX_HEADER_LINE_CHARS = 1_000;
+
+function cutHeaderLine(raw: string): string {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  const header = line.startsWith("@@") || (line.startsWith("diff ") && !line.startsWith("diff --git "));
+  return header ? cutText(line, MAX_HEADER_LINE_CHARS) : line;
 }

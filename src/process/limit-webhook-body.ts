@@ -83,5 +83,8 @@ function pathnameOf(url: string | undefined): string {
 }
 
 function trimSlashes(path: string): string {
-  return path.replace(/\/+$/, "") || "/";
+  // A loop, not `/\/+$/`: that pattern rescans every run of slashes not at the end (quadratic in the URL).
+  let end = path.length;
+  while (end > 0 && path[end - 1] === "/") end--;
+  return path.slice(0, end) || "/";
 }

@@ -1,3 +1,4 @@
+import { cutText } from "../diff/cut-text.js";
 import { DIFF_FORMAT_LEGEND, renderFiles } from "./render-hunk.js";
 import type { Chunk, PullRequestContext, ReviewPrompt } from "./types.js";
 
@@ -47,29 +48,52 @@ export function buildReviewPrompt(chunk: Chunk, pr: PullRequestContext, options:
     instructions += `\n\nRepository guidance:\n${extraInstructions.trim()}`;
   }
 
-  const title = neutraliseTags(pr.title.replace(/\s+/g, " ").trim());
+  const title = neutraliseTags(cutText(pr.title, MAX_TITLE_CHARS).replace(/\s+/g, " ").trim());
   const description = neutraliseTags(trimDescription(pr.body ?? "", maxDescriptionChars));
   const diff = neutraliseTags(renderFiles(chunk.files));
   const input =
     `<${PROMPT_TAGS.pullRequest} repo="${pr.owner}/${pr.repo}" number="${pr.number}">\n` +
-    `base: ${neutraliseTags(pr.baseRef)}\nhead: ${neutraliseTags(pr.headRef)}\ntitle: ${title}\n` +
+    `base: ${neutraliseTags(cutText(pr.baseRef, MAX_TITLE_CHARS))}\nhead: ${neutraliseTags(cutText(pr.headRef, MAX_TITLE_CHARS))}\ntitle: ${title}\n` +
     `<${PROMPT_TAGS.description}>\n${description}\n</${PROMPT_TAGS.description}>\n` +
     `</${PROMPT_TAGS.pullRequest}>\n` +
     `<${PROMPT_TAGS.diff}>\n${diff}</${PROMPT_TAGS.diff}>`;
   return { instructions, input };
 }
 
-// "<", or a look-alike a model may read as "<", opening or closing one of our tags, in any case.
-const TAG_LIKE = /[<\uFF1C\uFE64\u2039\u3008\u27E8\u2329](\s*\/?\s*untrusted_)/gi;
+// "<", or a look-alike a model may read as "<", opening or closing one of our tags, in any case. The
+// whitespace around the "/" is two runs that cannot both match the same blank (the second only after a
+// "/"): the former `\s*\/?\s*` let them split every whitespace run both ways, quadratic per "<".
+const TAG_LIKE = /[<\uFF1C\uFE64\u2039\u3008\u27E8\u2329](\s*(?:\/\s*)?untrusted_)/gi;
 
 /** Escapes anything in untrusted text that could open or close one of our blocks. */
 export function neutraliseTags(text: string): string {
   return text.replace(TAG_LIKE, "&lt;$1");
 }
 
+/** GitHub keeps PR bodies under 65,536 characters; anything longer is cut before it is scanned. */
+const MAX_BODY_CHARS = 65_536;
+/** GitHub titles are at most 256 characters, branch names a little more; cut before scanning. */
+const MAX_TITLE_CHARS = 1_000;
+
 function trimDescription(body: string, maxChars: number): string {
   // PR templates are mostly HTML comments the author never sees; they only cost tokens.
-  const text = body.replace(/<!--[\s\S]*?-->/g, "").replace(/\r\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+  const text = removeHtmlComments(cutText(body, MAX_BODY_CHARS)).replace(/\r\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
   if (text.length === 0) return "(no description)";
   return text.length <= maxChars ? text : `${text.slice(0, maxChars)}\n[description truncated]`;
+}
+
+/**
+ * `text` without its `<!-- ... -->` comments; an unclosed one is kept. A scan, not `/<!--[\s\S]*?-->/g`:
+ * that pattern searched to the end of the text from every unclosed "<!--" (quadratic).
+ */
+function removeHtmlComments(text: string): string {
+  let kept = "";
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf("<!--", from);
+    const close = open < 0 ? -1 : text.indexOf("-->", open + 4);
+    if (close < 0) return kept + text.slice(from);
+    kept += text.slice(from, open);
+    from = close + 3;
+  }
 }

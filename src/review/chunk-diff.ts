@@ -1,5 +1,6 @@
 import type { DiffLine, FileDiff, Hunk } from "../diff/types.js";
 import { countTokens } from "../llm/count-tokens.js";
+import { cutText } from "../diff/cut-text.js";
 import { renderDiffLine, renderFileHeader, renderHunkHeader, renderLineAnchor, renderLineBody } from "./render-hunk.js";
 import type { Chunk } from "./types.js";
 
@@ -261,16 +262,11 @@ function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number, countLine: 
 function cutLongLines(hunk: Hunk): Hunk {
   if (!hunk.lines.some((line) => line.content.length > MAX_LINE_CHARS)) return hunk;
   const lines = hunk.lines.map((line) =>
-    line.content.length > MAX_LINE_CHARS ? { ...line, content: cutAt(line.content, MAX_LINE_CHARS) + TRUNCATION_NOTE } : line,
+    line.content.length > MAX_LINE_CHARS ? { ...line, content: cutText(line.content, MAX_LINE_CHARS) + TRUNCATION_NOTE } : line,
   );
   return { ...hunk, lines };
 }
 
-/** `text` cut to at most `chars` UTF-16 units, never between the halves of a surrogate pair. */
-function cutAt(text: string, chars: number): string {
-  const end = chars > 0 && /[\uD800-\uDBFF]/.test(text.charAt(chars - 1)) ? chars - 1 : chars;
-  return text.slice(0, end);
-}
 
 /** A hunk of `lines` (consecutive lines of `hunk`), its header renumbered and marked "(part i/n)". */
 export function makeSlice(hunk: Hunk, lines: DiffLine[], part: number, parts: number): Hunk {
@@ -293,7 +289,7 @@ function truncateLine(line: DiffLine, maxTokens: number): { line: DiffLine; toke
   const full = countTokens(renderDiffLine(line));
   let chars = Math.floor((line.content.length * maxTokens) / full);
   for (;;) {
-    const candidate: DiffLine = { ...line, content: cutAt(line.content, chars) + TRUNCATION_NOTE };
+    const candidate: DiffLine = { ...line, content: cutText(line.content, chars) + TRUNCATION_NOTE };
     const tokens = countTokens(renderDiffLine(candidate));
     if (tokens <= maxTokens || chars === 0) return { line: candidate, tokens };
     chars = Math.floor(chars * 0.7);

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { cutText } from "../diff/cut-text.js";
 import type { Finding } from "./types.js";
 
-const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+// Cut first: the start of a line (the prompt shows 4,000 characters of it) or a title identifies it.
+const normalise = (text: string) => cutText(text, 4_000).toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 
 /**
  * What makes two findings "the same comment": file, the code line it sits on, and its title's words.

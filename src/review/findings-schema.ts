@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cutText } from "../diff/cut-text.js";
 import type { ChunkReview, Finding } from "./types.js";
 
 // Models in plain-text mode write "p1" or "right" now and then; that is no reason to drop a finding.
@@ -96,10 +97,17 @@ export function parseChunkReview(text: string): ParseChunkReviewResult {
       const comment = ModelComment.safeParse(raw);
       if (comment.success) findings.push(toFinding(comment.data));
     }
-    return { ok: true, review: { summary: envelope.data.summary.trim(), findings } };
+    return { ok: true, review: { summary: cutText(envelope.data.summary, MAX_MODEL_TEXT_CHARS).trim(), findings } };
   }
   return { ok: false, error: firstError ?? "no JSON object found in the model output" };
 }
+
+/**
+ * Model text is cut before anything reads it: a title is one line, and no comment GitHub accepts is
+ * longer than 65,536 characters. The suggestion is left whole: it must be applied byte for byte.
+ */
+const MAX_MODEL_TITLE_CHARS = 500;
+const MAX_MODEL_TEXT_CHARS = 30_000;
 
 function toFinding(comment: ModelComment): Finding {
   return {
@@ -108,10 +116,10 @@ function toFinding(comment: ModelComment): Finding {
     side: comment.side,
     startLine: comment.start_line,
     severity: comment.severity,
-    title: comment.title.replace(/\s+/g, " "),
-    body: comment.body.trim(),
+    title: cutText(comment.title, MAX_MODEL_TITLE_CHARS).replace(/\s+/g, " "),
+    body: cutText(comment.body, MAX_MODEL_TEXT_CHARS).trim(),
     suggestion: comment.suggestion === null ? null : unfence(comment.suggestion),
-    quote: comment.quote,
+    quote: comment.quote === null ? null : cutText(comment.quote, MAX_MODEL_TEXT_CHARS),
   };
 }
 

@@ -11,9 +11,11 @@ const DOC_NAMES = /^(?:readme|changelog|changes|history|license|licence|copying|
 const DOC_DIRS = /(?:^|\/)(?:docs?|documentation|man)\//i;
 
 const TEST_DIRS = /(?:^|\/)(?:tests?|__tests__|specs?|__mocks__|e2e|testdata|testing|fixtures|__fixtures__)\//i;
+// Matched against the file name only. No pattern has a run that can end at many places before a
+// fixed tail: the former `\.test\.[^/]+$` on the whole path rescanned to the end from every ".test.".
 const TEST_NAMES = [
-  /\.(?:test|spec|e2e)\.[^/]+$/i, // a.test.ts, a.spec.js
-  /(?:^|\/)test_[^/]+\.py$/i, // test_a.py
+  /\.(?:test|spec|e2e)\.[^]/i, // a.test.ts, a.spec.js
+  /^test_.+\.py$/is, // test_a.py
   /_(?:test|spec)\.[^/.]+$/i, // a_test.go, a_spec.rb
   /(?:Tests?|IT)\.(?:java|kt|kts|scala|cs|swift|groovy)$/, // ATest.java, ATests.cs
 ];
@@ -29,7 +31,7 @@ export function classifyFile(path: string): FileClass {
   const name = path.slice(path.lastIndexOf("/") + 1);
   const extension = extensionOf(name);
   if (DOC_EXTENSIONS.has(extension) || DOC_NAMES.test(name) || DOC_DIRS.test(path)) return "docs-config";
-  if (TEST_DIRS.test(path) || TEST_NAMES.some((pattern) => pattern.test(path))) return "test";
+  if (TEST_DIRS.test(path) || TEST_NAMES.some((pattern) => pattern.test(name))) return "test";
   if (CONFIG_EXTENSIONS.has(extension)) return "docs-config";
   return "source";
 }

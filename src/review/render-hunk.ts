@@ -1,3 +1,4 @@
+import { cutText } from "../diff/cut-text.js";
 import type { DiffLine, Hunk } from "../diff/types.js";
 import type { ChunkFile } from "./types.js";
 
@@ -21,12 +22,22 @@ export const DIFF_FORMAT_LEGEND =
 
 type FileHeaderInput = Pick<ChunkFile, "path" | "oldPath" | "status">;
 
+/**
+ * Paths are shown cut to this length: git allows any length, and the tokenizer's cost grows with the
+ * square of an unbroken run of letters (a megabyte-long path name would take minutes to count).
+ */
+export const MAX_RENDERED_PATH_CHARS = 1_000;
+
 export function renderFileHeader(file: FileHeaderInput): string {
   const notes: string[] = [];
-  if (file.oldPath !== null && file.oldPath !== file.path) notes.push(`renamed from ${file.oldPath}`);
+  if (file.oldPath !== null && file.oldPath !== file.path) notes.push(`renamed from ${renderPath(file.oldPath)}`);
   if (file.status === "added") notes.push("new file");
   if (file.status === "deleted") notes.push("deleted file");
-  return `FILE: ${file.path}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}\n`;
+  return `FILE: ${renderPath(file.path)}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}\n`;
+}
+
+function renderPath(path: string): string {
+  return path.length <= MAX_RENDERED_PATH_CHARS ? path : `${cutText(path, MAX_RENDERED_PATH_CHARS)}…`;
 }
 
 export function renderHunkHeader(hunk: Hunk): string {

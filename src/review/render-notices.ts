@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RepoConfig } from "../config/repo-config.js";
+import { renderCodeSpan } from "./neutralise-model-text.js";
 import { renderInline } from "./render-review.js";
 
 export const NO_ACCESS_REPLY =
@@ -14,7 +15,7 @@ export function configNoticeMarker(source: string, errors: string[]): string {
 
 export function renderConfigNotice(source: string, errors: string[]): string {
   return [
-    `**codex-review**: \`${renderInline(source)}\` has problems, so this pull request is reviewed with the default settings.`,
+    `**codex-review**: ${renderCodeSpan(source)} has problems, so this pull request is reviewed with the default settings.`,
     "",
     ...errors.map((error) => `- ${renderInline(error)}`),
     "",
@@ -75,11 +76,11 @@ export function renderHelp(
   limits?: LimitsInForce,
 ): string {
   const lines: string[] = [];
-  if (unknownCommand) lines.push(`Unknown command \`${renderInline(unknownCommand)}\`. These are the commands:`, "");
+  if (unknownCommand) lines.push(`Unknown command ${renderCodeSpan(unknownCommand)}. These are the commands:`, "");
   lines.push("| Command | What it does |", "| --- | --- |");
   for (const [command, what] of COMMANDS) lines.push(`| \`${command}\` | ${what} |`);
   lines.push("", `\`@${appSlug} <command>\` works too. Reviews and pause/resume need write access to the repository.`, "");
-  lines.push(`**Configuration** (${source ? `from \`${renderInline(source)}\`` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");
+  lines.push(`**Configuration** (${source ? `from ${renderCodeSpan(source)}` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");
   lines.push("```json", ...renderConfigJson(config), "```");
   if (limits) {
     lines.push(

@@ -1,3 +1,5 @@
+import { cutText } from "../diff/cut-text.js";
+import { neutraliseModelLine, neutraliseModelText, renderCodeBlock, renderCodeSpan } from "./neutralise-model-text.js";
 import type { FailedChunk, Finding, ReviewComment, Severity, SkippedFile, TokenUsage } from "./types.js";
 
 const SEVERITY_LABEL: Record<Severity, string> = {
@@ -29,8 +31,8 @@ export function renderComment(finding: Finding, comment: Placement): string {
   if (finding.suggestion !== null) {
     parts.push(
       suggestionApplies(finding, comment)
-        ? codeBlock(finding.suggestion, "suggestion")
-        : `Suggested change:\n\n${codeBlock(finding.suggestion, "")}`,
+        ? renderCodeBlock(finding.suggestion, "suggestion")
+        : `Suggested change:\n\n${renderCodeBlock(finding.suggestion, "")}`,
     );
   }
   return parts.join("\n\n");
@@ -48,12 +50,6 @@ function suggestionApplies(finding: Finding, comment: Placement): boolean {
   return modelSpan === anchoredSpan;
 }
 
-/** A fence longer than any run of backticks inside, so the code cannot close it early. */
-function codeBlock(code: string, info: string): string {
-  const longest = Math.max(0, ...Array.from(code.matchAll(/`+/g), (match) => match[0].length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info}\n${code}\n${fence}`;
-}
 
 export interface ReviewBodyInput {
   /** One summary per reviewed chunk. */
@@ -106,8 +102,8 @@ function renderUnanchored(findings: readonly Finding[], room: number): string {
     for (const [i, finding] of group.entries()) {
       const body = renderProse(truncate(finding.body, MAX_FINDING_BODY_CHARS)).replace(/\n/g, "\n  ");
       const entry =
-        (i === 0 ? `\n${codeSpan(path)}\n` : "") +
-        `- ${codeSpan(`${path}:${finding.line}`)} ${severityBadge(finding.severity)} **${renderInline(finding.title)}**` +
+        (i === 0 ? `\n${renderCodeSpan(path)}\n` : "") +
+        `- ${renderCodeSpan(`${path}:${finding.line}`)} ${severityBadge(finding.severity)} **${renderInline(finding.title)}**` +
         (body ? `\n  ${body}` : "");
       // Leaves room for the "…and N more" line.
       if (length + entry.length + 1 > room - 100) break fill;
@@ -124,10 +120,10 @@ function renderNotReviewed(skipped: readonly SkippedFile[], failed: readonly Fai
   if (skipped.length === 0 && failed.length === 0) return "";
   const lines = ["#### Not reviewed"];
   // Only the first files of a long list: a 3,000-file vendored directory would drown the review.
-  for (const file of skipped.slice(0, 50)) lines.push(`- ${codeSpan(file.path)}: ${renderInline(file.reason)}`);
+  for (const file of skipped.slice(0, 50)) lines.push(`- ${renderCodeSpan(file.path)}: ${renderInline(file.reason)}`);
   if (skipped.length > 50) lines.push(`- …and ${skipped.length - 50} more files`);
   for (const chunk of failed) {
-    const files = chunk.paths.slice(0, 10).map(codeSpan).join(", ") + (chunk.paths.length > 10 ? `, …and ${chunk.paths.length - 10} more` : "");
+    const files = chunk.paths.slice(0, 10).map(renderCodeSpan).join(", ") + (chunk.paths.length > 10 ? `, …and ${chunk.paths.length - 10} more` : "");
     lines.push(`- ${files}: the model call failed (${renderInline(chunk.reason)})`);
   }
   return lines.join("\n");
@@ -140,41 +136,23 @@ function renderFooter(input: ReviewBodyInput): string {
   return `<sub>${renderInline(input.model)} · commit ${input.headSha.slice(0, 7)} · ${tokens} · ${usd}</sub>`;
 }
 
-// Prose is split from code so only prose is neutralised: code spans and fences neither ping nor render HTML.
-const CODE = /(`{3,}[^\n]*\n[\s\S]*?\n\s*`{3,}|`[^`\n]+`)/;
+/**
+ * Model text is cut to these lengths before it is read: GitHub refuses comments over 65,536
+ * characters anyway, and a title or a reason is one short line.
+ */
+export const MAX_PROSE_CHARS = 30_000;
+export const MAX_INLINE_CHARS = 500;
 
-/** Model Markdown made safe to post: no @-mentions that ping, no raw HTML, no fence left open. */
+/** Model Markdown made safe to post (see neutralise-model-text.ts for what is neutralised and how). */
 export function renderProse(text: string): string {
-  const trimmed = text.trim();
-  const fences = trimmed.split("\n").filter((line) => /^\s*```/.test(line)).length;
-  const closed = fences % 2 === 1 ? `${trimmed}\n\`\`\`` : trimmed;
-  return closed
-    .split(CODE)
-    .map((part, index) => (index % 2 === 1 ? part : neutralise(part)))
-    .join("");
+  return neutraliseModelText(truncate(text.trim(), MAX_PROSE_CHARS));
 }
 
 /** As `renderProse`, on one line. */
 export function renderInline(text: string): string {
-  return renderProse(text.replace(/\s+/g, " "));
-}
-
-function neutralise(prose: string): string {
-  return (
-    prose
-      // `@octo-org/team` or `@user` preceded by a non-word character is a mention; in a code span it is not.
-      .replace(/(^|[^\w`@/])@([a-z\d](?:[a-z\d-]*[a-z\d])?(?:\/[a-z\d][\w.-]*)?)/gi, "$1`@$2`")
-      // Any tag-like `<` (HTML, comments, our own hidden marker) is shown as text instead.
-      .replace(/<(?=[a-z/!?])/gi, "&lt;")
-  );
-}
-
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (match) => match[0].length));
-  const ticks = "`".repeat(longest + 1);
-  return longest > 0 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+  return neutraliseModelLine(truncate(text.trim(), MAX_INLINE_CHARS));
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
+  return text.length <= max ? text : `${cutText(text, max)}…`;
 }

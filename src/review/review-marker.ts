@@ -20,7 +20,7 @@ export interface ReviewMarker {
 /** The most uncovered files a marker lists (about 3.6 KB); past that, the least important are not carried. */
 export const MAX_UNCOVERED_IN_MARKER = 400;
 
-const MARKER_PATTERN = /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/;
+const MARKER_TAG = "codex-review:v1";
 
 export function hashJobKey(jobKey: string): string {
   return createHash("sha256").update(jobKey).digest("hex").slice(0, 16);
@@ -41,10 +41,10 @@ export function renderReviewMarker(marker: Omit<ReviewMarker, "uncovered"> & { u
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
 export function parseReviewMarker(body: string | null | undefined): ReviewMarker | null {
-  const match = body ? MARKER_PATTERN.exec(body) : null;
-  if (!match?.[1]) return null;
+  const content = body ? findMarkerContent(body) : null;
+  if (!content) return null;
   const fields = new Map(
-    match[1].split(/\s+/).map((pair) => {
+    content.split(/\s+/).map((pair) => {
       const at = pair.indexOf("=");
       return [pair.slice(0, at), pair.slice(at + 1)] as const;
     }),
@@ -57,4 +57,27 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   // Fields this version does not know, or values it cannot read, are ignored rather than voiding the marker.
   const verdict = fields.get("verdict");
   return { headSha, job, fingerprints, uncovered, ...(verdict === "success" || verdict === "neutral" ? { verdict } : {}) };
+}
+
+const isBlank = (char: string | undefined) => char !== undefined && char.trim() === "";
+
+/**
+ * The fields of the first `<!-- codex-review:v1 ... -->` in `body`, trimmed: what
+ * `/<!--\s*codex-review:v1\s+([^>]*?)\s*-->/` captured, found by a scan that reads each character a
+ * bounded number of times. The pattern backtracked over whitespace runs and searched to the end of
+ * the body from every unclosed marker, which is quadratic on a crafted review body.
+ */
+function findMarkerContent(body: string): string | null {
+  let nextClose = -1; // the first ">" at or after the current marker's fields; shared by later markers
+  for (let open = body.indexOf("<!--"); open >= 0; open = body.indexOf("<!--", open + 1)) {
+    let tag = open + 4;
+    while (isBlank(body[tag])) tag++;
+    if (!body.startsWith(MARKER_TAG, tag)) continue;
+    const fieldsStart = tag + MARKER_TAG.length;
+    if (!isBlank(body[fieldsStart])) continue;
+    if (nextClose < fieldsStart) nextClose = body.indexOf(">", fieldsStart);
+    if (nextClose < 0) return null; // no ">" left: no later marker can close either
+    if (body.startsWith("--", nextClose - 2) && nextClose - 2 > fieldsStart) return body.slice(fieldsStart, nextClose - 2).trim();
+  }
+  return null;
 }

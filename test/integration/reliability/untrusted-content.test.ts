@@ -33,8 +33,13 @@ const DIFF = [
   "+export const handle = (req) => eval(req.body);",
 ].join("\n") + "\n";
 
+// A suggestion is code GitHub applies as is: it must reach the comment byte for byte.
+const SUGGESTION = "export const handle = (req) => JSON.parse(req.body); // @bob [x](http://y) #1";
+
 const HOSTILE_OUTPUT = {
-  summary: "cc @octocat and @octo-org/security-team <img src=x onerror=alert(1)>",
+  summary:
+    "cc @octocat and @octo-org/security-team <img src=x onerror=alert(1)> then `npm test @octo-org/admins " +
+    "![](https://track.example/p.gif) see acme/other#12 and GH-7",
   comments: [
     {
       path: "src/handler.js",
@@ -43,8 +48,10 @@ const HOSTILE_OUTPUT = {
       start_line: null,
       severity: "P0",
       title: "eval of request body @admin",
-      body: "Ping @octocat, see <script>alert(1)</script> and <!-- hidden --> text; `@in-code` is fine.",
-      suggestion: null,
+      body:
+        "Ping @octocat, see <script>alert(1)</script> and <!-- hidden --> text; `@in-code` is fine. " +
+        "[click](javascript:alert(1)) or https://github.com/acme/other/issues/3",
+      suggestion: SUGGESTION,
       quote: "export const handle = (req) => eval(req.body);",
     },
   ],
@@ -103,10 +110,22 @@ describe("a pull request that tries to break out of the prompt", () => {
     // What GitHub received: no live mention, no raw HTML, in the body and in the line comment.
     const posted = [review!.body, ...review!.comments.map((c) => c.body)].join("\n");
     expect(review!.comments).toHaveLength(1);
-    for (const mention of ["@octocat", "@octo-org/security-team", "@admin"]) {
+    const [comment] = review!.comments;
+    expect(comment!.body).toContain(`\`\`\`suggestion\n${SUGGESTION}\n\`\`\``);
+    const prose = posted.replace(`\`\`\`suggestion\n${SUGGESTION}\n\`\`\``, "");
+    for (const mention of ["@octocat", "@octo-org/security-team", "@admin", "@octo-org/admins"]) {
       expect(posted).toContain(`\`${mention}\``);
-      expect(posted.replaceAll(`\`${mention}\``, "")).not.toContain(mention);
+      expect(prose.replaceAll(`\`${mention}\``, "")).not.toContain(mention);
     }
+    // The backtick left open before "@octo-org/admins" is escaped, so it cannot pair with ours.
+    expect(prose).toContain("\\`npm test `@octo-org/admins`");
+    // No image, no link; URLs shown as code; references to other issues broken by a word joiner.
+    expect(prose).not.toMatch(/(^|[^\\])\[/);
+    expect(prose).toContain("!\\[](`https://track.example/p.gif`)");
+    expect(prose).toContain("\\[click](javascript:alert(1))");
+    expect(prose).toContain("`https://github.com/acme/other/issues/3`");
+    expect(prose).toContain("acme/other#\u206012");
+    expect(prose).toContain("GH-\u20607");
     expect(posted).not.toMatch(/<(img|script)\b/i);
     expect(posted).toContain("&lt;img");
     expect(posted).not.toContain("<!-- hidden -->");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatComment, formatReview } from "../../../src/cli/format-review.js";
 import { renderComment } from "../../../src/review/render-review.js";
 import type { Finding } from "../../../src/review/types.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const finding: Finding = {
   path: "src/a.ts",
@@ -36,5 +37,13 @@ describe("formatReview", () => {
       comments: [{ path: "b.py", line: 3, side: "RIGHT", body: "x" }],
     });
     expect(text).toBe("1 line comment(s)\n\nb.py:3 (RIGHT)\n    x\n\n--- review body ---\n\nSummary here\n");
+  });
+
+  it("prints a body of a megabyte of blank lines in linear time", () => {
+    // `/\n*<!--.../g` took minutes on this body (bench/untrusted-text.ts).
+    const started = cpuMs();
+    const text = formatReview({ body: `${"\n".repeat(1_048_576)}x\n\n<!-- codex-review:v1 head=abcdef0 job=1 -->`, comments: [] });
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(text).toBe("0 line comment(s)\n\n--- review body ---\n\nx\n");
   });
 });

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
+import { MAX_HEADER_LINE_CHARS, parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import type { DiffLine, FileDiff } from "../../../src/diff/types.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), "utf8");
@@ -204,6 +205,25 @@ describe("parseUnifiedDiff: edge cases", () => {
     ["a NUL-ridden blob", "\u0000\u0001diff\u0000@@ --- +++"],
   ])("returns an array and never throws on %s", (_, text) => {
     expect(Array.isArray(parseUnifiedDiff(text))).toBe(true);
+  });
+
+  it("reads megabyte-long hunk headers, `diff` lines and paths in linear time", () => {
+    // parse-diff's `@@\s+-(\d+),?(\d+)?...` and its path pattern took many minutes on these lines.
+    const started = cpuMs();
+    const digits = parseUnifiedDiff(`diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -${"1".repeat(1_048_576)}\n`);
+    const plain = parseUnifiedDiff(`diff ${"a/".repeat(524_288)}\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n`);
+    const section = parseUnifiedDiff(`diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@ ${"a/".repeat(524_288)}\n-a\n+b\n`);
+    const longPath = "d/".repeat(300_000) + "f.ts";
+    const path = parseUnifiedDiff(`diff --git a/${longPath} b/${longPath}\n--- a/${longPath}\n+++ b/${longPath}\n@@ -1 +1 @@\n-a\n+b\n`);
+    const quoted = parseUnifiedDiff(`diff --git "a/${longPath}\\303\\251" "b/${longPath}\\303\\251"\nnew file mode 100644\n--- /dev/null\n+++ "b/${longPath}\\303\\251"\n@@ -0,0 +1 @@\n+a\n`);
+    const escapes = parseUnifiedDiff(`diff --git "a/${"\\303\\251x".repeat(10_000)}" "b/y"\n@@ -1 +1 @@\n-a\n+b\n`);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(escapes[0]?.oldPath).toBe("\u00e9x".repeat(10_000));
+    expect(digits.map(summarize)).toEqual([row("x", "modified", 0, 0, 0)]);
+    expect(plain.map(summarize)).toEqual([row("x", "modified", 1, 1, 1)]);
+    expect(section[0]?.hunks[0]?.header).toBe(`@@ -1 +1 @@ ${"a/".repeat(524_288)}`.slice(0, MAX_HEADER_LINE_CHARS));
+    expect(path.map(summarize)).toEqual([row(longPath, "modified", 1, 1, 1)]);
+    expect(quoted.map(summarize)).toEqual([row(`${longPath}\u00e9`, "added", 1, 0, 1)]);
   });
 
   it("returns [] for non-string input reaching it at run time", () => {

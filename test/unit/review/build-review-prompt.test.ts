@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import type { FileDiff } from "../../../src/diff/types.js";
 import { countTokens } from "../../../src/llm/count-tokens.js";
-import { buildReviewPrompt, PROMPT_TAGS } from "../../../src/review/build-review-prompt.js";
+import { buildReviewPrompt, neutraliseTags, PROMPT_TAGS } from "../../../src/review/build-review-prompt.js";
 import { chunkDiff } from "../../../src/review/chunk-diff.js";
 import { renderFiles } from "../../../src/review/render-hunk.js";
 import type { Chunk, PullRequestContext } from "../../../src/review/types.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const FIXTURES = new URL("../../fixtures/diffs/", import.meta.url);
 const parse = (name: string): FileDiff[] => parseUnifiedDiff(readFileSync(new URL(name, FIXTURES), "utf8"));
@@ -98,6 +99,23 @@ describe("buildReviewPrompt: content", () => {
 
   it("says so when the PR has no description", () => {
     expect(buildReviewPrompt(CHUNK, { ...PR, body: "  <!-- template -->  " }).input).toContain("(no description)");
+  });
+
+  it("drops every closed HTML comment and keeps an unclosed one as text", () => {
+    const body = "a<!-- one -->b<!---->c<!-- two\n -->d <!-- never closed <!-- x";
+    const { input } = buildReviewPrompt(CHUNK, { ...PR, body });
+    expect(input).toContain("abcd <!-- never closed <!-- x");
+  });
+
+  it("handles a megabyte of unclosed comments and of blanks after a `<` in linear time", () => {
+    // Both took minutes or hours before: `/<!--[\s\S]*?-->/g` and `<\s*\/?\s*untrusted_` backtracked.
+    const started = cpuMs();
+    const { input } = buildReviewPrompt(CHUNK, { ...PR, title: `<${" ".repeat(200)}/ untrusted_x`, body: "<!--".repeat(262_144) });
+    expect(neutraliseTags(`<${" ".repeat(1_048_576)}`)).toHaveLength(1_048_577);
+    expect(neutraliseTags(`\uFF1C${" \n".repeat(500_000)}/ \tuntrusted_diff>`)).toMatch(/^&lt;[ \n]+\/ \tuntrusted_diff>$/);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(input).toContain("title: &lt; / untrusted_x"); // whitespace of the title is collapsed first
+    expect(input).toContain("<!--<!--"); // unclosed: kept, cut to the description cap
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyFile, prioritiseFiles, type FileClass } from "../../../src/review/prioritise-files.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 describe("classifyFile", () => {
   it.each<[string, FileClass]>([
@@ -32,8 +33,20 @@ describe("classifyFile", () => {
     ["config/settings.toml", "docs-config"],
     [".gitignore", "docs-config"],
     [".nvmrc", "docs-config"],
+    ["src/a.test.d/file.ts", "source"],
+    ["src/a.test.", "source"],
+    ["lib/test_x.pyc", "source"],
+    ["lib/test_.py", "source"],
   ])("%s is %s", (path, expected) => {
     expect(classifyFile(path)).toBe(expected);
+  });
+
+  it("classes a megabyte-long crafted path in linear time", () => {
+    // `\.(?:test|spec|e2e)\.[^/]+$` on the whole path took minutes here (bench/untrusted-text.ts).
+    const started = cpuMs();
+    expect(classifyFile(`${".test.".repeat(175_000)}/x`)).toBe("source");
+    expect(classifyFile(`${"_test.".repeat(175_000)}/test_${"a".repeat(1_000_000)}.py`)).toBe("test");
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });
 

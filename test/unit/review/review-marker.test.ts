@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashPath, MAX_UNCOVERED_IN_MARKER, parseReviewMarker, renderReviewMarker } from "../../../src/review/review-marker.js";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -23,5 +24,37 @@ describe("review marker", () => {
     const marker = renderReviewMarker({ headSha: SHA, job: "job1", fingerprints: [], uncovered });
     expect(parseReviewMarker(marker)!.uncovered).toHaveLength(MAX_UNCOVERED_IN_MARKER);
     expect(marker.length).toBeLessThan(4_000);
+  });
+});
+
+const marker = renderReviewMarker({ headSha: SHA, job: "3f2a", fingerprints: ["abcdef12", "123456ab"] });
+
+describe("parseReviewMarker", () => {
+  it.each<[string, string]>([
+    ["the marker alone", marker],
+    ["after review text", `Looks good.\n\n${marker}`],
+    ["after foreign comments and a near miss", `<!-- other --> <!-- codex-review:v1head=${SHA} --> ${marker}`],
+    ["with tabs and newlines around the fields", `<!--\tcodex-review:v1\n head=${SHA}\tjob=3f2a fp=abcdef12,123456ab \n-->`],
+  ])("reads %s", (_label, body) => {
+    expect(parseReviewMarker(body)).toEqual({ headSha: SHA, job: "3f2a", fingerprints: ["abcdef12", "123456ab"], uncovered: [] });
+  });
+
+  it.each<[string, string]>([
+    ["no marker", "plain review"],
+    ["no blank after the tag", `<!-- codex-review:v1head=${SHA} job=a -->`],
+    ["a `>` inside the fields", `<!-- codex-review:v1 head=${SHA} job=a> -->`],
+    ["never closed", `<!-- codex-review:v1 head=${SHA} job=a`],
+    ["empty fields", "<!-- codex-review:v1 -->"],
+  ])("returns null for %s", (_label, body) => {
+    expect(parseReviewMarker(body)).toBeNull();
+  });
+
+  it("reads a megabyte of crafted almost-markers in linear time", () => {
+    // Each took seconds to hours with /<!--\s*codex-review:v1\s+([^>]*?)\s*-->/ (bench/untrusted-text.ts).
+    const started = cpuMs();
+    expect(parseReviewMarker(`<!-- codex-review:v1 ${" ".repeat(1_048_576)}`)).toBeNull();
+    expect(parseReviewMarker(`${"<!-- codex-review:v1 x".repeat(47_000)}`)).toBeNull();
+    expect(parseReviewMarker(`${"<!-- codex-review:v1 x".repeat(47_000)}>${marker}`)).toEqual(parseReviewMarker(marker));
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
   });
 });
