@@ -1,3 +1,4 @@
+import { cutText } from "../diff/cut-text.js";
 import type { DiffLine } from "../diff/types.js";
 
 /**
@@ -53,8 +54,14 @@ function matchesQuoteLine(code: string, line: string): boolean {
   return code === line || (line.length >= MIN_FRAGMENT_CHARS && code.includes(line));
 }
 
+/**
+ * Lines and quotes are compared on their first COMPARED_CHARS characters: a quote that long already
+ * names its line, and a hostile megabyte-long line must not be re-scanned for every candidate line.
+ */
+const COMPARED_CHARS = 1_000;
+
 function normaliseCode(code: string): string {
-  return code.trim().replace(/\s+/g, " ");
+  return cutText(code.trimStart(), COMPARED_CHARS).trimEnd().replace(/\s+/g, " ");
 }
 
 /**

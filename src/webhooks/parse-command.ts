@@ -1,8 +1,12 @@
+import { cutText } from "../diff/cut-text.js";
+
 /** A command found at the start of a comment: `/codex <name> [args]` or `@<app-slug> <name> [args]`. */
 export interface Command {
   name: string;
   args: string[];
 }
+
+const MAX_COMMAND_LINE_CHARS = 1_000;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -13,7 +17,8 @@ function commandPrefix(appSlug: string): RegExp {
 /** Reads a command from a comment's first line; anything else is not one. Case-insensitive. Pure. */
 export function parseCommand(body: string | null | undefined, appSlug: string): Command | null {
   if (!body) return null;
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? "";
+  // Commands are a few words: the rest of a hostile megabyte-long first line is never split.
+  const firstLine = cutText(body.split(/\r?\n/, 1)[0] ?? "", MAX_COMMAND_LINE_CHARS);
   const prefix = commandPrefix(appSlug);
   if (!prefix.test(firstLine)) return null;
   const words = firstLine.replace(prefix, "").trim().toLowerCase().split(/\s+/).filter(Boolean);

@@ -65,7 +65,7 @@ describe("enqueueJob and GitHub's Redeliver", () => {
 
     outcomes.set(data.headSha!, "complete");
     const again = await enqueueJob(queue, data);
-    expect(again).toEqual({ jobId: first.jobId, duplicate: false, limited: false });
+    expect(again).toEqual({ jobId: first.jobId, duplicate: false });
     await waitForState(first.jobId, "completed");
     const job = await queue.getJob(first.jobId);
     expect(job?.attemptsMade).toBe(1);

@@ -82,7 +82,8 @@ describe("neutralised model text in what the App posts", () => {
     const suggestion = "// @bob see #12, [x](http://y) `z\nfoo(); ```";
     const text = renderComment(
       finding({ title: "`Ping @admin", body: "![x](http://t.example/p.gif) acme/x#1\n```suggestion\nevil()\n```", suggestion }),
-      { side: "RIGHT", line: 10 },
+      // The quote matched the line the comment lands on: the only case a suggestion block is offered.
+      { side: "RIGHT", line: 10, quoteMatches: true },
     );
     expect(text).toBe(
       [
