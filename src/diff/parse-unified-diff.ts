@@ -1,4 +1,5 @@
 import parseDiff from "parse-diff";
+import { countChanges } from "./count-changes.js";
 import { cutText } from "./cut-text.js";
 import type { DiffLine, FileDiff, FileStatus, Hunk } from "./types.js";
 
@@ -162,15 +163,7 @@ function parsePlainDiff(lines: string[]): FileDiff[] {
 }
 
 function buildFileDiff(path: string, oldPath: string | null, status: FileStatus, binary: boolean, hunks: Hunk[]): FileDiff {
-  let additions = 0;
-  let deletions = 0;
-  for (const hunk of hunks) {
-    for (const line of hunk.lines) {
-      if (line.kind === "add") additions++;
-      else if (line.kind === "del") deletions++;
-    }
-  }
-  return { path, oldPath, status, binary, hunks, additions, deletions };
+  return { path, oldPath, status, binary, hunks, ...countChanges(hunks) };
 }
 
 /**

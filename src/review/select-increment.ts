@@ -1,3 +1,4 @@
+import { countChanges } from "../diff/count-changes.js";
 import type { FileDiff, Hunk } from "../diff/types.js";
 
 export interface IncrementInput {
@@ -101,13 +102,5 @@ function collectPoints(hunk: Hunk, into: Set<number>, mode: "touch" | "exact"): 
 }
 
 function withHunks(file: FileDiff, hunks: Hunk[]): FileDiff {
-  let additions = 0;
-  let deletions = 0;
-  for (const hunk of hunks) {
-    for (const line of hunk.lines) {
-      if (line.kind === "add") additions++;
-      else if (line.kind === "del") deletions++;
-    }
-  }
-  return { ...file, hunks, additions, deletions };
+  return { ...file, hunks, ...countChanges(hunks) };
 }
