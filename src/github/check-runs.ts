@@ -24,36 +24,36 @@ export async function startCheckRun(client: GithubClient, repo: RepoRef, name: s
 }
 
 export async function completeCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number, conclusion: CheckConclusion, output: CheckOutput): Promise<void> {
-  await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    check_run_id: checkRunId,
-    status: "completed",
-    conclusion,
-    completed_at: new Date().toISOString(),
-    output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
-  });
+  await updateCheckRun(client, repo, checkRunId, { status: "completed", conclusion, completed_at: new Date().toISOString() }, output);
 }
 
 /** Puts a started run back to `queued` with a note (the job waits); GitHub shows it as pending. */
 export async function queueCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number, output: CheckOutput): Promise<void> {
-  await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    check_run_id: checkRunId,
-    status: "queued",
-    output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
-  });
+  await updateCheckRun(client, repo, checkRunId, { status: "queued" }, output);
 }
 
 /** Takes a `queued` run up again: the job that left it is running now. */
 export async function resumeCheckRun(client: GithubClient, repo: RepoRef, checkRunId: number): Promise<void> {
+  await updateCheckRun(client, repo, checkRunId, { status: "in_progress" }, {
+    title: "Review running",
+    summary: "The repository's review budget had room again; the review is running.",
+  });
+}
+
+/** One PATCH of a run, with the output cut to what GitHub accepts (a longer one is a 422). */
+async function updateCheckRun(
+  client: GithubClient,
+  repo: RepoRef,
+  checkRunId: number,
+  state: { status: "queued" | "in_progress" } | { status: "completed"; conclusion: CheckConclusion; completed_at: string },
+  output: CheckOutput,
+): Promise<void> {
   await client.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
     owner: repo.owner,
     repo: repo.repo,
     check_run_id: checkRunId,
-    status: "in_progress",
-    output: { title: "Review running", summary: "The repository's review budget had room again; the review is running." },
+    ...state,
+    output: { title: output.title.slice(0, 250), summary: output.summary.slice(0, 60_000) },
   });
 }
 

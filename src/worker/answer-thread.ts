@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
-import { appBotLogin } from "../github/own-review-author.js";
+import { appBotLogin, isOwnReviewAuthor } from "../github/own-review-author.js";
 import { getReviewComment, listThread, replyInThread } from "../github/review-comments.js";
 import { loadReviewContext } from "../github/review-context.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
@@ -36,7 +36,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   const thread = await listThread(github, ref, rootId);
   const root = thread[0];
   const appLogin = appBotLogin(deps.appSlug);
-  if (!root || root.id !== rootId || root.user?.login !== appLogin) return { status: "skipped", reason: "the thread is not one of the app's" };
+  if (!root || root.id !== rootId || !isOwnReviewAuthor(root.user?.login, appLogin)) return { status: "skipped", reason: "the thread is not one of the app's" };
   // A retry after the answer was posted finds it and stops.
   if (thread.some((comment) => comment.body.includes(answerMarker(job.commentId)))) return { status: "done", action: "already answered" };
 
@@ -52,7 +52,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   const prompt = buildThreadPrompt({
     path: root.path,
     diffHunk: root.diff_hunk,
-    messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: comment.user?.login === appLogin, body: comment.body })),
+    messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: isOwnReviewAuthor(comment.user?.login, appLogin), body: comment.body })),
     language: settings.language,
     instructions: repositoryGuidanceFor([root.path], settings),
   });
