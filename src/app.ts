@@ -43,13 +43,13 @@ export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: App
         log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
         return;
       }
-      const gate = gateRequest(job, authorAssociation);
-      if (replyLimit && gate.limit === "per-person" && !(await replyLimit.take(job.owner, job.repo, gate.login))) {
-        // Its first request this hour got (or gets) an answer saying so; this one costs nothing.
-        log.info({ login: gate.login, reason: gate.reason, kind: job.kind }, "Request over its per-person reply limit: ignored");
-        return;
-      }
       try {
+        const gate = gateRequest(job, authorAssociation);
+        if (replyLimit && gate.limit === "per-person" && !(await replyLimit.take(job.owner, job.repo, gate.login))) {
+          // Its first request this hour got (or gets) an answer saying so; this one costs nothing.
+          log.info({ login: gate.login, reason: gate.reason, kind: job.kind }, "Request over its per-person reply limit: ignored");
+          return;
+        }
         const { jobId, duplicate } = await enqueueJob(queue, job, { supersedeWith: redis });
         log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
       } catch (error) {

@@ -1,10 +1,18 @@
 import { z } from "zod";
 import type { GithubClient, PullRequestRef } from "./github-client.js";
+import { isOwnReviewAuthor } from "./own-review-author.js";
 
-const IssueComment = z.object({ id: z.number(), body: z.string().nullable().optional() });
+const IssueComment = z.object({
+  id: z.number(),
+  body: z.string().nullable().optional(),
+  user: z.object({ login: z.string() }).nullable().optional(),
+});
 
-/** Whether any comment on the PR already contains `marker` (so a notice is posted once). */
-export async function pullHasCommentWith(client: GithubClient, ref: PullRequestRef, marker: string): Promise<boolean> {
+/**
+ * Whether the app already posted a comment on the PR containing `marker` (so a notice is posted once).
+ * Only `ownLogin`'s comments count (see isOwnReviewAuthor): anyone can paste a marker to silence a notice.
+ */
+export async function pullHasCommentWith(client: GithubClient, ref: PullRequestRef, marker: string, ownLogin: string | null): Promise<boolean> {
   for (let page = 1; ; page++) {
     const { data } = await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: ref.owner,
@@ -14,7 +22,7 @@ export async function pullHasCommentWith(client: GithubClient, ref: PullRequestR
       page,
     });
     const comments = z.array(IssueComment).parse(data);
-    if (comments.some((comment) => comment.body?.includes(marker))) return true;
+    if (comments.some((comment) => isOwnReviewAuthor(comment.user?.login, ownLogin) && comment.body?.includes(marker))) return true;
     if (comments.length < 100) return false;
   }
 }

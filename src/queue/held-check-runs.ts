@@ -16,6 +16,11 @@ export interface HeldCheckRuns {
   release(jobId: string): Promise<HeldCheckRun | null>;
 }
 
+/** GETDEL, which Redis only has from 6.2 on (Ubuntu 22.04 and Debian 11 ship 6.0). */
+const GET_AND_DELETE = `local value = redis.call("GET", KEYS[1])
+if value then redis.call("DEL", KEYS[1]) end
+return value`;
+
 /** A held run is forgotten a day after its job was due: GitHub marks runs left queued 14 days stale anyway. */
 const HOLD_GRACE_MS = 24 * 3_600_000;
 
@@ -26,7 +31,7 @@ export function createHeldCheckRuns(redis: Redis, namespace: string, now: () => 
       await redis.set(key(jobId), JSON.stringify(run), "PX", Math.max(0, untilMs - now()) + HOLD_GRACE_MS);
     },
     async release(jobId) {
-      const text = await redis.getdel(key(jobId));
+      const text = (await redis.eval(GET_AND_DELETE, 1, key(jobId))) as string | null;
       if (!text) return null;
       const parsed = JSON.parse(text) as Partial<HeldCheckRun>;
       return typeof parsed.checkRunId === "number" && typeof parsed.headSha === "string" ? { checkRunId: parsed.checkRunId, headSha: parsed.headSha } : null;

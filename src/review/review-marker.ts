@@ -62,12 +62,14 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
 const isBlank = (char: string | undefined) => char !== undefined && char.trim() === "";
 
 /**
- * The fields of the first `<!-- codex-review:v1 ... -->` in `body`, trimmed: what
- * `/<!--\s*codex-review:v1\s+([^>]*?)\s*-->/` captured, found by a scan that reads each character a
- * bounded number of times. The pattern backtracked over whitespace runs and searched to the end of
- * the body from every unclosed marker, which is quadratic on a crafted review body.
+ * The fields of the LAST `<!-- codex-review:v1 ... -->` in `body`, trimmed, each marker read as
+ * `/<!--\s*codex-review:v1\s+([^>]*?)\s*-->/` would capture it, by a scan that reads each character a
+ * bounded number of times (the pattern was quadratic on a crafted body). The last one, because the
+ * app ends its body with its marker while text before it can carry a copied one: a file name listed
+ * under "Not reviewed" can spell a marker for another head with `verdict=success`.
  */
 function findMarkerContent(body: string): string | null {
+  let found: string | null = null;
   let nextClose = -1; // the first ">" at or after the current marker's fields; shared by later markers
   for (let open = body.indexOf("<!--"); open >= 0; open = body.indexOf("<!--", open + 1)) {
     let tag = open + 4;
@@ -76,8 +78,8 @@ function findMarkerContent(body: string): string | null {
     const fieldsStart = tag + MARKER_TAG.length;
     if (!isBlank(body[fieldsStart])) continue;
     if (nextClose < fieldsStart) nextClose = body.indexOf(">", fieldsStart);
-    if (nextClose < 0) return null; // no ">" left: no later marker can close either
-    if (body.startsWith("--", nextClose - 2) && nextClose - 2 > fieldsStart) return body.slice(fieldsStart, nextClose - 2).trim();
+    if (nextClose < 0) return found; // no ">" left: no later marker can close either
+    if (body.startsWith("--", nextClose - 2) && nextClose - 2 > fieldsStart) found = body.slice(fieldsStart, nextClose - 2).trim();
   }
-  return null;
+  return found;
 }

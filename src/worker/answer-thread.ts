@@ -38,7 +38,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   const appLogin = appBotLogin(deps.appSlug);
   if (!root || root.id !== rootId || !isOwnReviewAuthor(root.user?.login, appLogin)) return { status: "skipped", reason: "the thread is not one of the app's" };
   // A retry after the answer was posted finds it and stops.
-  if (thread.some((comment) => comment.body.includes(answerMarker(job.commentId)))) return { status: "done", action: "already answered" };
+  if (thread.some((comment) => isOwnReviewAuthor(comment.user?.login, appLogin) && comment.body.includes(answerMarker(job.commentId)))) return { status: "done", action: "already answered" };
 
   if (!(await mayRunCommands(github, ref, job.requestedBy))) {
     await replyInThread(github, ref, rootId, `@${job.requestedBy} ${NO_ACCESS_REPLY}\n${answerMarker(job.commentId)}`);
@@ -46,7 +46,7 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   }
   // The answer speaks as the review did: the repository's language, guidance and effort.
   const { files } = await loadReviewContext(github, ref, appLogin);
-  const { config, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
+  const { config, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log, deps.appSlug);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const upToQuestion = thread.filter((comment) => comment.id <= job.commentId);
   const prompt = buildThreadPrompt({

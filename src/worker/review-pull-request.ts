@@ -62,9 +62,9 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
     await reactBestEffort(github, ref, job.commentId, "eyes", log);
   }
   try {
-    const outcome = await runReview(job, ref, deps);
+    const outcome = await runReview(job, ref, deps, data);
     if (job.trigger === "command" && job.commentId !== null) {
-      if (outcome.status === "nothing-new") await answerNothingNew(github, ref, job.commentId, job.requestedBy, outcome.since);
+      if (outcome.status === "nothing-new") await answerNothingNew(github, ref, deps.appSlug, { commentId: job.commentId, requestedBy: job.requestedBy }, outcome.since);
       await reactBestEffort(github, ref, job.commentId, "+1", log);
     }
     return outcome;
@@ -79,7 +79,8 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
   }
 }
 
-async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies): Promise<ReviewOutcome> {
+/** `queued`: the job as enqueued; its id keys the budget reservation and the held check run, as in settleWaitingJob. */
+async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies, queued: ReviewJobData): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
   const readContext = () => loadReviewContext(github, ref, appBotLogin(deps.appSlug));
@@ -90,7 +91,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };
   const checks: CheckRunTarget = { repo: ref, headSha, appSlug: deps.appSlug };
 
-  const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log);
+  const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log, deps.appSlug);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
   if (skipReason) {
@@ -110,10 +111,10 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     return outcome;
   }
 
-  const checkRunId = await startReviewCheckRun(deps.budget, job, github, ref, headSha, () => openCheckRun(github, checks));
+  const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
   let outcome: ReviewOutcome;
   try {
-    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId }, deps);
+    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -141,6 +142,7 @@ interface ReviewTarget {
   earlier: PostedReview[];
   settings: ReviewSettings;
   checkRunId: number;
+  queued: ReviewJobData;
   pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
 }
 
@@ -164,7 +166,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       // GitHub checks comments against the whole PR diff; the increment's hunks keep its numbering.
       ...(incremental ? { anchorDiff: full.diff } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
-      beforeModelCalls: () => chargeReviewBudget(deps.budget, job, { github, ref, checkRunId: target.checkRunId, headSha }),
+      beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
     },
     { ...deps, settings: target.settings },
   );

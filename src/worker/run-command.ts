@@ -37,7 +37,7 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
     default: {
       const { files } = await loadReviewContext(github, ref, appBotLogin(deps.appSlug));
-      const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log);
+      const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log, deps.appSlug);
       const unknown = job.command === "help" ? null : job.command;
       await commentOnPullRequest(github, ref, renderHelp(deps.appSlug, config, source, await deps.pauses.isPaused(job), unknown, settings));
       await reactBestEffort(github, ref, job.commentId, unknown ? "confused" : "+1", deps.log);
