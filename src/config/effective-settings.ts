@@ -1,4 +1,4 @@
-import type { ReviewSettings } from "../review/review-settings.js";
+import { CONTEXT_MODES, type ContextMode, type ReviewSettings } from "../review/review-settings.js";
 import type { RepoConfig } from "./repo-config.js";
 
 /**
@@ -23,7 +23,20 @@ export function effectiveSettings(base: ReviewSettings, config: RepoConfig, guid
     instructions,
     pathInstructions: config.path_instructions,
     reasoningEffort: lowerEffort(config.reasoning_effort, base.reasoningEffort),
+    context: {
+      mode: cheaperMode(config.context.mode, base.context.mode),
+      scopeLines: Math.min(config.context.lines ?? base.context.scopeLines, base.context.scopeLines),
+      toolRounds: Math.min(config.context.tool_rounds ?? base.context.toolRounds, base.context.toolRounds),
+      toolOutputTokens: Math.min(config.context.tool_output_tokens ?? base.context.toolOutputTokens, base.context.toolOutputTokens),
+    },
+    checkFailOn: config.check.fail_on,
+    summaryComment: config.summary_comment,
   };
+}
+
+function cheaperMode(repo: ContextMode | undefined, ceiling: ContextMode): ContextMode {
+  if (!repo) return ceiling;
+  return CONTEXT_MODES.indexOf(repo) < CONTEXT_MODES.indexOf(ceiling) ? repo : ceiling;
 }
 
 type Effort = NonNullable<ReviewSettings["reasoningEffort"]>;

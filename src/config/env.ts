@@ -66,6 +66,20 @@ export const AppEnv = z.object({
   REVIEW_RATE_LIMIT_PER_REPO: z.coerce.number().int().min(0).default(60),
   /** Size of each bucket: how many such jobs run at once after a quiet spell (a wave of pushes). */
   REVIEW_BURST_PER_REPO: positiveInt(120),
+  /** What a review reads beyond the diff: `diff`, `scope` (enclosing scope of each hunk) or `agentic` (scope plus repository tools). */
+  REVIEW_CONTEXT_MODE: z.enum(["diff", "scope", "agentic"]).default("agentic"),
+  /** Lines at most a hunk is widened by to reach its enclosing function, method or class. */
+  REVIEW_CONTEXT_LINES: z.coerce.number().int().min(0).default(80),
+  /** Model calls with tools per chunk in `agentic` mode; the last one must answer. */
+  REVIEW_TOOL_ROUNDS: positiveInt(8),
+  /** Tokens of tool output at most per chunk; counted against REVIEW_MAX_INPUT_TOKENS too. */
+  REVIEW_TOOL_OUTPUT_TOKENS: positiveInt(24_000),
+  /** Where repository snapshots (the tarball at a reviewed head) are kept, shared by a host's workers. */
+  REPO_CACHE_DIR: z.string().min(1).default(".data/repos"),
+  /** Disk the snapshot cache may use; least recently used snapshots go first. */
+  REPO_CACHE_MAX_BYTES: positiveInt(2 * 1024 ** 3),
+  /** A repository whose archive is larger is read file by file through the contents API (no search). */
+  REPO_SNAPSHOT_MAX_BYTES: positiveInt(250 * 1024 ** 2),
   /** Personal token of the local CLI (`codex-review review owner/repo#1`); the App never reads it. */
   GITHUB_TOKEN: optionalText,
   /** Port of a worker-only process's /metrics; unset = no metrics server there (the web server always has /metrics). */

@@ -37,6 +37,22 @@ export const RepoConfig = z
       .object({ max_files: positive.optional(), max_chunks: positive.optional(), max_input_tokens: positive.optional() })
       .strict()
       .default({}),
+    /** Repository context; each value only lowers the operator's env value. */
+    context: z
+      .object({
+        mode: z.enum(["diff", "scope", "agentic"]).optional(),
+        lines: z.number().int().min(0).optional(),
+        tool_rounds: positive.optional(),
+        tool_output_tokens: positive.optional(),
+      })
+      .strict()
+      .default({}),
+    check: z
+      .object({ fail_on: z.enum(["P0", "P1", "never"]).default("never") })
+      .strict()
+      .default({ fail_on: "never" }),
+    /** One summary comment per PR, edited in place. */
+    summary_comment: z.boolean().default(true),
   })
   .strict();
 export type RepoConfig = z.infer<typeof RepoConfig>;

@@ -18,5 +18,13 @@ export function reviewSettingsFromEnv(env: AppEnv): ReviewSettings {
     // The ceiling of every repository's `reasoning_effort`.
     reasoningEffort: env.MODEL_REASONING_EFFORT,
     model: env.CODEX_MODEL,
+    context: {
+      mode: env.REVIEW_CONTEXT_MODE,
+      scopeLines: env.REVIEW_CONTEXT_LINES,
+      toolRounds: env.REVIEW_TOOL_ROUNDS,
+      toolOutputTokens: env.REVIEW_TOOL_OUTPUT_TOKENS,
+    },
+    checkFailOn: "never",
+    summaryComment: true,
   };
 }

@@ -1,5 +1,24 @@
 import type { Severity } from "./types.js";
 
+/** What a review reads beyond the diff, cheapest first: the hunks alone; each hunk widened to its enclosing scope; scope plus repository tools. */
+export type ContextMode = "diff" | "scope" | "agentic";
+export const CONTEXT_MODES: readonly ContextMode[] = ["diff", "scope", "agentic"];
+
+/** Repository context of a review: env defaults (the operator's ceilings), lowered per repository by `context:`. */
+export interface ContextSettings {
+  /** REVIEW_CONTEXT_MODE, default `agentic`; a repository may pick a cheaper mode, never a dearer one. */
+  mode: ContextMode;
+  /** Lines at most a hunk is widened by to reach its enclosing scope (REVIEW_CONTEXT_LINES, default 80). */
+  scopeLines: number;
+  /** Model calls with tools per chunk; the last allowed one is sent with `tool_choice: "none"` (REVIEW_TOOL_ROUNDS, default 8). */
+  toolRounds: number;
+  /** Tokens of tool output at most per chunk (REVIEW_TOOL_OUTPUT_TOKENS, default 24,000); also counted against `maxInputTokens`. */
+  toolOutputTokens: number;
+}
+
+/** When the check run fails: never (`neutral` with open P0/P1 findings), or with an open finding of this severity or worse. */
+export type CheckFailOn = "P0" | "P1" | "never";
+
 /** Knobs of one review: env defaults, overridden per repository by `.github/codex-review.yml`. */
 export interface ReviewSettings {
   /** Token budget of the diff text in one chunk. Default 12,000. */
@@ -30,4 +49,9 @@ export interface ReviewSettings {
   reasoningEffort: "low" | "medium" | "high" | null;
   /** Model name shown in the summary. */
   model: string;
+  context: ContextSettings;
+  /** Config `check.fail_on`; default `never`. */
+  checkFailOn: CheckFailOn;
+  /** Config `summary_comment`: one summary comment per PR, edited in place. Default true. */
+  summaryComment: boolean;
 }

@@ -35,6 +35,9 @@ const settings: ReviewSettings = {
   pathInstructions: [],
   reasoningEffort: null,
   model: "openai/gpt-5-1-codex",
+  context: { mode: "diff", scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 },
+  checkFailOn: "never",
+  summaryComment: true,
 };
 const pullRequest = { owner: "o", repo: "r", number: 1, title: "Parse counts", body: "", baseRef: "main", headRef: "topic" };
 
