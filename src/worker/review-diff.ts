@@ -7,6 +7,7 @@ import { buildReviewPrompt } from "../review/build-review-prompt.js";
 import { planReview, type ReviewPlan, type SkippedFile } from "../review/plan-review.js";
 import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { FileDiff } from "../diff/types.js";
+import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { PullRequestContext } from "../review/types.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
@@ -22,6 +23,10 @@ export interface ReviewDiffInput {
   unreviewable?: SkippedFile[];
   /** The whole PR's diff when `diff` covers only new commits: comments are anchored against it. */
   anchorDiff?: string;
+  /** The repository at the head (and base), for scope widening and the model's tools; none = the diff alone. */
+  repository?: RepositoryReader;
+  /** Why the repository could not be read (named in the review summary); set when `repository` is absent for a failure. */
+  repositoryUnavailable?: string;
   /** Fingerprints of findings already posted on this PR; not posted again. */
   postedFingerprints?: ReadonlySet<string>;
   /** Called once the plan has chunks, right before the first model call (the worker charges the budget here). */

@@ -11,6 +11,7 @@ import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { PauseStore } from "../queue/pause-store.js";
+import type { RepositoryOpener } from "../repository/repository-reader.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
 import type { AssembledReview } from "../review/assemble-review.js";
 import { NO_ACCESS_REPLY } from "../review/render-notices.js";
@@ -23,6 +24,7 @@ import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBu
 import { completeOpenCheckRuns, openCheckRun, reportCheck, type CheckRunTarget } from "./check-run-for-head.js";
 import { readUntilHead } from "./confirm-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
+import { openRepository } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
@@ -39,6 +41,8 @@ export interface ReviewDependencies {
   log: Logger;
   /** The repository review budget, charged right before the first model call; none means unlimited. */
   budget?: ReviewBudgetGate;
+  /** The repository at the reviewed head (snapshot cache); none means every review reads the diff alone. */
+  repository?: RepositoryOpener;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
 }
@@ -143,7 +147,7 @@ interface ReviewTarget {
   settings: ReviewSettings;
   checkRunId: number;
   queued: ReviewJobData;
-  pr: { number: number; title: string; body: string; base: { ref: string }; head: { ref: string } };
+  pr: { number: number; title: string; body: string; base: { ref: string; sha: string }; head: { ref: string } };
 }
 
 async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
@@ -155,6 +159,13 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const incremental = scope.mode === "incremental";
   const mode = scope.mode;
 
+  const repository = await openRepository(
+    deps.repository,
+    github,
+    { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: null },
+    target.settings.context.mode,
+    log,
+  );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan } = await reviewDiff(
     {
@@ -165,6 +176,8 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       unreviewable: incremental ? scope.unreviewable : full.unreviewable,
       // GitHub checks comments against the whole PR diff; the increment's hunks keep its numbering.
       ...(incremental ? { anchorDiff: full.diff } : {}),
+      ...(repository.reader ? { repository: repository.reader } : {}),
+      ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
       beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
     },
