@@ -60,7 +60,8 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true })));
     await removeLeftovers(folders.tmp);
     await removeLeftovers(folders.trash);
-    metrics?.bytesOnDisk.set(await measureSnapshots(folders.snapshots));
+    const onDisk = await measureSnapshots(folders.snapshots);
+    metrics?.bytesOnDisk.set(onDisk);
   };
 
   const contentsFallback = (github: GithubClient, target: RepositoryTarget, why: string): RepositoryReader => {
@@ -98,7 +99,9 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     } finally {
       metrics?.fetchSeconds.observe({ outcome }, (performance.now() - started) / 1000);
     }
-    metrics?.bytesOnDisk.set(await evictSnapshots({ snapshots: folders.snapshots, trash: folders.trash, leases }, options.maxBytes));
+    // Not `metrics?.…(await …)`: optional chaining would skip the eviction itself without metrics.
+    const onDisk = await evictSnapshots({ snapshots: folders.snapshots, trash: folders.trash, leases }, options.maxBytes);
+    metrics?.bytesOnDisk.set(onDisk);
   };
 
   /** The snapshot on disk: downloaded here (`miss`) or by another job or process (`joined`). */
