@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   if (settings.sections.has("snapshot")) {
     const options = readSnapshotBenchOptions(settings.quick);
     log(`[snapshot] repository snapshots: ${options.runs} cold/warm opens, a ${options.bigMb} MB tarball`);
-    await section(rows, "6 Snapshots", async () => rows.push(...snapshotRows(await measureSnapshots(options, log))));
+    await section(rows, "6 Snapshots", async () => {
+      rows.push(...snapshotRows(await measureSnapshots(options, log)));
+    });
   }
 
   const table = formatTable(rows);
