@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
@@ -149,6 +150,17 @@ describe("the snapshot cache over the GitHub fake", () => {
     expect(again.source).toBe("contents");
     expect(requestsTo(TARBALL)).toHaveLength(1);
     expect(await registry.metrics()).toMatch(/codex_review_snapshot_fetch_seconds_count\{outcome="too_large"\} 1/);
+  });
+
+  it("refuses an archive whose Content-Length is over the cap before reading its body", async () => {
+    const sha = "e".repeat(40);
+    const top = `${OWNER}-${REPO}-eeeeeee`;
+    // Random bytes do not compress: the archive is about 64 KB, sent with its Content-Length.
+    fake.setArchive(OWNER, REPO, sha, buildRawTarball([{ path: `${top}/noise.bin`, type: "File", content: randomBytes(64 * 1024) }]));
+    const reader = await cache({ snapshotMaxBytes: 32 * 1024 }).open(github, target({ headSha: sha }));
+    expect(reader.source).toBe("contents");
+    expect(readFileSync(join(dir, "too-large", `octo-org+snapshots@${sha}`), "utf8")).toMatch(/^the archive is \d+ bytes, over 32768$/);
+    expect(readdirSync(join(dir, "snapshots"))).toEqual([]);
   });
 
   it("answers an unknown SHA with GitHub's 404, which fails the open (the review then reads the diff alone)", async () => {
