@@ -168,6 +168,21 @@ describe("the snapshot cache over the GitHub fake", () => {
     expect(readdirSync(join(dir, "tmp"))).toEqual([]);
   });
 
+  it("fails an open whose archive host errs with GitHub's status, and nothing in the error holds the archive token", async () => {
+    fake.failNext("GET /_codeload/*", { status: 500, body: { message: "Server Error" } });
+    const error = await cache()
+      .open(github, target())
+      .then(() => null, (caught: unknown) => caught as Error & { status: number });
+    expect(error).toMatchObject({ status: 500, message: expect.stringMatching(/GitHub answered 500 for the archive of octo-org\/snapshots@/) });
+    const redirect = requestsTo(TARBALL)[0]!;
+    expect(redirect.status).toBe(302);
+    const token = requestsTo(ARCHIVE)[0]!.query.token!;
+    expect(token).toBeTruthy();
+    expect(JSON.stringify({ ...error, message: error!.message, stack: error!.stack })).not.toContain(token);
+    // The next open tries again (a failure is not remembered like an oversized archive).
+    expect((await cache().open(github, target())).source).toBe("snapshot");
+  });
+
   it("never writes or reads outside the snapshot from a hostile archive", async () => {
     const outside = join(dir, "outside");
     mkdirSync(outside);
