@@ -20,6 +20,8 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** Web host of the GitHub the app talks to, for permalinks in review bodies; see ReviewDependencies. */
+  githubWebUrl?: string;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -33,7 +35,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
   const { budget } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}) });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
