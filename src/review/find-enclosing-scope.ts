@@ -48,7 +48,7 @@ const DECLARATIONS: readonly RegExp[] = [
   // Go: type T struct {, type I interface {
   /^type\s+\w+(?:\[[^\]]*\])?\s+(?:struct|interface)\b/,
   // Java, C#, C, C++: [modifiers] Type name( ... — a statement keyword in the type's place is not one.
-  new RegExp(`^(?!(?:return|throw|new|else|await|yield|case|goto|delete|typeof|sizeof|await)\\b)${MODIFIERS}(?:<[^>]+>\\s+)?[\\w$.<>\\[\\],?*&:]+\\s+[*&]?[\\w$~]+\\s*\\((?!.*\\)\\s*;\\s*$)`),
+  new RegExp(`^(?!(?:return|throw|new|else|await|yield|case|goto|delete|typeof|sizeof|await)\\b)${MODIFIERS}(?:<[^>]+>\\s+)?(?:[\\w$.\\[\\]?*&]|::)+(?:<[^()]*>)?(?:\\[\\])*\\s+[*&]?[\\w$~]+\\s*\\((?!.*\\)\\s*;\\s*$)`),
   // JS/TS class method: [modifiers] name(args) {  or  name<T>(args): R {
   /^(?:(?:public|private|protected|static|readonly|async|override|abstract|get|set|declare)\s+)*\*?\s*#?[\w$]+\s*(?:<[^>]*>)?\s*\([^;]*\)\s*(?::\s*[^{;=]+)?\{\s*$/,
 ];
@@ -86,8 +86,7 @@ function findScopeStart(lines: readonly string[], query: ScopeQuery): number | n
     const text = lines[line - 1]!;
     if (indentOf(text) === query.indent && isDeclaration(text)) return line;
   }
-  // Outward through the enclosing blocks until one is a declaration, or a generic `{` block (a callback,
-  // an object literal) that is not control flow.
+  // Outward through the enclosing blocks until one is a declaration or a callback.
   let threshold = query.indent;
   for (let line = query.first - 1; line >= query.lowest && threshold > 0; line--) {
     const text = lines[line - 1]!;
@@ -95,12 +94,14 @@ function findScopeStart(lines: readonly string[], query: ScopeQuery): number | n
     if (indent === null || indent >= threshold || PREPROCESSOR.test(text)) continue;
     const code = text.trim();
     if (isDeclaration(code)) return line;
-    if (CLOSES.test(code)) {
-      // `): Promise<T> {` or `} else {`: the tail of a construct opened above at this depth.
+    if (CLOSES.test(code) || code === "{") {
+      // `): Promise<T> {`, `} else {`, or a brace on its own line (C#, Allman style): the tail of a
+      // construct opened above at this depth.
       threshold = indent + 1;
       continue;
     }
-    if (!CONTROL_FLOW.test(code) && /\{\s*$/.test(code)) return line;
+    // A callback (`it("x", () => {`, `app.get(path, function (req) {`); an object literal is not a scope.
+    if (!CONTROL_FLOW.test(code) && /(?:=>|\))\s*\{\s*$/.test(code)) return line;
     threshold = indent;
   }
   return null;

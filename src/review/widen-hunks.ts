@@ -20,6 +20,7 @@ export function widenHunks(file: FileDiff, headText: string, maxLines: number): 
   if (!file.hunks.every((hunk) => matchesHead(hunk, lines))) return file.hunks;
 
   const widened = file.hunks.map((hunk) => widenedRange(hunk, lines, maxLines));
+  if (widened.every(({ range }) => range === null)) return file.hunks;
   let shownUpTo = 0; // last new-file line already shown, as a diff line or a scope line
   return file.hunks.map((hunk, index) => {
     const { covered, range } = widened[index]!;
@@ -68,7 +69,8 @@ function widenedRange(hunk: Hunk, lines: readonly string[], maxLines: number): W
 
 /**
  * The new-file lines the change touches, and the indentation of its code. A deleted line sits where it
- * was, just after the new line before it; deleted code counts for the indentation, it was in the scope.
+ * was: on the new line after the one before it (where its replacement, if any, is); deleted code counts
+ * for the indentation, it was in the scope.
  */
 function changedSpan(hunk: Hunk, lineCount: number): { first: number; last: number; indent: number } | null {
   let first = Number.POSITIVE_INFINITY;
@@ -80,16 +82,19 @@ function changedSpan(hunk: Hunk, lineCount: number): { first: number; last: numb
       previousNew = line.newLine ?? previousNew;
       continue;
     }
-    const at = line.kind === "add" ? line.newLine! : Math.min(Math.max(previousNew, 1), lineCount);
+    const at = line.kind === "add" ? line.newLine! : Math.min(Math.max(previousNew + 1, 1), lineCount);
     if (line.kind === "add") previousNew = at;
     first = Math.min(first, at);
     last = Math.max(last, at);
     const width = indentOf(line.content);
-    if (width !== null) indent = Math.min(indent, width);
+    // A closing `}` belongs to the body it closes, one level in.
+    if (width !== null) indent = Math.min(indent, CLOSER_ONLY.test(line.content) ? width + 1 : width);
   }
   if (last === 0 || lineCount === 0) return null;
   return { first: Math.max(1, first), last: Math.min(lineCount, last), indent: Number.isFinite(indent) ? indent : 0 };
 }
+
+const CLOSER_ONLY = /^\s*[}\])]+[;,)]*\s*$/;
 
 function linesBetween(lines: readonly string[], from: number, to: number): ScopeLine[] {
   const shown: ScopeLine[] = [];
