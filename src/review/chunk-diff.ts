@@ -236,7 +236,8 @@ function atomsOfHunk(
   countLine: (line: DiffLine) => number,
   countScopeLine: (line: ScopeLine) => number,
 ): Atom[] {
-  const { scope, ...hunk } = widened;
+  const scope = widened.scope;
+  const hunk: Hunk = scope ? { ...widened, scope: undefined } : widened;
   const headerTokens = countTokens(renderHunkHeader(hunk));
   const lineTokens = hunk.lines.map(countLine);
   let total = headerTokens;

@@ -67,7 +67,7 @@ describe("widenHunks on real code in several languages", () => {
     ["gdb_providers.py", 286, 282, 287, "        def cast_to_internal(node):"],
     ["main.rs", 46, 44, 50, "    fn from(format: &str) -> OutputFormat {"],
     ["Find-VisualStudio.cs", 200, 190, 217, "        public static void PrintJson()"],
-    ["json-schema-generator.ts", 95, 84, 98, "  constructor(params?: JSONSchemaGeneratorConstructorParams) {"],
+    ["json-schema-generator.ts.txt", 95, 84, 98, "  constructor(params?: JSONSchemaGeneratorConstructorParams) {"],
   ])("%s: an edit of line %i shows its function from line %i to %i", (name, edited, start, end, declaration) => {
     const text = scopeFile(name);
     const { file, head } = editFile(name, text, { [edited]: `${text.split("\n")[edited - 1]} ` });
