@@ -14,6 +14,7 @@ import { readBenchSettings, type BenchSettings } from "./bench-settings.js";
 import { measureEndToEnd, type EndToEndFigures } from "./end-to-end.js";
 import { measureIngest, type IngestFigures } from "./ingest.js";
 import { formatPipelineFigures, measurePipeline, type PipelineFigures } from "./pipeline.js";
+import { measureScopeTokens, scopeTokenRow } from "./scope-tokens.js";
 import { measureSnapshots, readSnapshotBenchOptions, snapshotRows } from "./snapshot.js";
 import { callRows, endToEndRows, formatTable, ingestRows, pipelineRows, rssRows, type Row } from "./report-table.js";
 import { sleep } from "./support/bench-processes.js";
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     log(`[2/3] pipeline: scales ${settings.pipeline.scales.join(", ")}`);
     await section(rows, "2 Pipeline", async () => {
       const pipeline = await measurePipeline({ scales: settings.pipeline.scales, ...(settings.pipeline.runs ? { runs: settings.pipeline.runs } : {}), log });
-      rows.push(...pipelineRows(pipeline));
+      rows.push(...pipelineRows(pipeline), scopeTokenRow(measureScopeTokens()));
       details.push("## Pipeline", "", "```", formatPipelineFigures(pipeline), "```", "");
     });
   }

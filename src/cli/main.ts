@@ -1,6 +1,6 @@
 // `codex-review review owner/repo#123 [--dry-run]` / `--diff file.patch`: one review, in this process, no Redis.
 import { pino } from "pino";
-import { githubBaseUrl, readAppEnv } from "../config/env.js";
+import { githubBaseUrl, githubWebUrl, readAppEnv } from "../config/env.js";
 import { REDACTED_PATHS } from "../process/create-logger.js";
 import { createReviewerFromEnv } from "../process/create-reviewer-from-env.js";
 import { reviewSettingsFromEnv } from "../process/review-settings-from-env.js";
@@ -39,7 +39,7 @@ async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<void
   try {
     const github = createTokenClient({ token: env.GITHUB_TOKEN, baseUrl, log });
     const repository = snapshotCacheFromEnv(env, log);
-    await runPullRequestReview(command.ref, { dryRun: command.dryRun }, { ...deps, github, repository }).finally(() => repository.stop());
+    await runPullRequestReview(command.ref, { dryRun: command.dryRun }, { ...deps, github, repository, githubWebUrl: githubWebUrl(baseUrl) }).finally(() => repository.stop());
   } catch (error) {
     deps.progress.finish();
     throw new Error(explainCliError(error, { ref: command.ref, githubBaseUrl: baseUrl }), { cause: error });

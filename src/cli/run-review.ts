@@ -22,6 +22,8 @@ export interface CliReviewDeps {
   out: (text: string) => void;
   /** The repository snapshot cache (REPO_CACHE_DIR); none means the diff alone. */
   repository?: RepositoryOpener;
+  /** Web host of the GitHub behind GITHUB_TOKEN's base URL, for permalinks to lines outside the diff. Default https://github.com. */
+  githubWebUrl?: string;
 }
 
 /** The head a `--diff` review pretends to be on; the marker format wants hex. */
@@ -54,6 +56,7 @@ export async function runPullRequestReview(
       onChunkDone: (done, total) => progress.chunkDone(done, total),
       ...(repository.reader ? { repository: repository.reader } : {}),
       ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
+      ...(deps.githubWebUrl ? { githubWebUrl: deps.githubWebUrl } : {}),
     },
     deps,
   ).finally(() => repository.reader?.close?.());

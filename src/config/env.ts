@@ -108,6 +108,16 @@ export function githubBaseUrl(env: Pick<AppEnv, "GHE_HOST" | "GHE_PROTOCOL">): s
   return env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
 }
 
+/**
+ * The web host of the GitHub behind a REST base URL, for links people open: `https://api.github.com` ->
+ * `https://github.com`, GHES `https://ghe.example.com/api/v3` -> `https://ghe.example.com`.
+ */
+export function githubWebUrl(apiBaseUrl: string): string {
+  const base = apiBaseUrl.replace(/\/+$/, "");
+  if (/^https?:\/\/api\.github\.com$/i.test(base)) return "https://github.com";
+  return base.replace(/\/api\/v3$/i, "");
+}
+
 /** The App's private key from PRIVATE_KEY or PRIVATE_KEY_PATH (Probot's own rules), or undefined. */
 export function readPrivateKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {

@@ -14,6 +14,24 @@ export interface Hunk {
   newStart: number;
   newLines: number;
   lines: DiffLine[];
+  /**
+   * Unchanged lines of the new file around the hunk, up to its enclosing function, method or class
+   * (review/widen-hunks.ts). Shown to the model as context only: never in the anchor map, never an anchor.
+   */
+  scope?: HunkScope;
+}
+
+/** A line of the file at the reviewed head that is not in the diff. */
+export interface ScopeLine {
+  /** 1-based new-file line number. */
+  line: number;
+  content: string;
+}
+
+/** The scope lines shown before and after a hunk, in file order, none overlapping a diff line or another hunk's scope. */
+export interface HunkScope {
+  before: ScopeLine[];
+  after: ScopeLine[];
 }
 
 export type FileStatus = "added" | "deleted" | "modified" | "renamed";

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Probot } from "probot";
-import { githubBaseUrl, type AppEnv } from "../config/env.js";
+import { githubBaseUrl, githubWebUrl, type AppEnv } from "../config/env.js";
 import type { GithubClient } from "../github/github-client.js";
 import { createRedisPauseStore } from "../queue/pause-store.js";
 import { startReviewWorker } from "../worker/start-review-worker.js";
@@ -55,6 +55,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
       appSlug: options.appSlug,
+      githubWebUrl: githubWebUrl(githubBaseUrl(env)),
       budget: {
         budget: createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO, burst: env.REVIEW_BURST_PER_REPO }),
         heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),

@@ -1,12 +1,19 @@
 import type { AnchorMap } from "../diff/anchor-map.js";
 import type { DiffLine, Side } from "../diff/types.js";
 import { fitsQuote, parseQuote, rateQuoteFit, type Quote, type QuoteFit } from "./match-quote.js";
+import { outOfDiffKey } from "./out-of-diff.js";
 import { renderComment } from "./render-review.js";
 import type { Finding, ReviewComment } from "./types.js";
 
 export interface AnchorFindingsOptions {
   /** How many lines either side of the cited line are searched for the finding's quote. Default 10. */
   quoteWindow?: number;
+  /**
+   * Lines outside the diff checked to exist at the head (see out-of-diff.ts), with their text. A finding
+   * that cites one of them (side RIGHT) with a quote that fits it is about that line: it goes into the
+   * body, never moved onto a diff line its quote happens to match nearby. Default: none.
+   */
+  outOfDiff?: ReadonlyMap<string, string>;
 }
 
 export interface AnchoredFinding {
@@ -50,6 +57,10 @@ export function anchorFindings(
   for (const finding of findings) {
     const path = resolvePath(finding.path, anchors);
     const quote = parseQuote(finding.quote, finding.startLine !== null);
+    if (citesLineOutsideDiff(finding, quote, path, anchors, options.outOfDiff)) {
+      unanchored.push(finding);
+      continue;
+    }
     const target = path === null ? null : locate(finding, quote, path, anchors, window);
     if (path === null || target === null) {
       unanchored.push(finding);
@@ -71,6 +82,15 @@ export function anchorFindings(
     comments.push({ finding, comment: { ...placed, body: renderComment(finding, { ...placed, quoteMatches }) } });
   }
   return { comments, unanchored };
+}
+
+/** A RIGHT citation of a line that is not in the diff but exists at the head, and that the quote (if any) fits. */
+function citesLineOutsideDiff(finding: Finding, quote: Quote | null, path: string | null, anchors: AnchorMap, outOfDiff: ReadonlyMap<string, string> | undefined): boolean {
+  if (!outOfDiff || finding.side !== "RIGHT") return false;
+  if (path !== null && anchors.isAnchorable(path, "RIGHT", finding.line)) return false;
+  const text = outOfDiff.get(outOfDiffKey(finding.path, finding.line));
+  if (text === undefined) return false;
+  return quote === null || rateQuoteFit(quote, [{ kind: "context", content: text, oldLine: null, newLine: finding.line }], 0) > 0;
 }
 
 /** The diff's spelling of a path the model may have written as `./x`, `b/x` or `/x`. */

@@ -2,6 +2,7 @@ import type { AnchorMap } from "../diff/anchor-map.js";
 import { anchorFindings, type AnchoredFinding } from "./anchor-findings.js";
 import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
+import type { OutOfDiffLines } from "./out-of-diff.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
@@ -39,6 +40,8 @@ export interface AssembleOptions {
   maxComments: number;
   /** Fingerprints of findings the app already posted on this PR. */
   postedFingerprints?: ReadonlySet<string>;
+  /** Lines outside the diff that exist at the head: findings on them are listed in the body with a permalink. Default: none. */
+  outOfDiff?: OutOfDiffLines;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -52,7 +55,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   );
   const { summaries, findings } = mergeChunkReviews(results.flatMap((result) => (result.ok ? [result.review] : [])));
   const wanted = findings.filter((finding) => SEVERITY_RANK[finding.severity] <= SEVERITY_RANK[options.severityThreshold]);
-  const anchored = anchorFindings(wanted, plan.anchors);
+  const anchored = anchorFindings(wanted, plan.anchors, options.outOfDiff ? { outOfDiff: options.outOfDiff.verified } : {});
 
   // Repeats of what an earlier review posted are dropped, wherever they would have gone.
   const posted = options.postedFingerprints ?? new Set<string>();
@@ -76,6 +79,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     usage,
     headSha,
     model: options.model,
+    ...(options.outOfDiff ? { outOfDiff: options.outOfDiff } : {}),
     marker: renderReviewMarker({
       headSha,
       job: options.jobHash,

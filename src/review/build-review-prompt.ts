@@ -1,5 +1,5 @@
 import { cutText } from "../diff/cut-text.js";
-import { DIFF_FORMAT_LEGEND, renderFiles } from "./render-hunk.js";
+import { DIFF_FORMAT_LEGEND, SCOPE_FORMAT_LEGEND, hasScopeLines, renderFiles } from "./render-hunk.js";
 import type { Chunk, PullRequestContext, ReviewPrompt } from "./types.js";
 
 export interface BuildReviewPromptOptions {
@@ -9,7 +9,18 @@ export interface BuildReviewPromptOptions {
   language?: string;
   /** The PR description is cut to this many characters to keep the prompt small. Default 2,500. */
   maxDescriptionChars?: number;
+  /**
+   * The review reads the repository beyond the diff (context mode `scope` or `agentic`): the model may
+   * report problems on lines outside the diff it has read, which go into the review body. Default false.
+   */
+  readsRepository?: boolean;
 }
+
+/** Why a line outside the diff may be cited, and where such a comment ends up (see anchor-findings.ts). */
+export const OUT_OF_DIFF_INSTRUCTIONS =
+  "Lines outside the diff: when code you have read outside the diff (an S line, or another file of the repository) breaks because of this change, " +
+  "for example a caller of a changed function, you may report it: path of that file, side RIGHT, its new-file line number, the quote copied from that line. " +
+  "Such a comment is listed in the review body with a link to the line, not inline. Never report on code you have not read.";
 
 /** Delimiters of the untrusted blocks; unusual names, so real code practically never contains them. */
 export const PROMPT_TAGS = {
@@ -39,8 +50,11 @@ Answer with only a JSON object: {"summary": string, "comments": [{"path", "line"
 
 /** Instructions (ours) and input (the untrusted PR text and diff) for one chunk. Deterministic. */
 export function buildReviewPrompt(chunk: Chunk, pr: PullRequestContext, options: BuildReviewPromptOptions = {}): ReviewPrompt {
-  const { extraInstructions, language, maxDescriptionChars = 2_500 } = options;
+  const { extraInstructions, language, maxDescriptionChars = 2_500, readsRepository = false } = options;
   let instructions = BASE_INSTRUCTIONS;
+  // Only when used: a diff-mode prompt stays as it was, token for token.
+  if (hasScopeLines(chunk.files)) instructions += `\n\n${SCOPE_FORMAT_LEGEND}`;
+  if (readsRepository) instructions += `\n\n${OUT_OF_DIFF_INSTRUCTIONS}`;
   if (language && !/^english$/i.test(language.trim())) {
     instructions += `\n\nWrite summary, titles and bodies in ${language.trim()}; keep code, paths and quotes as they are.`;
   }

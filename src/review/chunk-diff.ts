@@ -1,7 +1,7 @@
-import type { DiffLine, FileDiff, Hunk } from "../diff/types.js";
+import type { DiffLine, FileDiff, Hunk, ScopeLine } from "../diff/types.js";
 import { countTokens } from "../llm/count-tokens.js";
 import { cutText } from "../diff/cut-text.js";
-import { renderDiffLine, renderFileHeader, renderHunkHeader, renderLineAnchor, renderLineBody } from "./render-hunk.js";
+import { renderDiffLine, renderFileHeader, renderHunkHeader, renderLineAnchor, renderLineBody, renderScopeAnchor, renderScopeBody } from "./render-hunk.js";
 import type { Chunk } from "./types.js";
 
 export interface ChunkDiffOptions {
@@ -82,6 +82,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
     return tokens;
   };
   const countLine = (line: DiffLine): number => countMemo(renderLineAnchor(line)) + countMemo(renderLineBody(line));
+  const countScopeLine = (line: ScopeLine): number => countMemo(renderScopeAnchor(line)) + countMemo(renderScopeBody(line));
 
   const skipped: string[] = [];
   const prepared: PreparedFile[] = [];
@@ -95,7 +96,7 @@ export function chunkDiff(files: FileDiff[], options: ChunkDiffOptions): ChunkDi
       skipped.push(file.path);
       return;
     }
-    const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(cutLongLines(hunk), room, overlapLines, countLine));
+    const atoms = file.hunks.flatMap((hunk) => atomsOfHunk(cutLongLines(hunk), room, overlapLines, countLine, countScopeLine));
     prepared.push({ index, file, headerTokens, atoms, total: headerTokens + sumTokens(atoms) });
   });
 
@@ -223,12 +224,29 @@ function longestPrefix(atoms: readonly Atom[], from: number, room: number): numb
   return count;
 }
 
-/** The hunk as one atom when it fits `room`, else consecutive line slices that overlap a little. */
-function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number, countLine: (line: DiffLine) => number): Atom[] {
+/**
+ * The hunk as one atom when it fits `room` (with its scope lines when they fit too), else consecutive
+ * line slices that overlap a little. Scope lines count like diff lines, so a widened chunk stays within
+ * the budget; a hunk too big to keep its scope loses it before it loses a diff line.
+ */
+function atomsOfHunk(
+  widened: Hunk,
+  room: number,
+  overlapLines: number,
+  countLine: (line: DiffLine) => number,
+  countScopeLine: (line: ScopeLine) => number,
+): Atom[] {
+  const scope = widened.scope;
+  const hunk: Hunk = scope ? { ...widened, scope: undefined } : widened;
   const headerTokens = countTokens(renderHunkHeader(hunk));
   const lineTokens = hunk.lines.map(countLine);
   let total = headerTokens;
   for (const tokens of lineTokens) total += tokens;
+  if (scope) {
+    let withScope = total;
+    for (const line of [...scope.before, ...scope.after]) withScope += countScopeLine(line);
+    if (withScope <= room) return [{ hunk: widened, tokens: withScope, source: widened }];
+  }
   if (total <= room) return [{ hunk, tokens: total, source: hunk }];
 
   // Room for a slice header, which is the original one plus new numbers and a "(part i/n)" note.
@@ -260,11 +278,17 @@ function atomsOfHunk(hunk: Hunk, room: number, overlapLines: number, countLine: 
 }
 
 function cutLongLines(hunk: Hunk): Hunk {
-  if (!hunk.lines.some((line) => line.content.length > MAX_LINE_CHARS)) return hunk;
-  const lines = hunk.lines.map((line) =>
-    line.content.length > MAX_LINE_CHARS ? { ...line, content: cutText(line.content, MAX_LINE_CHARS) + TRUNCATION_NOTE } : line,
-  );
-  return { ...hunk, lines };
+  const cut = <T extends { content: string }>(line: T): T =>
+    line.content.length > MAX_LINE_CHARS ? { ...line, content: cutText(line.content, MAX_LINE_CHARS) + TRUNCATION_NOTE } : line;
+  const long = (line: { content: string }) => line.content.length > MAX_LINE_CHARS;
+  const scope = hunk.scope;
+  const longScope = scope !== undefined && (scope.before.some(long) || scope.after.some(long));
+  if (!hunk.lines.some(long) && !longScope) return hunk;
+  return {
+    ...hunk,
+    lines: hunk.lines.map(cut),
+    ...(scope ? { scope: { before: scope.before.map(cut), after: scope.after.map(cut) } } : {}),
+  };
 }
 
 

@@ -1,5 +1,5 @@
 import { cutText } from "../diff/cut-text.js";
-import type { DiffLine, Hunk } from "../diff/types.js";
+import type { DiffLine, Hunk, ScopeLine } from "../diff/types.js";
 import type { ChunkFile } from "./types.js";
 
 /**
@@ -11,6 +11,7 @@ import type { ChunkFile } from "./types.js";
  *   R10  unchanged line      context: RIGHT, new-file line 10
  *   L11 -removed line        deleted: LEFT, old-file line 11
  *   R11 +added line          added:   RIGHT, new-file line 11
+ *   S30  unchanged line      scope:   not in the diff (the enclosing function), never an anchor
  *
  * Each rendered piece ends with "\n", so a chunk's text is the plain concatenation of its pieces and
  * the chunker can count every piece once and add the counts up.
@@ -19,6 +20,14 @@ export const DIFF_FORMAT_LEGEND =
   "Each diff line is `<anchor> <sign><code>`. Anchor `R<n>` = new-file line n (cite side RIGHT, line n); " +
   "`L<n>` = old-file line n of a deleted line (cite side LEFT, line n). Sign: `+` added, `-` deleted, space unchanged. " +
   "The code starts right after the sign.";
+
+/**
+ * Read with DIFF_FORMAT_LEGEND when a chunk shows scope lines: `S<n>` lines are the file at the head
+ * around a hunk, not the diff, so the model never takes them for changes or cites them as diff lines.
+ */
+export const SCOPE_FORMAT_LEGEND =
+  "Lines `S<n>  <code>` are not part of the diff: unchanged new-file line n, shown so you can see the function, method or class around a hunk. " +
+  "Read them as context; they were not changed by this pull request.";
 
 type FileHeaderInput = Pick<ChunkFile, "path" | "oldPath" | "status">;
 
@@ -64,10 +73,33 @@ export function renderLineBody(line: DiffLine): string {
   return ` ${sign}${content}\n`;
 }
 
+/** `S12` for a line of the enclosing scope; like the diff anchors, digits then a space-led body. */
+export function renderScopeAnchor(line: ScopeLine): string {
+  return `S${line.line}`;
+}
+
+/** `  code\n`: two spaces, so the code lines up with the diff lines' code. */
+export function renderScopeBody(line: ScopeLine): string {
+  const content = line.content.endsWith("\r") ? line.content.slice(0, -1) : line.content;
+  return `  ${content}\n`;
+}
+
+export function renderScopeLine(line: ScopeLine): string {
+  return renderScopeAnchor(line) + renderScopeBody(line);
+}
+
+/** The hunk header, then its scope lines before, its diff lines, its scope lines after: file order. */
 export function renderHunk(hunk: Hunk): string {
   let text = renderHunkHeader(hunk);
+  for (const line of hunk.scope?.before ?? []) text += renderScopeLine(line);
   for (const line of hunk.lines) text += renderDiffLine(line);
+  for (const line of hunk.scope?.after ?? []) text += renderScopeLine(line);
   return text;
+}
+
+/** Whether any hunk of `files` shows scope lines (the prompt then explains them). */
+export function hasScopeLines(files: ReadonlyArray<{ hunks: Hunk[] }>): boolean {
+  return files.some((file) => file.hunks.some((hunk) => (hunk.scope?.before.length ?? 0) + (hunk.scope?.after.length ?? 0) > 0));
 }
 
 /** A file (or the part of it that is in one chunk): header, then its hunks in order. */

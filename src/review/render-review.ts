@@ -1,5 +1,6 @@
 import { cutText } from "../diff/cut-text.js";
 import { neutraliseModelLine, neutraliseModelText, renderCodeBlock, renderCodeSpan } from "./neutralise-model-text.js";
+import { outOfDiffKey, permalinkOf, type OutOfDiffLines } from "./out-of-diff.js";
 import type { FailedChunk, Finding, ReviewComment, Severity, SkippedFile, TokenUsage } from "./types.js";
 
 const SEVERITY_LABEL: Record<Severity, string> = {
@@ -66,6 +67,8 @@ export interface ReviewBodyInput {
   model: string;
   /** The hidden marker to end the body with (see review-marker.ts). */
   marker: string;
+  /** Lines outside the diff checked to exist at the head: their findings link to them. Default: no links. */
+  outOfDiff?: OutOfDiffLines;
 }
 
 /** The review's top-level body: summary, findings outside the diff, what was not reviewed, cost, marker. */
@@ -87,11 +90,11 @@ export function renderReviewBody(input: ReviewBodyInput): string {
 
   // The outside-the-diff list is the one part that can grow without bound: it gets what room is left.
   const room = MAX_BODY_CHARS - sections.join("\n\n").length - footer.length - marker.length;
-  if (input.unanchored.length > 0) sections.splice(1, 0, renderUnanchored(input.unanchored, room));
+  if (input.unanchored.length > 0) sections.splice(1, 0, renderUnanchored(input.unanchored, room, input.outOfDiff));
   return [...sections, footer, marker].join("\n\n");
 }
 
-function renderUnanchored(findings: readonly Finding[], room: number): string {
+function renderUnanchored(findings: readonly Finding[], room: number, outOfDiff: OutOfDiffLines | undefined): string {
   const byPath = new Map<string, Finding[]>();
   for (const finding of findings) byPath.set(finding.path, [...(byPath.get(finding.path) ?? []), finding]);
 
@@ -103,7 +106,7 @@ function renderUnanchored(findings: readonly Finding[], room: number): string {
       const body = renderProse(truncate(finding.body, MAX_FINDING_BODY_CHARS)).replace(/\n/g, "\n  ");
       const entry =
         (i === 0 ? `\n${renderCodeSpan(path)}\n` : "") +
-        `- ${renderCodeSpan(`${path}:${finding.line}`)} ${severityBadge(finding.severity)} **${renderInline(finding.title)}**` +
+        `- ${renderLocation(finding, outOfDiff)} ${severityBadge(finding.severity)} **${renderInline(finding.title)}**` +
         (body ? `\n  ${body}` : "");
       // Leaves room for the "…and N more" line.
       if (length + entry.length + 1 > room - 100) break fill;
@@ -114,6 +117,13 @@ function renderUnanchored(findings: readonly Finding[], room: number): string {
   }
   if (shown < findings.length) parts.push(`\n…and ${findings.length - shown} more not shown (the review body is full).`);
   return parts.join("\n");
+}
+
+/** `path:line`, linked to the line at the head when it was checked to exist there; never a link to an unchecked one. */
+function renderLocation(finding: Finding, outOfDiff: OutOfDiffLines | undefined): string {
+  const location = renderCodeSpan(`${finding.path}:${finding.line}`);
+  const verified = finding.side === "RIGHT" && outOfDiff?.verified.has(outOfDiffKey(finding.path, finding.line));
+  return verified ? `[${location}](${permalinkOf(outOfDiff!.blobUrl, finding.path, finding.line)})` : location;
 }
 
 function renderNotReviewed(skipped: readonly SkippedFile[], failed: readonly FailedChunk[]): string {

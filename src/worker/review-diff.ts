@@ -10,7 +10,9 @@ import type { FileDiff } from "../diff/types.js";
 import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { PullRequestContext } from "../review/types.js";
+import { readScopeTexts } from "./read-scope-texts.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
+import { checkOutOfDiff } from "./verify-out-of-diff.js";
 
 export interface ReviewDiffInput {
   /** The diff to review: text, or files already parsed (an increment selected from the PR diff). */
@@ -27,6 +29,8 @@ export interface ReviewDiffInput {
   repository?: RepositoryReader;
   /** Why the repository could not be read (named in the review summary); set when `repository` is absent for a failure. */
   repositoryUnavailable?: string;
+  /** Web host of the GitHub the app talks to, for permalinks in the body (GHES: its own host). Default https://github.com. */
+  githubWebUrl?: string;
   /** Fingerprints of findings already posted on this PR; not posted again. */
   postedFingerprints?: ReadonlySet<string>;
   /** Called once the plan has chunks, right before the first model call (the worker charges the budget here). */
@@ -50,9 +54,11 @@ export async function reviewDiff(
   deps: { reviewer: ChunkReviewer; settings: ReviewSettings; log: Logger },
 ): Promise<ReviewDiffResult> {
   const { settings, reviewer, log } = deps;
-  const plan = planReview(input.diff, settings, {
+  const scope = await readScopeTexts(input.diff, input.repository, settings, log);
+  const plan = planReview(scope?.files ?? input.diff, settings, {
     extraSkipped: input.unreviewable ?? [],
     ...(input.anchorDiff === undefined ? {} : { anchorDiffText: input.anchorDiff }),
+    ...(scope ? { scope: { texts: scope.texts, maxLines: settings.context.scopeLines } } : {}),
   });
   log.info({ files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
   if (plan.chunks.length > 0) await input.beforeModelCalls?.(plan);
@@ -63,6 +69,7 @@ export async function reviewDiff(
     const prompt = buildReviewPrompt(chunk, input.pullRequest, {
       extraInstructions: repositoryGuidanceFor(chunk.files.map((file) => file.path), settings),
       language: settings.language,
+      readsRepository: scope !== null,
     });
     return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}) });
   };
@@ -84,6 +91,11 @@ export async function reviewDiff(
   const results = perChunk.flat();
   const failed = results.filter((result) => !result.ok);
   if (results.length > 0 && failed.length === results.length) throw everyChunkFailed(failed);
+  const { owner, repo } = input.pullRequest;
+  const outOfDiff =
+    scope && input.repository
+      ? await checkOutOfDiff(results, plan.anchors, input.repository, scope.texts, { webUrl: input.githubWebUrl ?? "https://github.com", owner, repo, headSha: input.headSha }, log)
+      : undefined;
   const review = assembleReview({
     results,
     plan,
@@ -93,6 +105,7 @@ export async function reviewDiff(
     severityThreshold: settings.severityThreshold,
     maxComments: settings.maxComments,
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
+    ...(outOfDiff ? { outOfDiff } : {}),
   });
   return { plan, review, failedChunks: failed.length };
 }

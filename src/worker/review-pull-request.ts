@@ -43,6 +43,8 @@ export interface ReviewDependencies {
   budget?: ReviewBudgetGate;
   /** The repository at the reviewed head (snapshot cache); none means every review reads the diff alone. */
   repository?: RepositoryOpener;
+  /** Web host of the GitHub the app talks to (GHES: its own), for permalinks to lines outside the diff. Default https://github.com. */
+  githubWebUrl?: string;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
 }
@@ -180,6 +182,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       ...(incremental ? { anchorDiff: full.diff } : {}),
       ...(repository.reader ? { repository: repository.reader } : {}),
       ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
+      ...(deps.githubWebUrl ? { githubWebUrl: deps.githubWebUrl } : {}),
       postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
       beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
     },

@@ -21,6 +21,8 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** Web host of the GitHub the app talks to, for permalinks in review bodies; see ReviewDependencies. */
+  githubWebUrl?: string;
   /** The repository snapshot cache; none means every review reads the diff alone. */
   repository?: RepositoryOpener;
 }
@@ -36,7 +38,17 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
   const { budget } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...(services.repository ? { repository: services.repository } : {}) });
+      return reviewPullRequest(data, {
+        github,
+        reviewer: services.reviewer,
+        settings: services.settings,
+        pauses: services.pauses,
+        log,
+        appSlug: services.appSlug,
+        ...(budget ? { budget } : {}),
+        ...(services.repository ? { repository: services.repository } : {}),
+        ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}),
+      });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
