@@ -3,9 +3,11 @@ import { anchorFindings, type AnchoredFinding } from "./anchor-findings.js";
 import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
+import type { PullFinding } from "./pull-findings.js";
 import { renderReviewBody } from "./render-review.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
 import { verdictOf } from "./review-verdict.js";
+import type { WalkthroughEntry } from "./summary-data.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 /** `usage`: every call the chunk was billed for, failed and cut-off ones included. */
@@ -27,6 +29,10 @@ export interface AssembledReview {
   /** Findings posted (inline and in the body) by severity. */
   severityCounts: Record<Severity, number>;
   usage: TokenUsage;
+  /** The findings placed in the body (no thread carries them), as findings of the PR. */
+  bodyFindings: PullFinding[];
+  /** What each reviewed chunk's summary says about its files, for the PR's summary comment. */
+  walkthrough: WalkthroughEntry[];
 }
 
 export interface AssembleOptions {
@@ -93,6 +99,21 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     fingerprints,
     severityCounts,
     usage,
+    bodyFindings: unanchored.map((finding) => ({
+      fingerprint: fingerprintOf(finding),
+      severity: finding.severity,
+      title: finding.title,
+      path: finding.path,
+      line: finding.line,
+      state: "open" as const,
+      raisedOn: headSha,
+      fixedIn: null,
+      url: null,
+      threadId: null,
+    })),
+    walkthrough: results.flatMap((result) =>
+      result.ok ? [{ paths: [...new Set(result.chunk.files.map((file) => file.path))], summary: result.review.summary.trim() }] : [],
+    ),
   };
 }
 

@@ -1,0 +1,32 @@
+import type { GithubClient, PullRequestRef } from "../github/github-client.js";
+import { listOwnInlineComments } from "../github/own-inline-comments.js";
+import { findingsFromComments } from "../review/findings-from-comments.js";
+import type { PullFinding } from "../review/pull-findings.js";
+
+export interface PullFindingsRequest {
+  github: GithubClient;
+  ref: PullRequestRef;
+  /** The head the job reviewed (or found reviewed). */
+  headSha: string;
+  /** The App's bot login: only its comments are findings. */
+  ownLogin: string;
+  /** This job's findings that have no thread (placed in the review body); none when the job posted no review. */
+  bodyFindings: readonly PullFinding[];
+}
+
+/**
+ * The seam through which a job learns the PR's findings at the reviewed head (open, fixed, dismissed):
+ * the check run and the summary comment judge and list them. The thread lifecycle's reader (review
+ * threads, their markers and resolutions) plugs in here through ReviewDependencies.readPullFindings.
+ */
+export type ReadPullFindings = (request: PullFindingsRequest) => Promise<PullFinding[]>;
+
+/**
+ * INTERIM default, until the thread lifecycle's reader replaces it: the app's inline comments on the PR
+ * (one REST read, after the review is posted, so this review's are among them) plus this review's
+ * findings in the body, all taken as open.
+ */
+export const readFindingsFromOwnComments: ReadPullFindings = async ({ github, ref, ownLogin, bodyFindings }) => [
+  ...findingsFromComments(await listOwnInlineComments(github, ref, ownLogin)),
+  ...bodyFindings,
+];
