@@ -9,6 +9,8 @@ import { InstallationOctokit } from "./installation-octokit.js";
 import { createModelFromEnv } from "./create-reviewer-from-env.js";
 import { createHeldCheckRuns } from "../queue/held-check-runs.js";
 import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
+import { createFindingStateLedger } from "../queue/finding-state-ledger.js";
+import { createSummaryCommentClaims } from "../queue/summary-comment-claims.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -57,6 +59,10 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
       budget: {
         budget: createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO, burst: env.REVIEW_BURST_PER_REPO }),
         heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),
+      },
+      pullState: {
+        summaryClaims: createSummaryCommentClaims(options.connection, env.QUEUE_NAME),
+        findingLedger: createFindingStateLedger(options.connection, env.QUEUE_NAME),
       },
     },
     log: options.log,

@@ -10,6 +10,7 @@ import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.
 import { reviewPullRequest } from "./review-pull-request.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { runCommand } from "./run-command.js";
+import type { PullStateServices } from "./publish-pull-state.js";
 
 /** Everything a job may need besides its data; the GitHub client is the job's installation's. */
 export interface JobServices {
@@ -20,6 +21,8 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
+  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger">;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -33,7 +36,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
   const { budget } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...services.pullState });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
