@@ -61,10 +61,16 @@ export function renderSummaryMarker(data: SummaryData): string {
   return `<!-- ${SUMMARY_MARKER_TAG} data=${encoded} -->`;
 }
 
-/** Whether a comment body is a summary comment (its marker may be unreadable; it is still ours to edit). */
+/**
+ * Whether a comment body is a summary comment: it ENDS with the marker (its data may be unreadable; the
+ * comment is still ours to edit). Text earlier in one of our comments (a path in a code span) can spell
+ * a marker; it cannot end the body.
+ */
 export function isSummaryComment(body: string | null | undefined): boolean {
-  return typeof body === "string" && body.includes(`<!-- ${SUMMARY_MARKER_TAG} `);
+  return typeof body === "string" && SUMMARY_MARKER_AT_END.test(body.slice(-(MAX_ENCODED_CHARS + 100)));
 }
+
+const SUMMARY_MARKER_AT_END = new RegExp(`<!-- ${SUMMARY_MARKER_TAG} data=[A-Za-z0-9_-]* -->\\s*$`);
 
 /** The data of the body's LAST summary marker; empty history when there is none or it does not validate. */
 export function parseSummaryData(body: string | null | undefined): SummaryData {

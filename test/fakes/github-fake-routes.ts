@@ -560,6 +560,17 @@ export const ROUTES: Route[] = [
   },
   { method: "POST", pattern: "/repos/:owner/:repo/issues/:issue_number/comments", auth: "token", handle: createIssueComment },
   {
+    method: "GET",
+    pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
+    auth: "token",
+    handle: (request, env) => {
+      const repo = findRepo(env, request.params);
+      const entry = repo?.issueComments.get(Number(request.params.comment_id));
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.issueComments);
+      return entry ? { status: 200, json: entry.comment } : notFound(`issue comment ${request.params.comment_id} is not in the fake`);
+    },
+  },
+  {
     method: "PATCH",
     pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
     auth: "token",
