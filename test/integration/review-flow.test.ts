@@ -64,7 +64,8 @@ describe("automatic review", () => {
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
     // Few API calls per review: one GraphQL read, the diff, a head re-check, the marker lookup right before
-    // the review, the review, and the check run's three (is one open already? create, complete).
+    // the review, the review, the PR's findings (our inline comments), the summary comment (created: the
+    // GraphQL read found none), and the check run's three (is one open already? create, complete).
     await waitForCompletedCheckRun(github, pull);
     const calls = github.requests
       .slice(requestsBefore)
@@ -79,6 +80,8 @@ describe("automatic review", () => {
         "GET /repos/octo-org/hello-world/pulls/:n",
         "GET /repos/octo-org/hello-world/pulls/:n/reviews",
         "POST /repos/octo-org/hello-world/pulls/:n/reviews",
+        "GET /repos/octo-org/hello-world/pulls/:n/comments",
+        "POST /repos/octo-org/hello-world/issues/:n/comments",
         "PATCH /repos/octo-org/hello-world/check-runs/:n",
       ].sort(),
     );
