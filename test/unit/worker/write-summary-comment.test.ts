@@ -40,7 +40,7 @@ describe("writeSummaryComment", () => {
     const ref = newPull();
     const claims = createSummaryCommentClaims(scratch.redis(), scratch.namespace);
     // Each job's first read saw no summary comment yet.
-    const results = await Promise.all(["a", "b", "c", "d"].map((job) => writeSummaryComment(github, ref, null, bodyBy(job), undefined, log)));
+    const results = await Promise.all(["a", "b", "c", "d"].map((job) => writeSummaryComment(github, ref, null, bodyBy(job), claims, log)));
     expect(results.filter((result) => result === "created")).toHaveLength(1);
     expect(results.filter((result) => result === "edited" || result === "unchanged")).toHaveLength(3);
     expect(fake.issueComments(ref.owner, ref.repo, ref.pullNumber)).toHaveLength(1);
