@@ -80,7 +80,8 @@ const summaryWrites = (pull: PullTarget, from = 0) =>
   jobRequests(from).filter(
     (request) =>
       (request.method === "POST" && request.path === `/repos/${OWNER}/${pull.repo}/issues/${pull.number}/comments`) ||
-      (request.method === "PATCH" && /\/issues\/comments\/\d+$/.test(request.path)),
+      // Each test has its own repository, so a comment edit in it is an edit of this PR's comments.
+      (request.method === "PATCH" && request.path.startsWith(`/repos/${OWNER}/${pull.repo}/issues/comments/`)),
   );
 const summaryComments = (pull: PullTarget) => github.issueComments(OWNER, pull.repo, pull.number).filter((comment) => comment.body.includes("Codex review summary"));
 
@@ -179,7 +180,6 @@ describe("the check run judges the pull request", { timeout: 240_000 }, () => {
     const git = historyRepo("gate-pr", "check:\n  fail_on: P1\nsummary_comment: false\n");
     git.commit("feature", allOf(setLine("parse.js", 5, BUG_5), setLine("parse.js", 101, CLEAN_101)));
     const pull = openPull("gate-pr", git);
-    const from = github.requests.length;
     await deliver("pull_request", pullRequestPayload("opened", pull));
     await waitForReviews(github, pull, 1);
     const check = await completedCheck(pull);
@@ -191,6 +191,27 @@ describe("the check run judges the pull request", { timeout: 240_000 }, () => {
     await waitForReviews(github, pull, 2);
     expect((await completedCheck(second)).conclusion).toBe("failure");
     expect(github.issueComments(OWNER, "gate-pr", pull.number)).toEqual([]);
-    expect(summaryWrites(pull, from)).toEqual([]);
+    expect(summaryWrites(pull)).toEqual([]);
+  });
+
+  it("leaves one summary comment when GitHub stores it but its answer is lost, and keeps the check run right", async () => {
+    const git = historyRepo("lost-answer");
+    git.commit("feature", setLine("parse.js", 5, BUG_5));
+    const pull = openPull("lost-answer", git);
+    github.failNext({ method: "POST", path: new RegExp(`/lost-answer/issues/${pull.number}/comments$`) }, { status: 502, afterRoute: true });
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(github, pull, 1);
+    // The summary's failure does not fail the posted review's check run.
+    expect((await completedCheck(pull)).conclusion).toBe("neutral");
+    expect(summaryComments(pull)).toHaveLength(1);
+
+    git.commit("feature", setLine("parse.js", 100, CLEAN_100));
+    const second = await push(pull, git);
+    await waitForReviews(github, pull, 2);
+    expect((await completedCheck(second)).conclusion).toBe("neutral");
+    await waitFor(() => (summaryComments(pull)[0]?.body.includes(second.headSha.slice(0, 7)) ? true : undefined), 10_000, "the edited summary");
+    expect(summaryComments(pull)).toHaveLength(1);
+    expect(summaryWrites(pull).map((request) => `${request.method} ${request.status}`)).toEqual(["POST 502", "PATCH 200"]);
+    expect(github.requests.filter((request) => request.injected)).toHaveLength(1);
   });
 });
