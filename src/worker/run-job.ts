@@ -22,7 +22,7 @@ export interface JobServices {
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
   /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
-  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger">;
+  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger" | "readPullFindings">;
 }
 
 /** Sends a job to the code that handles its kind. */
