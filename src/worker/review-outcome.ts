@@ -21,8 +21,7 @@ export type ReviewOutcome =
       findingTransitions?: FindingTransitions;
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
-  /** `incomplete`: the review's marker lists files it could not cover. */
-  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; incomplete?: boolean; findingTransitions?: FindingTransitions }
+  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; findingTransitions?: FindingTransitions }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
   /** An incremental review found none of the PR's own changes touched since the review of `since`. */

@@ -111,7 +111,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   if (same) {
     // An earlier attempt posted the review but may not have closed its check run (it died, lost its
     // lock, or the closing PATCH failed): close it now with the review's verdict.
-    const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, incomplete: same.marker.uncovered.length > 0, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
+    const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
     // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
     const listed = parseSummaryData(context.summaryComment?.body).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
     const files = settings.summaryComment && !listed ? fileStatsOf((await fetchDiff(github, ref, log)).diff) : null;

@@ -53,7 +53,9 @@ export function summariseForCheck(outcome: ReviewOutcome, pull?: PullState): [Ch
     case "already-posted": {
       const summary = `Review ${outcome.reviewId} covers ${outcome.headSha}; its findings are in the review.`;
       if (!pull) return [outcome.verdict ?? "neutral", { title: outcome.verdict === "success" ? "No issues found" : "Reviewed", summary }];
-      const judged = judgePullRequest(pull.findings, pull.failOn, outcome.incomplete ?? false);
+      // The marker's `neutral` with no P0/P1 raised on this head means chunks failed: never green then.
+      const raisedHere = pull.findings.some((finding) => finding.raisedOn === outcome.headSha && (finding.severity === "P0" || finding.severity === "P1"));
+      const judged = judgePullRequest(pull.findings, pull.failOn, outcome.verdict === "neutral" && !raisedHere);
       return [judged.verdict, { title: pullTitle(judged, "Reviewed"), summary: `${summary}\n\n${renderOpen(judged, pull)}` }];
     }
     case "refused":

@@ -88,7 +88,9 @@ describe("summariseForCheck on the whole pull request", () => {
     const found: ReviewOutcome = { status: "already-posted", reviewId: 7, headSha: "abc1234", verdict: "success" };
     expect(summariseForCheck(found, { findings: [earlierP1], failOn: "never" })[0]).toBe("neutral");
     expect(summariseForCheck(found, { findings: [], failOn: "never" })[0]).toBe("success");
-    expect(summariseForCheck({ ...found, incomplete: true }, { findings: [], failOn: "never" })[0]).toBe("neutral");
+    // A neutral marker with no P0/P1 raised on that head: chunks failed, which is never green.
+    expect(summariseForCheck({ ...found, verdict: "neutral" }, { findings: [], failOn: "never" })[0]).toBe("neutral");
+    expect(summariseForCheck({ ...found, verdict: "neutral" }, { findings: [{ ...earlierP1, raisedOn: "abc1234", state: "fixed" }], failOn: "never" })[0]).toBe("success");
   });
 
   it("shows hostile titles inert and links only plain URLs", () => {
