@@ -11,6 +11,7 @@ const InlineComment = z.object({
   original_commit_id: z.string(),
   html_url: z.string().nullable().optional(),
   in_reply_to_id: z.number().nullable().optional(),
+  pull_request_review_id: z.number().nullable().optional(),
   user: z.object({ login: z.string() }).nullable(),
 });
 
@@ -28,7 +29,7 @@ export async function listOwnInlineComments(client: GithubClient, ref: PullReque
     const comments = z.array(InlineComment).parse(data);
     for (const comment of comments) {
       if (comment.in_reply_to_id || !isOwnReviewAuthor(comment.user?.login, ownLogin)) continue;
-      own.push({ id: comment.id, body: comment.body, path: comment.path, line: comment.line ?? null, commitId: comment.original_commit_id, url: comment.html_url ?? null });
+      own.push({ id: comment.id, reviewId: comment.pull_request_review_id ?? null, body: comment.body, path: comment.path, line: comment.line ?? null, commitId: comment.original_commit_id, url: comment.html_url ?? null });
     }
     if (comments.length < 100) return own;
   }

@@ -29,8 +29,8 @@ export interface AssembledReview {
   /** Findings posted (inline and in the body) by severity. */
   severityCounts: Record<Severity, number>;
   usage: TokenUsage;
-  /** The findings placed in the body (no thread carries them), as findings of the PR. */
-  bodyFindings: PullFinding[];
+  /** This review's findings as findings of the PR: those posted inline, and those placed in the body (no thread carries them). */
+  findings: { inline: PullFinding[]; body: PullFinding[] };
   /** What each reviewed chunk's summary says about its files, for the PR's summary comment. */
   walkthrough: WalkthroughEntry[];
 }
@@ -99,18 +99,10 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     fingerprints,
     severityCounts,
     usage,
-    bodyFindings: unanchored.map((finding) => ({
-      fingerprint: fingerprintOf(finding),
-      severity: finding.severity,
-      title: finding.title,
-      path: finding.path,
-      line: finding.line,
-      state: "open" as const,
-      raisedOn: headSha,
-      fixedIn: null,
-      url: null,
-      threadId: null,
-    })),
+    findings: {
+      inline: inline.map((entry) => openFinding(placedFinding(entry), fingerprintOf(placedFinding(entry)), headSha)),
+      body: unanchored.map((finding) => openFinding(finding, fingerprintOf(finding), headSha)),
+    },
     walkthrough: results.flatMap((result) =>
       result.ok ? [{ paths: [...new Set(result.chunk.files.map((file) => file.path))], summary: result.review.summary.trim() }] : [],
     ),
@@ -126,6 +118,11 @@ function countSeverities(findings: Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return counts;
+}
+
+function openFinding(finding: Finding, fingerprint: string, headSha: string): PullFinding {
+  const { severity, title, path, line } = finding;
+  return { fingerprint, severity, title, path, line, state: "open", raisedOn: headSha, fixedIn: null, url: null, threadId: null };
 }
 
 /** A finding where it was anchored, for listing in the body. */

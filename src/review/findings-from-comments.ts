@@ -9,6 +9,8 @@ import type { Severity } from "./types.js";
  */
 export interface OwnInlineComment {
   id: number;
+  /** The review the comment belongs to. */
+  reviewId: number | null;
   body: string;
   path: string;
   line: number | null;

@@ -9,7 +9,7 @@ import type { PullFinding } from "../review/pull-findings.js";
 import { renderSummaryComment } from "../review/render-summary-comment.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { parseSummaryData, updateSummaryData, type SummaryReview, type WalkthroughEntry } from "../review/summary-data.js";
-import { readFindingsFromOwnComments, type ReadPullFindings } from "./read-pull-findings.js";
+import { readFindingsFromOwnComments, type PostedFindings, type ReadPullFindings } from "./read-pull-findings.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
 import { writeSummaryComment, type KnownSummaryComment } from "./write-summary-comment.js";
@@ -38,8 +38,8 @@ export interface PullStateInput {
   settings: Pick<ReviewSettings, "checkFailOn" | "summaryComment">;
   /** The summary comment as the job's first read found it. */
   summaryComment: KnownSummaryComment | null;
-  /** This job's findings placed in the review body. */
-  bodyFindings?: readonly PullFinding[];
+  /** The review this job posted, with its findings. */
+  posted?: PostedFindings;
   /** The review this job posted or found posted. */
   review?: SummaryReview;
   walkthrough?: readonly WalkthroughEntry[];
@@ -61,7 +61,7 @@ export async function publishPullState(outcome: JudgedOutcome, input: PullStateI
   let findings: PullFinding[];
   try {
     const read = services.readPullFindings ?? readFindingsFromOwnComments;
-    findings = await read({ github, ref, headSha, ownLogin: appBotLogin(appSlug), bodyFindings: input.bodyFindings ?? [] });
+    findings = await read({ github, ref, headSha, ownLogin: appBotLogin(appSlug), posted: input.posted ?? null });
   } catch (error) {
     log.warn({ err: error }, "Could not read the pull request's findings; the check run judges this review alone");
     return { outcome, check: summariseForCheck(outcome) };

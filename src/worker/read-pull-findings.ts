@@ -10,8 +10,8 @@ export interface PullFindingsRequest {
   headSha: string;
   /** The App's bot login: only its comments are findings. */
   ownLogin: string;
-  /** This job's findings that have no thread (placed in the review body); none when the job posted no review. */
-  bodyFindings: readonly PullFinding[];
+  /** The review this job posted and its findings (inline, and placed in the body); null when it posted none. */
+  posted: PostedFindings | null;
 }
 
 /**
@@ -19,14 +19,22 @@ export interface PullFindingsRequest {
  * the check run and the summary comment judge and list them. The thread lifecycle's reader (review
  * threads, their markers and resolutions) plugs in here through ReviewDependencies.readPullFindings.
  */
+export interface PostedFindings {
+  reviewId: number;
+  inline: readonly PullFinding[];
+  body: readonly PullFinding[];
+}
+
 export type ReadPullFindings = (request: PullFindingsRequest) => Promise<PullFinding[]>;
 
 /**
  * INTERIM default, until the thread lifecycle's reader replaces it: the app's inline comments on the PR
- * (one REST read, after the review is posted, so this review's are among them) plus this review's
- * findings in the body, all taken as open.
+ * (one REST read, after the review is posted, so this review's are among them, with their links) plus
+ * this review's findings in the body, all taken as open. When GitHub refused the line comments and the
+ * review went out with every finding in its body, its inline findings are taken from the job itself.
  */
-export const readFindingsFromOwnComments: ReadPullFindings = async ({ github, ref, ownLogin, bodyFindings }) => [
-  ...findingsFromComments(await listOwnInlineComments(github, ref, ownLogin)),
-  ...bodyFindings,
-];
+export const readFindingsFromOwnComments: ReadPullFindings = async ({ github, ref, ownLogin, posted }) => {
+  const comments = await listOwnInlineComments(github, ref, ownLogin);
+  const postedInline = posted !== null && comments.some((comment) => comment.reviewId === posted.reviewId);
+  return [...findingsFromComments(comments), ...(posted && !postedInline ? posted.inline : []), ...(posted?.body ?? [])];
+};

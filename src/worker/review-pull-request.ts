@@ -147,7 +147,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
 /** A review's outcome, and what it learnt of the PR for its summary comment (none when it stopped before the diff was read). */
 interface Reviewed {
   outcome: ReviewOutcome;
-  pull?: Pick<PullStateInput, "files" | "bodyFindings" | "review" | "walkthrough">;
+  pull?: Pick<PullStateInput, "files" | "posted" | "review" | "walkthrough">;
 }
 
 async function automaticSkipReason(job: PullReviewJob, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
@@ -209,7 +209,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   if (current.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.head.sha } };
 
   const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
-  const pull = { files, bodyFindings: review.bodyFindings, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
+  const pull = { files, posted: { reviewId, ...review.findings }, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
   const outcome: ReviewOutcome = {
     status: "posted",
     reviewId,
