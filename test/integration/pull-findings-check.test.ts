@@ -89,7 +89,8 @@ beforeAll(async () => {
   github = await startGithubFake();
   model = await startAimlApiFake({ handler: (call) => completedReply(isReviewCall(call) ? flagBugs(promptInput(call)) : { summary: "", comments: [] }) });
   app = await startAppProcess("src/main.ts", appEnv({ github, model }, inject("redisUrl"), `findings-${randomUUID().slice(0, 8)}`));
-});
+  // An app process starting on a loaded 2-core machine can take longer than the default 30 s.
+}, 120_000);
 
 afterAll(async () => {
   await app?.stop();
