@@ -14,16 +14,17 @@ export async function reactToComment(client: GithubClient, ref: Omit<PullRequest
 
 /**
  * Posts a PR comment. `once`: no blind retry of a lost answer (5xx) by Octokit, for comments whose
- * caller looks for its marker before posting: the job's retry finds a comment GitHub did store.
+ * caller looks for its marker before posting: the job's retry finds a comment GitHub did store. Returns the comment's id.
  */
-export async function commentOnPullRequest(client: GithubClient, ref: PullRequestRef, body: string, options: { once?: boolean } = {}): Promise<void> {
-  await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+export async function commentOnPullRequest(client: GithubClient, ref: PullRequestRef, body: string, options: { once?: boolean } = {}): Promise<number> {
+  const { data } = await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     owner: ref.owner,
     repo: ref.repo,
     issue_number: ref.pullNumber,
     body,
     ...(options.once ? { request: { retries: 0 } } : {}),
   });
+  return z.object({ id: z.number() }).parse(data).id;
 }
 
 const WRITE_PERMISSIONS = new Set(["admin", "maintain", "write"]);

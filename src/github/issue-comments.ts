@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GithubClient, PullRequestRef } from "./github-client.js";
+import { httpStatusOf, type GithubClient, type PullRequestRef } from "./github-client.js";
 import { isOwnReviewAuthor } from "./own-review-author.js";
 
 const IssueComment = z.object({
@@ -24,5 +24,27 @@ export async function pullHasCommentWith(client: GithubClient, ref: PullRequestR
     const comments = z.array(IssueComment).parse(data);
     if (comments.some((comment) => isOwnReviewAuthor(comment.user?.login, ownLogin) && comment.body?.includes(marker))) return true;
     if (comments.length < 100) return false;
+  }
+}
+
+/** One issue comment's body (null: GitHub has no such comment any more). */
+export async function getIssueCommentBody(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number): Promise<string | null> {
+  try {
+    const { data } = await client.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: ref.owner, repo: ref.repo, comment_id: commentId });
+    return IssueComment.parse(data).body ?? "";
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return null;
+    throw error;
+  }
+}
+
+/** Replaces a comment's body; false when GitHub has no such comment any more (someone deleted it). */
+export async function editIssueComment(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number, body: string): Promise<boolean> {
+  try {
+    await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: ref.owner, repo: ref.repo, comment_id: commentId, body });
+    return true;
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return false;
+    throw error;
   }
 }

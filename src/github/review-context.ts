@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { parseReviewMarker } from "../review/review-marker.js";
+import { isSummaryComment } from "../review/summary-data.js";
 import type { GithubClient, PullRequestRef } from "./github-client.js";
 import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 import type { PullRequest } from "./pull-requests.js";
@@ -11,12 +12,13 @@ import type { PostedReview } from "./reviews.js";
  * the app's earlier reviews (their markers), the repo config (with the owner's `.github` repository as
  * fallback) and AGENTS.md. Secondary rate limits count requests, so fewer is faster at scale.
  */
-const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
+export const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
   repository(owner: $owner, name: $repo) {
     diskUsage
     pullRequest(number: $number) {
       number state isDraft title body headRefOid headRefName baseRefOid baseRefName
       reviews(last: 100) { nodes { databaseId body author { __typename login } } }
+      comments(last: 100) { nodes { databaseId body author { __typename login } } }
     }
     config: object(expression: $configPath) { ... on Blob { text } }
     agents: object(expression: "HEAD:AGENTS.md") { ... on Blob { text } }
@@ -25,6 +27,18 @@ const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo: String
     config: object(expression: $configPath) { ... on Blob { text } }
   }
 }`;
+
+const AuthoredNodes = z.object({
+  nodes: z.array(
+    z
+      .object({
+        databaseId: z.number().nullable(),
+        body: z.string().nullable(),
+        author: z.object({ __typename: z.string(), login: z.string() }).nullable(),
+      })
+      .nullable(),
+  ),
+});
 
 const Blob = z.object({ text: z.string().nullable().optional() }).nullable().optional();
 
@@ -42,17 +56,8 @@ const ReviewContextData = z.object({
           headRefName: z.string(),
           baseRefOid: z.string(),
           baseRefName: z.string(),
-          reviews: z.object({
-            nodes: z.array(
-              z
-                .object({
-                  databaseId: z.number().nullable(),
-                  body: z.string().nullable(),
-                  author: z.object({ __typename: z.string(), login: z.string() }).nullable(),
-                })
-                .nullable(),
-            ),
-          }),
+          reviews: AuthoredNodes,
+          comments: AuthoredNodes,
         })
         .nullable(),
       config: Blob,
@@ -76,6 +81,8 @@ export interface ReviewContext {
   files: ConfigFiles;
   /** The repository's size on GitHub (KiB, `diskUsage`); null when unknown. */
   repositorySizeKb: number | null;
+  /** The app's summary comment on the PR (the latest, should there be more), among its last 100 comments. */
+  summaryComment: { id: number; body: string } | null;
 }
 
 /** GitHub answers a query whose optional parts are missing (no `.github` repo) with data AND errors. */
@@ -129,5 +136,11 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
     ownReviews,
     files: { config, agents: data.repository.agents?.text ?? null },
     repositorySizeKb: data.repository.diskUsage ?? null,
+    summaryComment: findSummaryComment(pull.comments.nodes, ownLogin),
   };
+}
+
+function findSummaryComment(nodes: z.infer<typeof AuthoredNodes>["nodes"], ownLogin: string): { id: number; body: string } | null {
+  const found = nodes.findLast((node) => node?.databaseId && node.author && isOwnReviewAuthor(restLoginOf(node.author), ownLogin) && isSummaryComment(node.body));
+  return found?.databaseId && found.body ? { id: found.databaseId, body: found.body } : null;
 }

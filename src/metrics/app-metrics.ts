@@ -12,6 +12,7 @@ export interface AppMetrics {
   commentsPosted: Counter;
   anchorFallbacks: Counter;
   githubRequests: Counter<"method" | "route" | "status">;
+  findings: Counter<"severity" | "state">;
 }
 
 const PREFIX = "codex_review_";
@@ -72,6 +73,12 @@ export function createAppMetrics(registry: Registry = new Registry()): AppMetric
       name: `${PREFIX}github_api_requests_total`,
       help: "GitHub REST calls made by workers, by method, route template and HTTP status (0 = no answer).",
       labelNames: ["method", "route", "status"],
+      registers: [registry],
+    }),
+    findings: new Counter({
+      name: `${PREFIX}findings_total`,
+      help: "Findings on pull requests by severity and the state they reached (open: raised; fixed; dismissed), each transition counted once.",
+      labelNames: ["severity", "state"],
       registers: [registry],
     }),
   };

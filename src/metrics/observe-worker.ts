@@ -7,6 +7,8 @@ const Outcome = z.object({
   status: z.string(),
   comments: z.number().optional(),
   bodyOnlyFindings: z.number().optional(),
+  /** `P1:fixed` -> count; see finding-state-ledger.ts. */
+  findingTransitions: z.record(z.string().regex(/^P[0-3]:(open|fixed|dismissed)$/), z.number().int().nonnegative()).optional(),
 });
 
 function secondsOf(job: Job): number | null {
@@ -28,6 +30,10 @@ export function observeWorker(worker: Pick<Worker<any, any, any>, "on">, metrics
     if (outcome.success && status === "posted") {
       metrics.commentsPosted.inc(outcome.data.comments ?? 0);
       metrics.anchorFallbacks.inc(outcome.data.bodyOnlyFindings ?? 0);
+    }
+    for (const [transition, count] of Object.entries(outcome.success ? (outcome.data.findingTransitions ?? {}) : {})) {
+      const [severity, state] = transition.split(":");
+      metrics.findings.inc({ severity, state }, count);
     }
   });
   worker.on("failed", (job: Job | undefined) => {

@@ -9,6 +9,8 @@ import { InstallationOctokit } from "./installation-octokit.js";
 import { createModelFromEnv } from "./create-reviewer-from-env.js";
 import { createHeldCheckRuns } from "../queue/held-check-runs.js";
 import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
+import { createFindingStateLedger } from "../queue/finding-state-ledger.js";
+import { createSummaryCommentClaims } from "../queue/summary-comment-claims.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -61,6 +63,10 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
         heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),
       },
       repository: snapshotCacheFromEnv(env, options.log, metrics.registry),
+      pullState: {
+        summaryClaims: createSummaryCommentClaims(options.connection, env.QUEUE_NAME),
+        findingLedger: createFindingStateLedger(options.connection, env.QUEUE_NAME),
+      },
     },
     log: options.log,
   });

@@ -4,9 +4,11 @@ import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { OutOfDiffLines } from "./out-of-diff.js";
 import type { ReviewPlan } from "./plan-review.js";
+import type { PullFinding } from "./pull-findings.js";
 import { renderReviewBody } from "./render-review.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
 import { verdictOf } from "./review-verdict.js";
+import type { WalkthroughEntry } from "./summary-data.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
 
 /** `usage`: every call the chunk was billed for, failed and cut-off ones included. */
@@ -28,6 +30,10 @@ export interface AssembledReview {
   /** Findings posted (inline and in the body) by severity. */
   severityCounts: Record<Severity, number>;
   usage: TokenUsage;
+  /** This review's findings as findings of the PR: those posted inline, and those placed in the body (no thread carries them). */
+  findings: { inline: PullFinding[]; body: PullFinding[] };
+  /** What each reviewed chunk's summary says about its files, for the PR's summary comment. */
+  walkthrough: WalkthroughEntry[];
 }
 
 export interface AssembleOptions {
@@ -97,6 +103,13 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     fingerprints,
     severityCounts,
     usage,
+    findings: {
+      inline: inline.map((entry) => openFinding(placedFinding(entry), fingerprintOf(placedFinding(entry)), headSha)),
+      body: unanchored.map((finding) => openFinding(finding, fingerprintOf(finding), headSha)),
+    },
+    walkthrough: results.flatMap((result) =>
+      result.ok ? [{ paths: [...new Set(result.chunk.files.map((file) => file.path))], summary: result.review.summary.trim() }] : [],
+    ),
   };
 }
 
@@ -109,6 +122,11 @@ function countSeverities(findings: Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return counts;
+}
+
+function openFinding(finding: Finding, fingerprint: string, headSha: string): PullFinding {
+  const { severity, title, path, line } = finding;
+  return { fingerprint, severity, title, path, line, state: "open", raisedOn: headSha, fixedIn: null, url: null, threadId: null };
 }
 
 /** A finding where it was anchored, for listing in the body. */

@@ -1,6 +1,9 @@
 import type { ReviewVerdict } from "../review/review-verdict.js";
 import type { Severity, TokenUsage } from "../review/types.js";
 
+/** Findings that changed state in this job, counted once (see finding-state-ledger.ts), as `P1:open` -> count. */
+export type FindingTransitions = Record<string, number>;
+
 /** How a job ended; every path a job can take has a name here. */
 export type ReviewOutcome =
   | {
@@ -15,12 +18,13 @@ export type ReviewOutcome =
       severityCounts: Record<Severity, number>;
       failedChunks: number;
       usage: TokenUsage;
+      findingTransitions?: FindingTransitions;
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
-  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict }
+  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; findingTransitions?: FindingTransitions }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
   /** An incremental review found none of the PR's own changes touched since the review of `since`. */
-  | { status: "nothing-new"; since: string }
+  | { status: "nothing-new"; since: string; findingTransitions?: FindingTransitions }
   | { status: "refused"; reason: string }
   | { status: "done"; action: string };

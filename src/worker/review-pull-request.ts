@@ -29,8 +29,10 @@ import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
+import { fileStatsOf, publishPullState, type PullStateInput, type PullStateServices } from "./publish-pull-state.js";
+import { parseSummaryData } from "../review/summary-data.js";
 
-export interface ReviewDependencies {
+export interface ReviewDependencies extends Omit<PullStateServices, "github" | "appSlug" | "log"> {
   github: GithubClient;
   reviewer: ChunkReviewer;
   /** Env defaults; each repository's config is laid over them. */
@@ -111,16 +113,21 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   if (same) {
     // An earlier attempt posted the review but may not have closed its check run (it died, lost its
     // lock, or the closing PATCH failed): close it now with the review's verdict.
-    const outcome: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
-    const completed = await completeOpenCheckRuns(github, checks, ...summariseForCheck(outcome));
+    const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
+    // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
+    const listed = parseSummaryData(context.summaryComment?.body).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
+    const files = settings.summaryComment && !listed ? fileStatsOf((await fetchDiff(github, ref, log)).diff) : null;
+    const review = { sha: headSha, job: same.marker.job, mode: null, usage: null };
+    const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, review, files }, deps);
+    const completed = await completeOpenCheckRuns(github, checks, ...check);
     if (completed > 0) log.info({ reviewId: same.id, checkRuns: completed }, "Review was already posted; completed its open check run");
     return outcome;
   }
 
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
-  let outcome: ReviewOutcome;
+  let reviewed: Reviewed;
   try {
-    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb }, deps);
+    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -131,8 +138,18 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   }
   // Not under the catch above: a posted review is never reported as a failure. If this PATCH fails the
   // job fails, and its retry finds the review's marker and completes the run with the review's verdict.
-  await completeCheckRun(github, ref, checkRunId, ...summariseForCheck(outcome));
+  const { outcome, check } =
+    reviewed.pull && (reviewed.outcome.status === "posted" || reviewed.outcome.status === "nothing-new")
+      ? await publishPullState(reviewed.outcome, { ...reviewed.pull, ref, headSha, settings, summaryComment: context.summaryComment }, deps)
+      : { outcome: reviewed.outcome, check: summariseForCheck(reviewed.outcome) };
+  await completeCheckRun(github, ref, checkRunId, ...check);
   return outcome;
+}
+
+/** A review's outcome, and what it learnt of the PR for its summary comment (none when it stopped before the diff was read). */
+interface Reviewed {
+  outcome: ReviewOutcome;
+  pull?: Pick<PullStateInput, "files" | "posted" | "review" | "walkthrough">;
 }
 
 async function automaticSkipReason(job: PullReviewJob, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
@@ -154,12 +171,13 @@ interface ReviewTarget {
   repositorySizeKb?: number | null;
 }
 
-async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
+async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<Reviewed> {
   const { github, log } = deps;
   const { headSha, pr } = target;
   const full = await fetchDiff(github, ref, log);
+  const files = target.settings.summaryComment ? fileStatsOf(full.diff) : null;
   const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
-  if (scope.mode === "nothing-new") return { status: "nothing-new", since: scope.since };
+  if (scope.mode === "nothing-new") return { outcome: { status: "nothing-new", since: scope.since }, pull: { files } };
   const incremental = scope.mode === "incremental";
   const mode = scope.mode;
 
@@ -188,15 +206,16 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     },
     { ...deps, settings: target.settings },
   ).finally(() => repository.reader?.close?.());
-  if (plan.chunks.length === 0) return { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" };
+  if (plan.chunks.length === 0) return { outcome: { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" } };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
   // A read that shows another head may be a replica behind the push of this very head: re-read first.
   const current = await readUntilHead(() => getPullRequest(github, ref), (pull) => pull.head.sha, headSha, deps.headLagWaitsMs);
-  if (current.head.sha !== headSha) return { status: "superseded", headSha, currentHeadSha: current.head.sha };
+  if (current.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.head.sha } };
 
   const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
-  return {
+  const pull = { files, posted: { reviewId, ...review.findings }, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
+  const outcome: ReviewOutcome = {
     status: "posted",
     reviewId,
     headSha,
@@ -209,6 +228,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     failedChunks,
     usage: review.usage,
   };
+  return { outcome, pull };
 }
 
 export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger): Promise<{ diff: string; unreviewable: SkippedFile[] }> {

@@ -11,6 +11,7 @@ import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.
 import { reviewPullRequest } from "./review-pull-request.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { runCommand } from "./run-command.js";
+import type { PullStateServices } from "./publish-pull-state.js";
 
 /** Everything a job may need besides its data; the GitHub client is the job's installation's. */
 export interface JobServices {
@@ -25,6 +26,8 @@ export interface JobServices {
   githubWebUrl?: string;
   /** The repository snapshot cache; none means every review reads the diff alone. */
   repository?: RepositoryOpener;
+  /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
+  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger" | "readPullFindings">;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -48,6 +51,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
         ...(budget ? { budget } : {}),
         ...(services.repository ? { repository: services.repository } : {}),
         ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}),
+        ...services.pullState,
       });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });

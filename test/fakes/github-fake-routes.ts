@@ -567,11 +567,25 @@ export const ROUTES: Route[] = [
   },
   { method: "POST", pattern: "/repos/:owner/:repo/issues/:issue_number/comments", auth: "token", handle: createIssueComment },
   {
+    method: "GET",
+    pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
+    auth: "token",
+    handle: (request, env) => {
+      const repo = findRepo(env, request.params);
+      const entry = repo?.issueComments.get(Number(request.params.comment_id));
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.issueComments);
+      return entry ? { status: 200, json: entry.comment } : notFound(`issue comment ${request.params.comment_id} is not in the fake`);
+    },
+  },
+  {
     method: "PATCH",
     pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
     auth: "token",
     handle: (request, env) => {
-      const entry = findRepo(env, request.params)?.issueComments.get(Number(request.params.comment_id));
+      const repo = findRepo(env, request.params);
+      const entry = repo?.issueComments.get(Number(request.params.comment_id));
+      // Editing a comment someone deleted is GitHub's ordinary 404, not a request the test did not set up.
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.issueComments);
       if (!entry) return notFound(`issue comment ${request.params.comment_id} is not in the fake`);
       const problem = issueCommentBodyProblem(request.body);
       if (problem) return problem;

@@ -49,6 +49,16 @@ export function answerGraphql(body: unknown, state: GithubFakeState, origin: str
             author: { __typename: review.user.type === "Bot" ? "Bot" : "User", login: review.user.login.replace(/\[bot\]$/, "") },
           })),
         },
+        comments: {
+          nodes: [...repo.issueComments.values()]
+            .filter((entry) => entry.number === pull.number)
+            .slice(-100)
+            .map(({ comment }) => ({
+              databaseId: comment.id,
+              body: comment.body,
+              author: { __typename: comment.user.type === "Bot" ? "Bot" : "User", login: comment.user.login.replace(/\[bot\]$/, "") },
+            })),
+        },
       },
       config: blob(repo.contents.get(configPath)),
       agents: blob(repo.contents.get("AGENTS.md")),

@@ -190,11 +190,14 @@ describe("incremental review", () => {
     await deliver("check_run", checkRunRerequestedPayload(pull, "codex-review", { fromFork: true }));
     const [, rerun] = await waitForReviews(github, pull, 2);
     expect(rerun!.commit_id).toBe(pull.headSha);
-    // The Re-run's review repeats no finding (all posted before), so its run is green.
+    // The Re-run's review repeats no finding (all posted before), but the first review's are still open
+    // on the PR: the check judges the PR, so its run is not green either.
+    const runs = github.checkRuns(OWNER, "fork-rerun").filter((run) => run.head_sha === pull.headSha);
     expect(await settledCheckRuns(github, pull)).toEqual([
       ["completed", "neutral"],
-      ["completed", "success"],
+      ["completed", "neutral"],
     ]);
+    expect(runs[1]!.output.title).toMatch(/^Open on this pull request: .* · No issues found$/);
   });
 
   it("reviews again when the check run's Re-run is requested", async () => {

@@ -88,6 +88,10 @@ describe("one process (npm start): health, metrics, logs and the dashboard", () 
     expect(metricValue(samples, "codex_review_model_tokens_total", { direction: "output" })).toBeGreaterThan(0);
     expect(metricValue(samples, "codex_review_review_comments_posted_total")).toBe(1);
     expect(metricValue(samples, "codex_review_anchor_fallbacks_total")).toBe(1);
+    // The inline P1 and the P2 moved into the body were raised once each; nothing is fixed or dismissed yet.
+    expect(metricValue(samples, "codex_review_findings_total", { severity: "P1", state: "open" })).toBe(1);
+    expect(metricValue(samples, "codex_review_findings_total", { severity: "P2", state: "open" })).toBe(1);
+    expect(metricValue(samples, "codex_review_findings_total", { state: "fixed" })).toBe(0);
     const postReview = { method: "POST", route: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", status: "200" };
     expect(metricValue(samples, "codex_review_github_api_requests_total", postReview)).toBe(1);
     const githubGets = metricValue(samples, "codex_review_github_api_requests_total", { method: "GET" });

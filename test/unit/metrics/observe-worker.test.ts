@@ -100,3 +100,18 @@ describe("instrumentResponsesClient", () => {
     expect(count("429")).toBe(1);
   });
 });
+
+describe("observeWorker findings", () => {
+  it("counts the findings' transitions a completed job reports, by severity and state", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const worker = new EventEmitter();
+    observeWorker(worker as never, metrics);
+    worker.emit("completed", { processedOn: 1, finishedOn: 2 }, { status: "posted", comments: 1, bodyOnlyFindings: 0, findingTransitions: { "P1:open": 2, "P0:open": 1 } });
+    worker.emit("completed", { processedOn: 1, finishedOn: 2 }, { status: "nothing-new", since: "abc", findingTransitions: { "P1:fixed": 1 } });
+    worker.emit("completed", { processedOn: 1, finishedOn: 2 }, { status: "already-posted", reviewId: 1, headSha: "abc", findingTransitions: {} });
+    expect(await value(metrics, "codex_review_findings_total", { severity: "P1", state: "open" })).toBe(2);
+    expect(await value(metrics, "codex_review_findings_total", { severity: "P0", state: "open" })).toBe(1);
+    expect(await value(metrics, "codex_review_findings_total", { severity: "P1", state: "fixed" })).toBe(1);
+    expect(await value(metrics, "codex_review_findings_total", { state: "dismissed" })).toBe(0);
+  });
+});
