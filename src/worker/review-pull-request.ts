@@ -167,7 +167,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     log,
   );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
-  const { review, failedChunks, plan } = await reviewDiff(
+  const { review, failedChunks, plan, toolUse } = await reviewDiff(
     {
       diff: incremental ? scope.files : full.diff,
       pullRequest,
@@ -203,6 +203,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     severityCounts: review.severityCounts,
     failedChunks,
     usage: review.usage,
+    ...(toolUse ? { toolUse } : {}),
   };
 }
 
