@@ -3,6 +3,7 @@ import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
+import type { RepositoryOpener } from "../repository/repository-reader.js";
 import type { JobData } from "../queue/review-job.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { answerThread } from "./answer-thread.js";
@@ -20,6 +21,8 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** The repository snapshot cache; none means every review reads the diff alone. */
+  repository?: RepositoryOpener;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -33,7 +36,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
   const { budget } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...(services.repository ? { repository: services.repository } : {}) });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
