@@ -14,6 +14,7 @@ import {
   startAimlApiFake,
   type AimlApiFake,
   type AimlApiHandler,
+  type FakeReply,
   type FakeResponsesCall,
 } from "../../fakes/aimlapi-fake.js";
 import { answeredCalls, mayCallTools } from "../../support/agent-model.js";
@@ -177,7 +178,7 @@ describe("an agentic chunk review", () => {
 
   it("leaves out a reasoning item that came back without its encrypted content, which a stateless API could not resolve", async () => {
     await reviewer((call) => {
-      const reply = alwaysReads(call);
+      const reply = alwaysReads(call) as FakeReply;
       for (const item of (reply.body as { output: Array<Record<string, unknown>> }).output) delete item.encrypted_content;
       return reply;
     }).reviewChunk(prompt, context(tools({ rounds: 2 })));
