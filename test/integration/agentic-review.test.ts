@@ -77,6 +77,8 @@ describe("an agentic review of a planted bug whose evidence is in another file",
     expect(calls.map((call) => answeredCalls(call).map((entry) => entry.name))).toEqual([[], ["search_code"], ["search_code", "read_file"]]);
     expect(answeredCalls(calls[2]!)[1]!.output).toContain(`${PLANTED_BUG.evidenceLine}:   ${PLANTED_BUG.evidence}`);
     expect(calls.every((call) => call.body.store === false)).toBe(true);
+    // The tools read the real snapshot: the tarball at the head, through the fake's redirect.
+    expect(github.requests.filter((request) => request.path === `/repos/${OWNER}/shop/tarball/${pull.headSha}`)).toHaveLength(1);
 
     // The accounting: the review body and the check run name the file read, the calls and their tokens.
     expect(review!.body).toContain("#### Repository context");
