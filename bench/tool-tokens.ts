@@ -15,6 +15,8 @@ import { startAimlApiFake, type FakeResponsesRequest } from "../test/fakes/aimla
 import { createGitRepo } from "../test/support/git-repo.js";
 import { createMemoryRepository } from "../test/support/memory-repository.js";
 import { answerAsPlantedBugAgent, PLANTED_BUG, PLANTED_BUG_HEAD } from "../test/support/planted-bug.js";
+import type { Row } from "./report-table.js";
+import { formatNumber as n } from "./support/stats.js";
 
 export interface ToolTokenFigures {
   /** Input tokens of the chunk's one call in diff mode. */
@@ -69,6 +71,19 @@ export async function measureToolTokens(): Promise<ToolTokenFigures> {
   } finally {
     await fake.close();
   }
+}
+
+export function toolTokenRows(f: ToolTokenFigures): Row[] {
+  const section = "7 Tools";
+  return [
+    {
+      section,
+      measure: "median extra input tokens per chunk, agentic vs diff mode (planted bug: search, read, answer)",
+      figure: `+${n(f.medianExtra)} (${n(f.agentic)} over ${f.agenticCalls} calls vs ${n(f.diffMode)})`,
+      goal: "",
+      verdict: "info",
+    },
+  ];
 }
 
 function settingsFor(mode: ContextMode): ReviewSettings {
