@@ -16,6 +16,7 @@ import { measureIngest, type IngestFigures } from "./ingest.js";
 import { formatPipelineFigures, measurePipeline, type PipelineFigures } from "./pipeline.js";
 import { measureScopeTokens, scopeTokenRow } from "./scope-tokens.js";
 import { measureSnapshots, readSnapshotBenchOptions, snapshotRows } from "./snapshot.js";
+import { measureToolTokens, toolTokenRows } from "./tool-tokens.js";
 import { callRows, endToEndRows, formatTable, ingestRows, pipelineRows, rssRows, type Row } from "./report-table.js";
 import { sleep } from "./support/bench-processes.js";
 import { formatNumber as n } from "./support/stats.js";
@@ -63,11 +64,18 @@ async function main(): Promise<void> {
     });
   }
 
+  if (settings.sections.has("tools")) {
+    log("[tools] input tokens per chunk of an agentic review against a diff-only one (planted-bug scenario)");
+    await section(rows, "7 Tools", async () => {
+      rows.push(...toolTokenRows(await measureToolTokens()));
+    });
+  }
+
   const table = formatTable(rows);
   const minutes = (Date.now() - started) / 60_000;
   console.log(`\n${table}\n`);
   console.log(`${rows.filter((row) => row.verdict === "FAIL").length} of ${rows.filter((row) => row.verdict !== "info").length} goals missed; ${minutes.toFixed(1)} min.`);
-  const all = ["ingest", "pipeline", "e2e", "snapshot"].every((section) => settings.sections.has(section));
+  const all = ["ingest", "pipeline", "e2e", "snapshot", "tools"].every((section) => settings.sections.has(section));
   if (all) {
     const file = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
     mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });

@@ -13,6 +13,7 @@ export interface AppMetrics {
   anchorFallbacks: Counter;
   githubRequests: Counter<"method" | "route" | "status">;
   findings: Counter<"severity" | "state">;
+  toolCalls: Counter<"tool" | "outcome">;
 }
 
 const PREFIX = "codex_review_";
@@ -79,6 +80,12 @@ export function createAppMetrics(registry: Registry = new Registry()): AppMetric
       name: `${PREFIX}findings_total`,
       help: "Findings on pull requests by severity and the state they reached (open: raised; fixed; dismissed), each transition counted once.",
       labelNames: ["severity", "state"],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: `${PREFIX}model_tool_calls_total`,
+      help: "Repository tool calls the model made in posted reviews (read_file, search_code, list_files), by outcome (ok, missing, refused, invalid_arguments, budget_spent, ...).",
+      labelNames: ["tool", "outcome"],
       registers: [registry],
     }),
   };

@@ -9,6 +9,7 @@ const Outcome = z.object({
   bodyOnlyFindings: z.number().optional(),
   /** `P1:fixed` -> count; see finding-state-ledger.ts. */
   findingTransitions: z.record(z.string().regex(/^P[0-3]:(open|fixed|dismissed)$/), z.number().int().nonnegative()).optional(),
+  toolUse: z.object({ calls: z.record(z.string(), z.record(z.string(), z.number())) }).optional(),
 });
 
 function secondsOf(job: Job): number | null {
@@ -30,6 +31,9 @@ export function observeWorker(worker: Pick<Worker<any, any, any>, "on">, metrics
     if (outcome.success && status === "posted") {
       metrics.commentsPosted.inc(outcome.data.comments ?? 0);
       metrics.anchorFallbacks.inc(outcome.data.bodyOnlyFindings ?? 0);
+      for (const [tool, byOutcome] of Object.entries(outcome.data.toolUse?.calls ?? {})) {
+        for (const [result, count] of Object.entries(byOutcome)) metrics.toolCalls.inc({ tool, outcome: result }, count);
+      }
     }
     for (const [transition, count] of Object.entries(outcome.success ? (outcome.data.findingTransitions ?? {}) : {})) {
       const [severity, state] = transition.split(":");

@@ -6,6 +6,7 @@ import type { OutOfDiffLines } from "./out-of-diff.js";
 import type { ReviewPlan } from "./plan-review.js";
 import type { PullFinding } from "./pull-findings.js";
 import { renderReviewBody } from "./render-review.js";
+import { renderRepositoryContext, type RepositoryContextReport } from "./render-tool-use.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
 import { verdictOf } from "./review-verdict.js";
 import type { WalkthroughEntry } from "./summary-data.js";
@@ -48,6 +49,8 @@ export interface AssembleOptions {
   postedFingerprints?: ReadonlySet<string>;
   /** Lines outside the diff that exist at the head: findings on them are listed in the body with a permalink. Default: none. */
   outOfDiff?: OutOfDiffLines;
+  /** What the model read beyond the diff, and why it saw less than its mode promises. */
+  repositoryContext?: RepositoryContextReport;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -86,6 +89,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     headSha,
     model: options.model,
     ...(options.outOfDiff ? { outOfDiff: options.outOfDiff } : {}),
+    repositoryContext: options.repositoryContext ? renderRepositoryContext(options.repositoryContext) : "",
     marker: renderReviewMarker({
       headSha,
       job: options.jobHash,

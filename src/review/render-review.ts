@@ -69,6 +69,8 @@ export interface ReviewBodyInput {
   marker: string;
   /** Lines outside the diff checked to exist at the head: their findings link to them. Default: no links. */
   outOfDiff?: OutOfDiffLines;
+  /** The rendered "Repository context" section (what the model read beyond the diff); empty or absent for none. */
+  repositoryContext?: string;
 }
 
 /** The review's top-level body: summary, findings outside the diff, what was not reviewed, cost, marker. */
@@ -85,6 +87,7 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     sections.push(["### Codex review", summary].filter(Boolean).join("\n\n"));
   }
   if (notReviewed) sections.push(notReviewed);
+  if (input.repositoryContext) sections.push(input.repositoryContext);
   const footer = renderFooter(input);
   const marker = input.marker;
 

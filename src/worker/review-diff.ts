@@ -11,6 +11,8 @@ import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { PullRequestContext } from "../review/types.js";
 import { readScopeTexts } from "./read-scope-texts.js";
+import type { ToolUse } from "../review/tool-use.js";
+import { prepareReviewTools } from "./prepare-review-tools.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
 import { checkOutOfDiff } from "./verify-out-of-diff.js";
 
@@ -43,6 +45,8 @@ export interface ReviewDiffResult {
   plan: ReviewPlan;
   review: AssembledReview;
   failedChunks: number;
+  /** What the model's tools did and cost (agentic mode); null when no tools were offered. */
+  toolUse: ToolUse | null;
 }
 
 /**
@@ -63,15 +67,16 @@ export async function reviewDiff(
   log.info({ files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
   if (plan.chunks.length > 0) await input.beforeModelCalls?.(plan);
 
+  const tools = prepareReviewTools(input.repository, input.repositoryUnavailable, settings, plan);
   const limit = pLimit(settings.chunkConcurrency);
   let done = 0;
   const reviewPiece: ReviewPiece = (chunk, usage, maxOutputTokens) => {
     const prompt = buildReviewPrompt(chunk, input.pullRequest, {
       extraInstructions: repositoryGuidanceFor(chunk.files.map((file) => file.path), settings),
       language: settings.language,
-      readsRepository: scope !== null,
+      readsRepository: scope !== null || tools.chunk !== undefined,
     });
-    return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}) });
+    return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}), ...(tools.chunk ? { tools: tools.chunk } : {}) });
   };
   const perChunk = await Promise.all(
     plan.chunks.map((chunk) =>
@@ -93,9 +98,10 @@ export async function reviewDiff(
   if (results.length > 0 && failed.length === results.length) throw everyChunkFailed(failed);
   const { owner, repo } = input.pullRequest;
   const outOfDiff =
-    scope && input.repository
-      ? await checkOutOfDiff(results, plan.anchors, input.repository, scope.texts, { webUrl: input.githubWebUrl ?? "https://github.com", owner, repo, headSha: input.headSha }, log)
+    (scope || tools.chunk) && input.repository
+      ? await checkOutOfDiff(results, plan.anchors, input.repository, scope?.texts ?? new Map<string, string>(), { webUrl: input.githubWebUrl ?? "https://github.com", owner, repo, headSha: input.headSha }, log)
       : undefined;
+  const report = tools.report();
   const review = assembleReview({
     results,
     plan,
@@ -106,8 +112,9 @@ export async function reviewDiff(
     maxComments: settings.maxComments,
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
     ...(outOfDiff ? { outOfDiff } : {}),
+    ...(report ? { repositoryContext: report } : {}),
   });
-  return { plan, review, failedChunks: failed.length };
+  return { plan, review, failedChunks: failed.length, toolUse: report?.toolUse ?? null };
 }
 
 /**

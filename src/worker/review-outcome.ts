@@ -1,4 +1,5 @@
 import type { ReviewVerdict } from "../review/review-verdict.js";
+import type { ToolUse } from "../review/tool-use.js";
 import type { Severity, TokenUsage } from "../review/types.js";
 
 /** Findings that changed state in this job, counted once (see finding-state-ledger.ts), as `P1:open` -> count. */
@@ -19,6 +20,8 @@ export type ReviewOutcome =
       failedChunks: number;
       usage: TokenUsage;
       findingTransitions?: FindingTransitions;
+      /** What the model's tools did and cost (agentic mode); absent when no tools were offered. */
+      toolUse?: ToolUse;
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
   | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; findingTransitions?: FindingTransitions }

@@ -189,7 +189,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     log,
   );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
-  const { review, failedChunks, plan } = await reviewDiff(
+  const { review, failedChunks, plan, toolUse } = await reviewDiff(
     {
       diff: incremental ? scope.files : full.diff,
       pullRequest,
@@ -227,6 +227,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     severityCounts: review.severityCounts,
     failedChunks,
     usage: review.usage,
+    ...(toolUse ? { toolUse } : {}),
   };
   return { outcome, pull };
 }

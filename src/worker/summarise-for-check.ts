@@ -4,6 +4,7 @@ import { renderNothingNewSummary, renderNothingNewTitle } from "../review/render
 import { renderFindingList, renderSeverityCounts } from "../review/render-pull-findings.js";
 import type { CheckFailOn } from "../review/review-settings.js";
 import { judgePullRequest, verdictOf, type PullJudgement } from "../review/review-verdict.js";
+import { summariseToolUse } from "../review/render-tool-use.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
 /** The pull request's findings at the reviewed head, and the repository's `check.fail_on`. */
@@ -31,6 +32,7 @@ export function summariseForCheck(outcome: ReviewOutcome, pull?: PullState): [Ch
         `New findings: P0 ${P0}, P1 ${P1}, P2 ${P2}, P3 ${P3} (${outcome.comments} inline, ${outcome.bodyOnlyFindings} in the review body${outcome.repeatedFindings ? `, ${outcome.repeatedFindings} already reported earlier` : ""}).`,
         outcome.failedChunks ? `${outcome.failedChunks} chunk(s) could not be reviewed; see the review.` : "",
         `Tokens: ${outcome.usage.inputTokens} in / ${outcome.usage.outputTokens} out ($${outcome.usage.usdSpent.toFixed(4)}).`,
+        outcome.toolUse ? summariseToolUse(outcome.toolUse) : "",
       ];
       if (!pull) {
         const title = total === 0 ? "No issues found" : `${total} finding(s): ${P0} P0, ${P1} P1`;
