@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GithubClient, PullRequestRef } from "./github-client.js";
+import { httpStatusOf, type GithubClient, type PullRequestRef } from "./github-client.js";
 import { isOwnReviewAuthor } from "./own-review-author.js";
 
 const IssueComment = z.object({
@@ -7,6 +7,7 @@ const IssueComment = z.object({
   body: z.string().nullable().optional(),
   user: z.object({ login: z.string() }).nullable().optional(),
 });
+export type IssueComment = z.infer<typeof IssueComment>;
 
 /**
  * Whether the app already posted a comment on the PR containing `marker` (so a notice is posted once).
@@ -24,5 +25,16 @@ export async function pullHasCommentWith(client: GithubClient, ref: PullRequestR
     const comments = z.array(IssueComment).parse(data);
     if (comments.some((comment) => isOwnReviewAuthor(comment.user?.login, ownLogin) && comment.body?.includes(marker))) return true;
     if (comments.length < 100) return false;
+  }
+}
+
+/** One PR (issue) comment by id; null when it was deleted (404). */
+export async function getIssueComment(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number): Promise<IssueComment | null> {
+  try {
+    const { data } = await client.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: ref.owner, repo: ref.repo, comment_id: commentId });
+    return IssueComment.parse(data);
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return null;
+    throw error;
   }
 }

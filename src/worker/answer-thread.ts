@@ -7,7 +7,7 @@ import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { ReplyJobData } from "../queue/review-job.js";
 import { buildThreadPrompt } from "../review/build-thread-prompt.js";
 import { NO_ACCESS_REPLY } from "../review/render-notices.js";
-import { renderThreadAnswer } from "../review/render-thread-answer.js";
+import { answerMarker, renderThreadAnswer } from "../review/render-thread-answer.js";
 import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { chargeReviewBudget, type ReviewBudgetGate } from "./charge-review-budget.js";
@@ -24,8 +24,6 @@ export interface ThreadDependencies {
   log: Logger;
   budget?: ReviewBudgetGate;
 }
-
-const answerMarker = (commentId: number) => `<!-- codex-review:answer-to=${commentId} -->`;
 
 /** Answers a reply in one of the app's review threads, in that thread, with the thread as context. */
 export async function answerThread(job: ReplyJobData, deps: ThreadDependencies): Promise<ReviewOutcome> {

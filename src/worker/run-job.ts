@@ -5,6 +5,7 @@ import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import { answerQuestion } from "./answer-question.js";
 import { answerThread } from "./answer-thread.js";
 import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { reviewPullRequest } from "./review-pull-request.js";
@@ -35,6 +36,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
     case "review":
       return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
     case "command":
+      if (data.command === "ask") return answerQuestion(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
       return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });

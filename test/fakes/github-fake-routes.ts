@@ -70,6 +70,7 @@ const DOCS = {
   listFiles: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
   createReview: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
   issueComments: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+  getIssueComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",
   reactions: "https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment",
   checkRuns: "https://docs.github.com/rest/checks/runs#create-a-check-run",
   contents: "https://docs.github.com/rest/repos/contents#get-repository-content",
@@ -559,6 +560,19 @@ export const ROUTES: Route[] = [
     },
   },
   { method: "POST", pattern: "/repos/:owner/:repo/issues/:issue_number/comments", auth: "token", handle: createIssueComment },
+  {
+    method: "GET",
+    pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
+    auth: "token",
+    handle: (request, env) => {
+      const repo = findRepo(env, request.params);
+      const entry = repo?.issueComments.get(Number(request.params.comment_id));
+      // A comment deleted on GitHub is an ordinary 404 there, not a request the test did not set up.
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.getIssueComment);
+      if (!entry) return notFound(`issue comment ${request.params.comment_id} is not in the fake`);
+      return { status: 200, json: entry.comment };
+    },
+  },
   {
     method: "PATCH",
     pattern: "/repos/:owner/:repo/issues/comments/:comment_id",
