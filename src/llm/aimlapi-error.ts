@@ -95,3 +95,22 @@ export function isStructuredOutputRefusal(error: unknown): boolean {
     MENTIONS_STRUCTURED_OUTPUT.test(error.apiMessage)
   );
 }
+
+const NAMES_TOOLS = /\b(tools?|tool_choice|parallel_tool_calls|function(?:[ _]call(?:ing|s)?)?|functions)\b/i;
+const SAYS_UNSUPPORTED = /not supported|unsupported|does not support|doesn't support|not allowed|not available|cannot be used/i;
+
+/**
+ * True when the API rejected the request because the endpoint (or model behind it) does not take
+ * tools: a 400 whose message names tools, tool_choice or function calling and says it is unsupported.
+ * A 400 about a malformed conversation ("No tool output found for function call …") is a bug of ours
+ * and does not match: it says nothing is unsupported.
+ */
+export function isToolsRefusal(error: unknown): boolean {
+  return (
+    error instanceof AimlApiError &&
+    error.kind === "http" &&
+    error.status === 400 &&
+    NAMES_TOOLS.test(error.apiMessage) &&
+    SAYS_UNSUPPORTED.test(error.apiMessage)
+  );
+}

@@ -2,18 +2,47 @@ import { z } from "zod";
 import type { TokenUsage } from "../review/types.js";
 import { AimlApiError, isRetryableStatus } from "./aimlapi-error.js";
 import { parseRetryAfter } from "./retry-after.js";
-import { AimlApiErrorBody, ResponsesReply } from "./response-schema.js";
+import { AimlApiErrorBody, type FunctionCallItem, type ReasoningItem, ResponsesReply } from "./response-schema.js";
 
 export type ReasoningEffort = "low" | "medium" | "high";
 
 /** `json_schema` asks for output matching `schema`; `json_object` for any JSON; `text` for free text. */
 export type ResponseFormatKind = "json_schema" | "json_object" | "text";
 
+/** A function the model may call; sent with `strict: true`, so `parameters` must list every property as required. */
+export interface FunctionTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object (`additionalProperties: false`, optional ones nullable). */
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * One item of a conversation sent as `input`: our user message, the model's own output items carried
+ * back (reasoning with its encrypted content, function calls), and our answer to each call.
+ */
+export type InputItem =
+  | { type: "message"; role: "user"; content: string }
+  | FunctionCallItem
+  | ReasoningItem
+  | { type: "function_call_output"; call_id: string; output: string };
+
+/** The output items a stateless conversation carries into its next request. */
+export type CarriedOutputItem = FunctionCallItem | ReasoningItem;
+
 export interface ResponsesRequest {
   /** Our system prompt (sent as `instructions`). */
   instructions: string;
-  /** The untrusted material (diff, PR text), sent as the user input. */
-  input: string;
+  /** The untrusted material (diff, PR text), sent as the user input; or a whole conversation as items. */
+  input: string | InputItem[];
+  /** Function tools offered to the model. Default: none (the field is not sent). */
+  tools?: FunctionTool[];
+  /** `none` makes the model answer without calling a tool. Sent only with `tools`. Default: the API's (`auto`). */
+  toolChoice?: "auto" | "none";
+  /** Whether one reply may hold several function calls. Sent only with `tools`. */
+  parallelToolCalls?: boolean;
+  /** Ask for reasoning items with `encrypted_content`, to carry them through a stateless (`store: false`) conversation. */
+  includeEncryptedReasoning?: boolean;
   /** Cap on reasoning plus visible tokens; the API requires at least 16. */
   maxOutputTokens: number;
   reasoningEffort: ReasoningEffort;
@@ -42,6 +71,10 @@ export interface ResponsesResult {
   usage: TokenUsage;
   /** E.g. `max_output_tokens` or `content_filter`; null when completed. */
   incompleteReason: string | null;
+  /** The function calls the model asks for, in order; empty when it answered. */
+  functionCalls: FunctionCallItem[];
+  /** Reasoning and function_call items in output order, as a stateless conversation sends them back. */
+  carriedItems: CarriedOutputItem[];
 }
 
 export interface ResponsesClientOptions {
@@ -114,6 +147,12 @@ export function buildRequestBody(model: string, request: ResponsesRequest): Reco
   };
   if (request.previousResponseId !== undefined) body.previous_response_id = request.previousResponseId;
   if (request.store !== undefined) body.store = request.store;
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({ type: "function", name: tool.name, description: tool.description, parameters: tool.parameters, strict: true }));
+    if (request.toolChoice !== undefined) body.tool_choice = request.toolChoice;
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  }
+  if (request.includeEncryptedReasoning) body.include = ["reasoning.encrypted_content"];
   return body;
 }
 
@@ -203,7 +242,25 @@ function readReply(response: Response, text: string, redact: (text: string) => s
 
   const texts: string[] = [];
   const refusals: string[] = [];
+  const functionCalls: FunctionCallItem[] = [];
+  const carriedItems: CarriedOutputItem[] = [];
   for (const item of reply.output ?? []) {
+    if (item.type === "function_call" && "call_id" in item) {
+      const call: FunctionCallItem = { type: "function_call", call_id: item.call_id, name: item.name, arguments: item.arguments, ...(item.id ? { id: item.id } : {}) };
+      functionCalls.push(call);
+      carriedItems.push(call);
+      continue;
+    }
+    if (item.type === "reasoning" && "summary" in item) {
+      // Only the fields the input item documents: the reply's `status` is not part of it.
+      carriedItems.push({
+        type: "reasoning",
+        id: item.id,
+        summary: item.summary,
+        ...(item.encrypted_content ? { encrypted_content: item.encrypted_content } : {}),
+      });
+      continue;
+    }
     if (!("content" in item)) continue;
     for (const part of item.content) {
       if (part.type === "output_text") texts.push(part.text);
@@ -218,6 +275,8 @@ function readReply(response: Response, text: string, redact: (text: string) => s
     refusal: refusals.length > 0 ? refusals.join("\n") : null,
     usage: readUsage(reply),
     incompleteReason: reply.status === "incomplete" ? (reply.incomplete_details?.reason ?? "unknown") : null,
+    functionCalls,
+    carriedItems,
   };
 }
 
