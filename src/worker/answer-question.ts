@@ -13,6 +13,7 @@ import { answerMarker, renderQuestionAnswer } from "../review/render-thread-answ
 import type { ReviewSettings } from "../review/review-settings.js";
 import { parseQuestion } from "../webhooks/parse-command.js";
 import { BudgetExhausted, chargeReviewBudget, type ReviewBudgetGate } from "./charge-review-budget.js";
+import { answerToolsFor, describeToolUse, openAnswerRepository } from "./answer-tools.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { buildAskPrompt } from "./question-context.js";
@@ -74,10 +75,12 @@ async function answer(job: CommandJobData, ref: PullRequestRef, question: string
   const context = await loadReviewContext(github, ref, appBotLogin(deps.appSlug));
   const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log, deps.appSlug);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
-  const { prompt, filesLeftOut } = await buildAskPrompt(github, ref, { pr: context.pr, question, askedBy: job.requestedBy, settings }, log);
+  const reader = await openAnswerRepository(deps.repository, github, { owner: job.owner, repo: job.repo, pr: context.pr }, settings, log);
+  const { prompt, filesLeftOut } = await buildAskPrompt(github, ref, { pr: context.pr, question, askedBy: job.requestedBy, settings, tools: reader !== null }, log);
+  const tools = reader ? answerToolsFor(reader, settings, prompt) : null;
   await chargeReviewBudget(deps.budget, job);
-  const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort });
+  const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort, ...(tools ? { tools } : {}) });
   await commentOnPullRequest(github, ref, renderQuestionAnswer({ askedBy: job.requestedBy, text, cutOff, filesLeftOut, commentId: job.commentId }), { once: true });
-  log.info({ usage, cutOff, filesLeftOut }, "Answered the question");
+  log.info({ usage, cutOff, filesLeftOut, ...describeToolUse(tools) }, "Answered the question");
   return { status: "done", action: "answered the question" };
 }

@@ -4,6 +4,7 @@ import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
+import type { RepositoryOpener } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { answerQuestion } from "./answer-question.js";
 import { answerThread } from "./answer-thread.js";
@@ -21,6 +22,8 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** The repository at the head (snapshot cache), for reviews and answers; none means the diff alone. */
+  repository?: RepositoryOpener;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -31,14 +34,15 @@ export async function runJob(data: JobData, github: GithubClient, services: JobS
 }
 
 function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget } = services;
+  const { budget, repository } = services;
+  const answering = { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) };
   switch (data.kind) {
     case "review":
       return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
     case "command":
-      if (data.command === "ask") return answerQuestion(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });
+      if (data.command === "ask") return answerQuestion(data, answering);
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
-      return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });
+      return answerThread(data, answering);
   }
 }
