@@ -1,0 +1,148 @@
+import { Octokit } from "@octokit/rest";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readAppEnv } from "../../../src/config/env.js";
+import type { GithubClient } from "../../../src/github/github-client.js";
+import { createResponsesClient } from "../../../src/llm/responses-client.js";
+import { createThreadResponder } from "../../../src/llm/thread-responder.js";
+import { reviewSettingsFromEnv } from "../../../src/process/review-settings-from-env.js";
+import type { CommandJobData } from "../../../src/queue/review-job.js";
+import type { RepositoryOpener } from "../../../src/repository/repository-reader.js";
+import type { ReviewSettings } from "../../../src/review/review-settings.js";
+import { answerQuestion } from "../../../src/worker/answer-question.js";
+import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../../fakes/aimlapi-fake.js";
+import { completedReply, type FakeReply, type FakeResponsesRequest } from "../../fakes/aimlapi-replies.js";
+import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { buildGitHistory, realSourceFile, replaceLine } from "../../support/git-history.js";
+import { createMemoryRepository } from "../../support/memory-repository.js";
+
+const OWNER = "octo-org";
+const REPO = "tools";
+const SLUG = "codex-review";
+/** The evidence lives in a file the diff does not touch: only a read_file can bring it back. */
+const LIMITS = "// Inputs longer than this are refused before parsing.\nexport const MAX_DIFF_LINES = 25_000;\n";
+const ANSWERED = "Inputs over MAX_DIFF_LINES (25,000 lines, src/limits.js line 2) are refused before `parse` splits them.";
+const UNSURE = "The diff does not show where long inputs are limited.";
+
+const history = buildGitHistory({ "parse.js": realSourceFile() }, [replaceLine("parse.js", 5, "  const lines = input.split(/\\r?\\n/);")]);
+
+let github: GithubFake;
+let model: AimlApiFake;
+let client: GithubClient;
+const calls: FakeResponsesCall[] = [];
+let nextPull = 1;
+let opened = 0;
+const opener: RepositoryOpener = {
+  async open() {
+    opened++;
+    return createMemoryRepository({ "parse.js": realSourceFile(), "src/limits.js": LIMITS });
+  },
+};
+
+/** A reply that calls `read_file` on src/limits.js, with an encrypted reasoning item as a stateless conversation gets it. */
+function readFileReply(request: FakeResponsesRequest): FakeReply {
+  const reply = completedReply("", { request });
+  const body = reply.body as { output: unknown[] };
+  body.output = [
+    { id: "rs_0123456789abcdef", type: "reasoning", summary: [], encrypted_content: "gAAAAABencrypted-reasoning" },
+    { type: "function_call", id: "fc_0123456789abcdef", call_id: "call_limits", name: "read_file", arguments: JSON.stringify({ path: "src/limits.js", start_line: null, end_line: null, version: null }), status: "completed" },
+  ];
+  return reply;
+}
+
+const outputsOf = (request: FakeResponsesRequest) =>
+  Array.isArray(request.input) ? (request.input as Array<{ type?: string; output?: string }>).filter((item) => item.type === "function_call_output") : [];
+
+beforeAll(async () => {
+  github = await startGithubFake();
+  model = await startAimlApiFake({
+    handler: (call) => {
+      calls.push(call);
+      if (!call.body.tools) return completedReply(UNSURE, { request: call.body });
+      const outputs = outputsOf(call.body);
+      // tool_choice none: the model answers with what it has, as the API makes it.
+      if (outputs.length === 0 && call.body.tool_choice !== "none") return readFileReply(call.body);
+      // Only what came back in a function_call_output lets the agent answer.
+      return completedReply(outputs.some((item) => item.output?.includes("MAX_DIFF_LINES = 25_000")) ? ANSWERED : UNSURE, { request: call.body });
+    },
+  });
+  github.setPermission(OWNER, REPO, "maintainer-mia", "write");
+  client = new Octokit({ baseUrl: github.baseUrl, auth: FAKE_GITHUB_TOKEN, request: { retries: 0 } }) as unknown as GithubClient;
+});
+
+afterAll(async () => {
+  await github?.close();
+  await model?.close();
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+  expect(model.invalidReplies).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+});
+
+async function ask(question: string, settings: ReviewSettings) {
+  const number = nextPull++;
+  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: history.diff(0, 1), headSha: history.sha(1), title: "Split on CRLF" });
+  const comment = github.addIssueComment(OWNER, REPO, number, { body: `/codex ask ${question}`, user: "maintainer-mia" });
+  const job: CommandJobData = { kind: "command", command: "ask", installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, deliveryId: null, commentId: comment.id, requestedBy: "maintainer-mia" };
+  const responder = createThreadResponder({
+    client: createResponsesClient({ baseUrl: model.url, apiKey: model.apiKey, model: "openai/gpt-5-1-codex", timeoutMs: 5_000 }),
+    maxOutputTokens: 4_000,
+    reasoningEffort: "medium",
+    retry: { maxAttempts: 1 },
+  });
+  const before = calls.length;
+  const outcome = await answerQuestion(job, { github: client, responder, settings, appSlug: SLUG, log: pino({ level: "silent" }), repository: opener });
+  const answers = github.issueComments(OWNER, REPO, number).filter((c) => c.body.includes(`answer-to=${comment.id} `));
+  return { outcome, answers, calls: calls.slice(before) };
+}
+
+const baseSettings = reviewSettingsFromEnv(readAppEnv({}));
+const withMode = (mode: ReviewSettings["context"]["mode"], toolRounds = baseSettings.context.toolRounds): ReviewSettings => ({
+  ...baseSettings,
+  context: { ...baseSettings.context, mode, toolRounds },
+});
+
+describe("answerQuestion with the repository's tools", () => {
+  it("reads a file the diff does not show with read_file, and answers from what came back", async () => {
+    const { outcome, answers, calls: made } = await ask("where are long inputs limited?", withMode("agentic"));
+    expect(outcome).toEqual({ status: "done", action: "answered the question" });
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.body).toContain("MAX_DIFF_LINES (25,000 lines");
+    expect(made).toHaveLength(2);
+    const [first, second] = made.map((call) => call.body);
+    expect((first!.tools as Array<{ name: string; strict: boolean }>).map((tool) => [tool.name, tool.strict])).toEqual([
+      ["read_file", true],
+      ["search_code", true],
+      ["list_files", true],
+    ]);
+    expect(first!.store).toBe(false);
+    expect(first!.include).toEqual(["reasoning.encrypted_content"]);
+    expect(String(first!.instructions)).toContain("read_file, search_code and list_files");
+    // Stateless: the second request carries the model's reasoning and call, then our output for it.
+    const items = second!.input as Array<{ type: string; encrypted_content?: string; call_id?: string; output?: string }>;
+    expect(items.map((item) => item.type)).toEqual(["message", "reasoning", "function_call", "function_call_output"]);
+    expect(items[1]!.encrypted_content).toBe("gAAAAABencrypted-reasoning");
+    expect(items[3]!.call_id).toBe("call_limits");
+    expect(items[3]!.output).toContain("<untrusted_repository_content");
+  });
+
+  it("offers no tools in diff mode: the model answers from the diff alone", async () => {
+    const openedBefore = opened;
+    const { answers, calls: made } = await ask("where are long inputs limited?", withMode("diff"));
+    expect(made).toHaveLength(1);
+    expect(made[0]!.body.tools).toBeUndefined();
+    expect(String(made[0]!.body.instructions)).not.toContain("read_file");
+    expect(answers[0]!.body).toContain(UNSURE);
+    expect(opened).toBe(openedBefore);
+  });
+
+  it("forces an answer when the tool rounds are spent: the last allowed call goes with tool_choice none", async () => {
+    const { answers, calls: made } = await ask("where are long inputs limited?", withMode("agentic", 1));
+    expect(made.map((call) => call.body.tool_choice)).toEqual(["none"]);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.body).toContain(UNSURE);
+  });
+});
