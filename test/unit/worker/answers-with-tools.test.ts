@@ -10,6 +10,7 @@ import type { CommandJobData } from "../../../src/queue/review-job.js";
 import type { RepositoryOpener } from "../../../src/repository/repository-reader.js";
 import type { ReviewSettings } from "../../../src/review/review-settings.js";
 import { answerQuestion } from "../../../src/worker/answer-question.js";
+import { answerThread } from "../../../src/worker/answer-thread.js";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../../fakes/aimlapi-fake.js";
 import { completedReply, type FakeReply, type FakeResponsesRequest } from "../../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
@@ -82,19 +83,26 @@ afterEach(() => {
   expect(model.unexpected).toEqual([]);
 });
 
-async function ask(question: string, settings: ReviewSettings) {
-  const number = nextPull++;
-  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: history.diff(0, 1), headSha: history.sha(1), title: "Split on CRLF" });
-  const comment = github.addIssueComment(OWNER, REPO, number, { body: `/codex ask ${question}`, user: "maintainer-mia" });
-  const job: CommandJobData = { kind: "command", command: "ask", installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, deliveryId: null, commentId: comment.id, requestedBy: "maintainer-mia" };
-  const responder = createThreadResponder({
+const responder = () =>
+  createThreadResponder({
     client: createResponsesClient({ baseUrl: model.url, apiKey: model.apiKey, model: "openai/gpt-5-1-codex", timeoutMs: 5_000 }),
     maxOutputTokens: 4_000,
     reasoningEffort: "medium",
     retry: { maxAttempts: 1 },
   });
+
+function openPull(): number {
+  const number = nextPull++;
+  github.addPullRequest({ owner: OWNER, repo: REPO, number, diff: history.diff(0, 1), headSha: history.sha(1), title: "Split on CRLF" });
+  return number;
+}
+
+async function ask(question: string, settings: ReviewSettings) {
+  const number = openPull();
+  const comment = github.addIssueComment(OWNER, REPO, number, { body: `/codex ask ${question}`, user: "maintainer-mia" });
+  const job: CommandJobData = { kind: "command", command: "ask", installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, deliveryId: null, commentId: comment.id, requestedBy: "maintainer-mia" };
   const before = calls.length;
-  const outcome = await answerQuestion(job, { github: client, responder, settings, appSlug: SLUG, log: pino({ level: "silent" }), repository: opener });
+  const outcome = await answerQuestion(job, { github: client, responder: responder(), settings, appSlug: SLUG, log: pino({ level: "silent" }), repository: opener });
   const answers = github.issueComments(OWNER, REPO, number).filter((c) => c.body.includes(`answer-to=${comment.id} `));
   return { outcome, answers, calls: calls.slice(before) };
 }
@@ -144,5 +152,34 @@ describe("answerQuestion with the repository's tools", () => {
     expect(made.map((call) => call.body.tool_choice)).toEqual(["none"]);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.body).toContain(UNSURE);
+  });
+});
+
+describe("answerThread with the repository's tools", () => {
+  it("reads a file with read_file before answering a reply in one of the app's threads", async () => {
+    const number = openPull();
+    // The app's review, posted through the API as the app, with one comment on the changed line.
+    const { data: review } = await client.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+      owner: OWNER,
+      repo: REPO,
+      pull_number: number,
+      commit_id: history.sha(1),
+      event: "COMMENT",
+      body: "Review",
+      comments: [{ path: "parse.js", line: 5, side: "RIGHT", body: "**P2** Very long inputs are split in one go." }],
+    });
+    const root = github.reviews(OWNER, REPO, number).find((r) => r.id === (review as { id: number }).id)!.comments[0]!;
+    const question = github.addReviewReply(OWNER, REPO, number, root.id, { body: "@codex-review are long inputs limited anywhere?", user: "maintainer-mia" });
+    const before = calls.length;
+    const outcome = await answerThread(
+      { kind: "reply", installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, deliveryId: null, commentId: question.id, requestedBy: "maintainer-mia" },
+      { github: client, responder: responder(), settings: withMode("agentic"), appSlug: SLUG, log: pino({ level: "silent" }), repository: opener },
+    );
+    expect(outcome).toEqual({ status: "done", action: "answered in the thread" });
+    const made = calls.slice(before);
+    expect(made).toHaveLength(2);
+    expect(outputsOf(made[1]!.body)[0]!.output).toContain("MAX_DIFF_LINES = 25_000");
+    const answer = github.reviews(OWNER, REPO, number).flatMap((r) => r.comments).find((c) => c.in_reply_to_id === root.id && c.body.includes(`answer-to=${question.id} `));
+    expect(answer?.body).toContain("MAX_DIFF_LINES (25,000 lines");
   });
 });
