@@ -13,6 +13,7 @@ import type { PostedReview } from "./reviews.js";
  */
 const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo: String!, $number: Int!, $configPath: String!) {
   repository(owner: $owner, name: $repo) {
+    diskUsage
     pullRequest(number: $number) {
       number state isDraft title body headRefOid headRefName baseRefOid baseRefName
       reviews(last: 100) { nodes { databaseId body author { __typename login } } }
@@ -56,6 +57,8 @@ const ReviewContextData = z.object({
         .nullable(),
       config: Blob,
       agents: Blob,
+      /** KiB; null when GitHub does not say. The snapshot cache skips the tarball of a repository over its cap. */
+      diskUsage: z.number().nullable().optional(),
     })
     .nullable(),
   orgConfig: z.object({ config: Blob }).nullable().optional(),
@@ -71,6 +74,8 @@ export interface ReviewContext {
   pr: PullRequest;
   ownReviews: PostedReview[];
   files: ConfigFiles;
+  /** The repository's size on GitHub (KiB, `diskUsage`); null when unknown. */
+  repositorySizeKb: number | null;
 }
 
 /** GitHub answers a query whose optional parts are missing (no `.github` repo) with data AND errors. */
@@ -123,5 +128,6 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
     },
     ownReviews,
     files: { config, agents: data.repository.agents?.text ?? null },
+    repositorySizeKb: data.repository.diskUsage ?? null,
   };
 }

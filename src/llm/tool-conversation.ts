@@ -65,6 +65,8 @@ export async function runToolConversation<T>(options: ToolConversationOptions<T>
   let outputTokens = 0;
   let spent = false;
 
+  // A model may call a tool we never offered; its name is the model's text, so it is not a label.
+  const toolName = (call: FunctionCallItem) => (runner.tools.some((tool) => tool.name === call.name) ? call.name : "unknown");
   const runOne = async (call: FunctionCallItem): Promise<InputItem> => {
     if (spent) return answerSpent(call);
     const result = await runner.run(call);
@@ -76,11 +78,11 @@ export async function runToolConversation<T>(options: ToolConversationOptions<T>
     outputTokens += tokens;
     budget.review.remaining -= tokens;
     use.outputTokens += tokens;
-    recordToolCall(use, call.name, result.outcome, result.fileRead);
+    recordToolCall(use, toolName(call), result.outcome, result.fileRead);
     return { type: "function_call_output", call_id: call.call_id, output: result.output };
   };
   const answerSpent = (call: FunctionCallItem): InputItem => {
-    recordToolCall(use, call.name, "budget_spent", null);
+    recordToolCall(use, toolName(call), "budget_spent", null);
     return { type: "function_call_output", call_id: call.call_id, output: BUDGET_SPENT_OUTPUT };
   };
 

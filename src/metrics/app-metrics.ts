@@ -12,6 +12,7 @@ export interface AppMetrics {
   commentsPosted: Counter;
   anchorFallbacks: Counter;
   githubRequests: Counter<"method" | "route" | "status">;
+  toolCalls: Counter<"tool" | "outcome">;
 }
 
 const PREFIX = "codex_review_";
@@ -72,6 +73,12 @@ export function createAppMetrics(registry: Registry = new Registry()): AppMetric
       name: `${PREFIX}github_api_requests_total`,
       help: "GitHub REST calls made by workers, by method, route template and HTTP status (0 = no answer).",
       labelNames: ["method", "route", "status"],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: `${PREFIX}model_tool_calls_total`,
+      help: "Repository tool calls the model made in posted reviews (read_file, search_code, list_files), by outcome (ok, missing, refused, invalid_arguments, budget_spent, ...).",
+      labelNames: ["tool", "outcome"],
       registers: [registry],
     }),
   };

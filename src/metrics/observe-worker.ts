@@ -7,6 +7,7 @@ const Outcome = z.object({
   status: z.string(),
   comments: z.number().optional(),
   bodyOnlyFindings: z.number().optional(),
+  toolUse: z.object({ calls: z.record(z.string(), z.record(z.string(), z.number())) }).optional(),
 });
 
 function secondsOf(job: Job): number | null {
@@ -28,6 +29,9 @@ export function observeWorker(worker: Pick<Worker<any, any, any>, "on">, metrics
     if (outcome.success && status === "posted") {
       metrics.commentsPosted.inc(outcome.data.comments ?? 0);
       metrics.anchorFallbacks.inc(outcome.data.bodyOnlyFindings ?? 0);
+      for (const [tool, byOutcome] of Object.entries(outcome.data.toolUse?.calls ?? {})) {
+        for (const [result, count] of Object.entries(byOutcome)) metrics.toolCalls.inc({ tool, outcome: result }, count);
+      }
     }
   });
   worker.on("failed", (job: Job | undefined) => {

@@ -14,6 +14,7 @@ import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
 import { instrumentResponsesClient } from "../metrics/instrument-responses-client.js";
 import { observeWorker } from "../metrics/observe-worker.js";
+import { snapshotCacheFromEnv } from "./snapshot-cache-from-env.js";
 
 export interface WorkerProcessOptions {
   env: AppEnv;
@@ -58,6 +59,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
         budget: createRepoReviewBudget(options.connection, { namespace: env.QUEUE_NAME, perHour: env.REVIEW_RATE_LIMIT_PER_REPO, burst: env.REVIEW_BURST_PER_REPO }),
         heldCheckRuns: createHeldCheckRuns(options.connection, env.QUEUE_NAME),
       },
+      repository: snapshotCacheFromEnv(env, options.log, metrics.registry),
     },
     log: options.log,
   });

@@ -47,6 +47,11 @@ export interface RepositoryReader {
   searchCode(query: string, pathGlob: string | null, maxMatches: number): Promise<SearchCodeResult>;
   /** One directory's entries at head, sorted by name; `""` or `"."` is the root. */
   listFiles(path: string, maxEntries: number): Promise<ListFilesResult>;
+  /**
+   * Done with the reader: the snapshot cache may evict its tree again. Optional so in-memory readers need
+   * not have it; a reader never closed stops holding its snapshot after a couple of hours.
+   */
+  close?(): Promise<void>;
 }
 
 /** Opens the reader of one review; the worker gets one from the snapshot cache (src/repository/). */

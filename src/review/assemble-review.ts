@@ -4,6 +4,7 @@ import { fingerprintFinding } from "./finding-fingerprint.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
+import { renderRepositoryContext, type RepositoryContextReport } from "./render-tool-use.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
 import { verdictOf } from "./review-verdict.js";
 import type { Chunk, ChunkReview, FailedChunk, Finding, ReviewComment, Severity, TokenUsage } from "./types.js";
@@ -39,6 +40,8 @@ export interface AssembleOptions {
   maxComments: number;
   /** Fingerprints of findings the app already posted on this PR. */
   postedFingerprints?: ReadonlySet<string>;
+  /** What the model read beyond the diff, and why it saw less than its mode promises. */
+  repositoryContext?: RepositoryContextReport;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -76,6 +79,7 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
     usage,
     headSha,
     model: options.model,
+    repositoryContext: options.repositoryContext ? renderRepositoryContext(options.repositoryContext) : "",
     marker: renderReviewMarker({
       headSha,
       job: options.jobHash,

@@ -66,6 +66,8 @@ export interface ReviewBodyInput {
   model: string;
   /** The hidden marker to end the body with (see review-marker.ts). */
   marker: string;
+  /** The rendered "Repository context" section (what the model read beyond the diff); empty or absent for none. */
+  repositoryContext?: string;
 }
 
 /** The review's top-level body: summary, findings outside the diff, what was not reviewed, cost, marker. */
@@ -82,6 +84,7 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     sections.push(["### Codex review", summary].filter(Boolean).join("\n\n"));
   }
   if (notReviewed) sections.push(notReviewed);
+  if (input.repositoryContext) sections.push(input.repositoryContext);
   const footer = renderFooter(input);
   const marker = input.marker;
 

@@ -10,6 +10,8 @@ import type { FileDiff } from "../diff/types.js";
 import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { PullRequestContext } from "../review/types.js";
+import type { ToolUse } from "../review/tool-use.js";
+import { prepareReviewTools } from "./prepare-review-tools.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
 
 export interface ReviewDiffInput {
@@ -39,6 +41,8 @@ export interface ReviewDiffResult {
   plan: ReviewPlan;
   review: AssembledReview;
   failedChunks: number;
+  /** What the model's tools did and cost (agentic mode); null when no tools were offered. */
+  toolUse: ToolUse | null;
 }
 
 /**
@@ -57,6 +61,7 @@ export async function reviewDiff(
   log.info({ files: plan.files.length, chunks: plan.chunks.length, skipped: plan.skipped.length }, "Review planned");
   if (plan.chunks.length > 0) await input.beforeModelCalls?.(plan);
 
+  const tools = prepareReviewTools(input.repository, input.repositoryUnavailable, settings, plan);
   const limit = pLimit(settings.chunkConcurrency);
   let done = 0;
   const reviewPiece: ReviewPiece = (chunk, usage, maxOutputTokens) => {
@@ -64,7 +69,7 @@ export async function reviewDiff(
       extraInstructions: repositoryGuidanceFor(chunk.files.map((file) => file.path), settings),
       language: settings.language,
     });
-    return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}) });
+    return reviewer.reviewChunk(prompt, { chunkIndex: chunk.index, reasoningEffort: settings.reasoningEffort, usage, ...(maxOutputTokens ? { maxOutputTokens } : {}), ...(tools.chunk ? { tools: tools.chunk } : {}) });
   };
   const perChunk = await Promise.all(
     plan.chunks.map((chunk) =>
@@ -84,6 +89,7 @@ export async function reviewDiff(
   const results = perChunk.flat();
   const failed = results.filter((result) => !result.ok);
   if (results.length > 0 && failed.length === results.length) throw everyChunkFailed(failed);
+  const report = tools.report();
   const review = assembleReview({
     results,
     plan,
@@ -93,8 +99,9 @@ export async function reviewDiff(
     severityThreshold: settings.severityThreshold,
     maxComments: settings.maxComments,
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
+    ...(report ? { repositoryContext: report } : {}),
   });
-  return { plan, review, failedChunks: failed.length };
+  return { plan, review, failedChunks: failed.length, toolUse: report?.toolUse ?? null };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ReviewVerdict } from "../review/review-verdict.js";
+import type { ToolUse } from "../review/tool-use.js";
 import type { Severity, TokenUsage } from "../review/types.js";
 
 /** How a job ended; every path a job can take has a name here. */
@@ -15,6 +16,8 @@ export type ReviewOutcome =
       severityCounts: Record<Severity, number>;
       failedChunks: number;
       usage: TokenUsage;
+      /** What the model's tools did and cost (agentic mode); absent when no tools were offered. */
+      toolUse?: ToolUse;
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
   | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict }

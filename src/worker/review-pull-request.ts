@@ -118,7 +118,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
   let outcome: ReviewOutcome;
   try {
-    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued }, deps);
+    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -148,6 +148,8 @@ interface ReviewTarget {
   checkRunId: number;
   queued: ReviewJobData;
   pr: { number: number; title: string; body: string; base: { ref: string; sha: string }; head: { ref: string } };
+  /** The repository's size (KiB) from the review context; null when GitHub did not say. */
+  repositorySizeKb?: number | null;
 }
 
 async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<ReviewOutcome> {
@@ -162,12 +164,12 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const repository = await openRepository(
     deps.repository,
     github,
-    { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: null },
+    { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: target.repositorySizeKb ?? null },
     target.settings.context.mode,
     log,
   );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
-  const { review, failedChunks, plan } = await reviewDiff(
+  const { review, failedChunks, plan, toolUse } = await reviewDiff(
     {
       diff: incremental ? scope.files : full.diff,
       pullRequest,
@@ -182,7 +184,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
     },
     { ...deps, settings: target.settings },
-  );
+  ).finally(() => repository.reader?.close?.());
   if (plan.chunks.length === 0) return { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
@@ -203,6 +205,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     severityCounts: review.severityCounts,
     failedChunks,
     usage: review.usage,
+    ...(toolUse ? { toolUse } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
-  /** The repository at the head (snapshot cache), for reviews and answers; none means the diff alone. */
+  /** The repository snapshot cache, for reviews and answers; none means they read the diff alone. */
   repository?: RepositoryOpener;
 }
 
@@ -38,7 +38,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
   const answering = { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) };
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) });
     case "command":
       if (data.command === "ask") return answerQuestion(data, answering);
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });

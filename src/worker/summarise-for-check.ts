@@ -1,5 +1,6 @@
 import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
 import { renderNothingNewSummary, renderNothingNewTitle } from "../review/render-notices.js";
+import { summariseToolUse } from "../review/render-tool-use.js";
 import { verdictOf } from "../review/review-verdict.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 
@@ -17,6 +18,7 @@ export function summariseForCheck(outcome: ReviewOutcome): [CheckConclusion, Che
         `Findings: P0 ${P0}, P1 ${P1}, P2 ${P2}, P3 ${P3} (${outcome.comments} inline, ${outcome.bodyOnlyFindings} in the review body${outcome.repeatedFindings ? `, ${outcome.repeatedFindings} already reported earlier` : ""}).`,
         outcome.failedChunks ? `${outcome.failedChunks} chunk(s) could not be reviewed; see the review.` : "",
         `Tokens: ${outcome.usage.inputTokens} in / ${outcome.usage.outputTokens} out ($${outcome.usage.usdSpent.toFixed(4)}).`,
+        outcome.toolUse ? summariseToolUse(outcome.toolUse) : "",
       ]
         .filter(Boolean)
         .join("\n");

@@ -5,11 +5,13 @@ import { errorReply, type FakeReply, type FakeResponsesRequest } from "./aimlapi
 
 export {
   completedReply,
+  functionCallReply,
   errorReply,
   failedReply,
   incompleteReply,
   rawReply,
   FAKE_MODEL,
+  type FakeFunctionCall,
   type FakeReply,
   type FakeResponsesRequest,
   type ReplyOptions,
@@ -110,6 +112,12 @@ export async function startAimlApiFake(options: AimlApiFakeOptions = {}): Promis
       return invalid("Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.");
     }
 
+    const conversationError = checkConversation(body);
+    if (conversationError) {
+      fake.invalidRequests.push({ request, reason: conversationError.message });
+      return errorReply(conversationError.status, conversationError.message);
+    }
+
     if (!handler) {
       fake.unexpected.push({ request, reason: "no handler set" });
       return errorReply(500, "AI/ML fake: no handler set");
@@ -177,6 +185,34 @@ function send(res: ServerResponse, reply: FakeReply): void {
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/**
+ * What the Responses API refuses in a conversation sent as items: a function call with no output for
+ * its call_id, an output for no call, and (with `store: false`, when nothing is kept server-side) a
+ * reasoning item carried back without its encrypted content. Messages as OpenAI words them.
+ */
+function checkConversation(body: FakeResponsesRequest): { status: number; message: string } | null {
+  if (!Array.isArray(body.input)) return null;
+  const items = body.input as Array<{ type?: string; call_id?: string; id?: string; encrypted_content?: string | null }>;
+  const calls = new Set(items.filter((item) => item.type === "function_call").map((item) => item.call_id));
+  const outputs = new Set(items.filter((item) => item.type === "function_call_output").map((item) => item.call_id));
+  for (const callId of calls) {
+    if (!outputs.has(callId)) return { status: 400, message: `No tool output found for function call ${callId}.` };
+  }
+  for (const callId of outputs) {
+    if (!calls.has(callId)) return { status: 400, message: `No tool call found for function call output with call_id ${callId}.` };
+  }
+  if (body.store !== true) {
+    const lost = items.find((item) => item.type === "reasoning" && !item.encrypted_content);
+    if (lost) {
+      return {
+        status: 404,
+        message: `Item with id '${lost.id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
+      };
+    }
+  }
+  return null;
 }
 
 function parseJson(text: string): unknown {

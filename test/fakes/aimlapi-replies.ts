@@ -10,7 +10,19 @@ export interface FakeResponsesRequest {
   text?: { format: { type: "text" | "json_object" | "json_schema"; name?: string; schema?: unknown; strict?: boolean | null } };
   previous_response_id?: string | null;
   store?: boolean | null;
+  include?: string[] | null;
+  tools?: Array<{ type: string; name?: string; parameters?: unknown; strict?: boolean }>;
+  tool_choice?: unknown;
+  parallel_tool_calls?: boolean | null;
   [field: string]: unknown;
+}
+
+/** A function call the scripted model makes; `arguments` is sent as the JSON string the API uses. */
+export interface FakeFunctionCall {
+  name: string;
+  arguments: Record<string, unknown> | string;
+  /** Default: a fresh `call_…` id. */
+  callId?: string;
 }
 
 /** What the fake answers: a JSON body (checked against the spec when 200) or, with `raw`, text as is. */
@@ -54,6 +66,25 @@ export function incompleteReply(
   options: ReplyOptions & { reason?: "max_output_tokens" | "content_filter" } = {},
 ): FakeReply {
   return buildReply("incomplete", partialText, { reason: options.reason ?? "max_output_tokens" }, options);
+}
+
+/**
+ * A completed reply whose output asks for function calls (after a reasoning item, which carries
+ * `encrypted_content` when the request asked for it), as the Responses API returns them.
+ */
+export function functionCallReply(calls: FakeFunctionCall[], options: ReplyOptions = {}): FakeReply {
+  const reply = buildReply("completed", "", null, { ...options, outputTokens: options.outputTokens ?? 64 + 20 * calls.length });
+  const body = reply.body as Record<string, unknown> & { output: unknown[] };
+  const items = calls.map((call) => ({
+    id: `fc_${hex(24)}`,
+    type: "function_call",
+    status: "completed",
+    call_id: call.callId ?? `call_${hex(24)}`,
+    name: call.name,
+    arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
+  }));
+  // buildReply put a message after the reasoning item; a tool round has the calls instead.
+  return { ...reply, body: { ...body, output: [body.output[0], ...items] } };
 }
 
 /** A 200 whose `status` is `failed`, with the model-side `error` the spec describes. */
@@ -102,7 +133,8 @@ function buildReply(
   const outputTokens = options.outputTokens ?? reasoningTokens + Math.ceil(text.length / 4);
   // gpt-5.1-codex list prices: $1.25 per million input tokens, $10 per million output tokens.
   const usdSpent = options.usdSpent ?? (inputTokens * 1.25 + outputTokens * 10) / 1_000_000;
-  const output: unknown[] = [{ id: `rs_${hex(24)}`, type: "reasoning", summary: [] }];
+  const encrypted = request?.include?.includes("reasoning.encrypted_content") ? { encrypted_content: `gAAAA${hex(48)}` } : {};
+  const output: unknown[] = [{ id: `rs_${hex(24)}`, type: "reasoning", summary: [], ...encrypted }];
   if (text !== "" || status === "completed") {
     output.push({
       id: `msg_${hex(24)}`,
@@ -127,14 +159,14 @@ function buildReply(
       max_output_tokens: request?.max_output_tokens ?? null,
       model: options.model ?? request?.model ?? FAKE_MODEL,
       output,
-      parallel_tool_calls: true,
+      parallel_tool_calls: request?.parallel_tool_calls ?? true,
       previous_response_id: request?.previous_response_id ?? null,
       reasoning: { effort: request?.reasoning?.effort ?? "medium" },
       service_tier: "default",
       store: request?.store ?? false,
       temperature: 1,
       text: request?.text ?? { format: { type: "text" } },
-      tool_choice: "auto",
+      tool_choice: request?.tool_choice ?? "auto",
       tools: [],
       top_p: 1,
       truncation: "disabled",

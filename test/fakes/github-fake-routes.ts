@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import {
   appBotUser,
   githubUser,
@@ -18,6 +19,8 @@ import {
 } from "./github-fake-state.js";
 import { compareFromGit, syncPullWithGit, type CompareLimits } from "./github-git.js";
 import { COMMIT_ROUTES } from "./github-fake-commit-routes.js";
+import { ARCHIVE_ROUTES } from "./github-fake-archive-routes.js";
+import { contentsFromGit } from "./github-git-contents.js";
 import { MAX_BODY_LENGTH, validateReview } from "./github-review-validation.js";
 
 /*
@@ -40,6 +43,10 @@ export interface RouteReply {
   json?: unknown;
   /** A non-JSON body (diffs, raw file contents). */
   text?: string;
+  /** A binary body (raw file contents, a substituted archive). */
+  bytes?: Buffer;
+  /** A body streamed as it is made, without Content-Length (archives). */
+  stream?: () => Readable;
   contentType?: string;
   headers?: Record<string, string>;
   /** Set when the request names something the test never set up: the server records it as unexpected. */
@@ -691,11 +698,26 @@ export const ROUTES: Route[] = [
   },
   {
     method: "GET",
+    pattern: "/repos/:owner/:repo/contents",
+    auth: "token",
+    handle: (request, env) => {
+      const repo = findRepo(env, request.params);
+      const ref = request.query.get("ref");
+      if (!repo?.git || ref === null) return notFound(`the root listing needs a repository with a git history and a ref`, DOCS.contents);
+      return contentsFromGit(repo, repo.git, request, "", ref, env.origin);
+    },
+  },
+  {
+    method: "GET",
     pattern: "/repos/:owner/:repo/contents/*",
     auth: "token",
     handle: (request, env) => {
       const path = decodeURIComponent(request.params["*"] ?? "");
-      const content = findRepo(env, request.params)?.contents.get(path);
+      const repo = findRepo(env, request.params);
+      const ref = request.query.get("ref");
+      // At a commit of a repository with a history, git answers; otherwise the files a test set (config).
+      if (repo?.git && ref !== null) return contentsFromGit(repo, repo.git, request, path, ref, env.origin);
+      const content = repo?.contents.get(path);
       // A missing file is an ordinary answer (Probot looks for config in several places), not a surprise.
       if (content === undefined) return notFound(undefined, DOCS.contents);
       if (/\.raw\b/.test(String(request.headers.accept ?? ""))) return { status: 200, text: content, contentType: "application/vnd.github.v3.raw; charset=utf-8" };
@@ -713,7 +735,7 @@ export const ROUTES: Route[] = [
 
 /** Finds the route for a request; `*` in a pattern captures the rest of the path. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of [...ROUTES, ...COMMIT_ROUTES]) {
+  for (const route of [...ROUTES, ...COMMIT_ROUTES, ...ARCHIVE_ROUTES]) {
     if (route.method !== method) continue;
     const params = matchPattern(route.pattern, path);
     if (params) return { route, params };

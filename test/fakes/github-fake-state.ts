@@ -158,6 +158,8 @@ export interface FakeRepo {
   contents: Map<string, string>;
   /** The repository's real history, when a test gave it one: compare and git-backed PRs are computed from it. */
   git?: GitRepo;
+  /** GraphQL `Repository.diskUsage` (KiB); null (GitHub's answer when it does not know) unless a test sets it. */
+  diskUsageKb?: number;
 }
 
 export interface GithubFakeState {

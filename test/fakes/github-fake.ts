@@ -40,6 +40,7 @@ export {
   START_LINE_NOT_IN_HUNK,
 } from "./github-review-validation.js";
 import { readBody } from "./read-body.js";
+import { answerArchive, archivesOf, CODELOAD_PREFIX } from "./github-fake-archive-routes.js";
 
 /** An installation token the fake accepts without an access-token exchange (plain Octokit in tests). */
 export const FAKE_GITHUB_TOKEN = "ghs_fakeStaticInstallationToken0000000";
@@ -119,6 +120,11 @@ export interface GithubFake {
   reviews(owner: string, repo: string, number: number): (GithubReview & { comments: GithubReviewComment[] })[];
   issueComments(owner: string, repo: string, number: number): GithubIssueComment[];
   checkRuns(owner: string, repo: string): GithubCheckRun[];
+  /**
+   * Serves `bytes` as the tarball of `sha` (which then need not be in the repository's history), e.g. a
+   * hostile archive. `GET /tarball/{sha}` redirects to it as to any archive.
+   */
+  setArchive(owner: string, repo: string, sha: string, bytes: Buffer): void;
   /** The next `fault.times` (default 1) requests matching `route` get `fault` instead of the real answer. */
   failNext(route: FaultRoute, fault: GithubFault): void;
   close(): Promise<void>;
@@ -152,7 +158,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
 
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
     const graphql = rawPath === "/api/graphql" && request.method === "POST";
-    if (!graphql && !rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
+    const archive = rawPath.startsWith(CODELOAD_PREFIX) && request.method === "GET";
+    if (!graphql && !archive && !rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
     // Faults apply to GraphQL too (route "POST /api/graphql").
     const fault = takeFault(faults, request.method, request.path);
     const injected = (): RouteReply => {
@@ -160,6 +167,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       return { status: fault!.status, json: fault!.body ?? { message: "Injected failure" }, headers: fault!.headers, delayMs: fault!.delayMs };
     };
     if (fault && !fault.afterRoute) return injected();
+    // The archive host takes the token its redirect handed out, in the URL, and no Authorization.
+    if (archive) return fault ? injected() : answerArchive(rawPath, request.query, state);
     if (graphql) {
       const reply = checkAuth("token", request.headers.authorization) ?? answerGraphql(request.body, state, origin);
       return fault ? injected() : reply;
@@ -352,6 +361,10 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     checkRuns(owner, repo) {
       return [...(state.repos.get(repoKey(owner, repo))?.checkRuns.values() ?? [])];
     },
+    setArchive(owner, repo, sha, bytes) {
+      ensureRepo(state, owner, repo);
+      archivesOf(state).substitutes.set(`${repoKey(owner, repo)}@${sha}`, bytes);
+    },
     failNext(route, fault) {
       faults.push(compileFault(route, fault));
     },
@@ -364,10 +377,11 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
 
 function send(res: ServerResponse, reply: RouteReply): void {
   if (res.destroyed) return;
-  const text = reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
+  const raw = reply.bytes !== undefined || reply.stream !== undefined;
+  const text = reply.bytes ?? reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
   const resetAt = Math.floor(Date.now() / 1000) + 3_600;
-  res.writeHead(reply.status, {
-    "content-type": reply.text === undefined ? "application/json; charset=utf-8" : (reply.contentType ?? "text/plain; charset=utf-8"),
+  const headers = {
+    "content-type": reply.text === undefined && !raw ? "application/json; charset=utf-8" : (reply.contentType ?? "text/plain; charset=utf-8"),
     "x-github-media-type": "github.v3; format=json",
     "x-github-request-id": `FAKE:${nextRequestId++}`,
     "x-ratelimit-limit": "5000",
@@ -376,8 +390,15 @@ function send(res: ServerResponse, reply: RouteReply): void {
     "x-ratelimit-used": "1",
     "x-ratelimit-resource": "core",
     ...reply.headers,
-    "content-length": Buffer.byteLength(text),
-  });
+  };
+  if (reply.stream) {
+    res.writeHead(reply.status, headers);
+    const body = reply.stream();
+    body.on("error", () => res.destroy());
+    body.pipe(res);
+    return;
+  }
+  res.writeHead(reply.status, { ...headers, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 

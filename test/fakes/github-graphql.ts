@@ -31,6 +31,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState, origin: str
   const orgRepo = state.repos.get(repoKey(owner, ".github"));
   const data = {
     repository: {
+      diskUsage: repo.diskUsageKb ?? null,
       pullRequest: {
         number: pull.number,
         state: pull.state === "open" ? "OPEN" : "CLOSED",

@@ -64,7 +64,8 @@ describe("automatic review", () => {
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
     // Few API calls per review: one GraphQL read, the diff, a head re-check, the marker lookup right before
-    // the review, the review, and the check run's three (is one open already? create, complete).
+    // the review, the review, and the check run's three (is one open already? create, complete); and on
+    // a cold snapshot cache, the tarball at the head (this repository has no history: GitHub's 404).
     await waitForCompletedCheckRun(github, pull);
     const calls = github.requests
       .slice(requestsBefore)
@@ -80,6 +81,7 @@ describe("automatic review", () => {
         "GET /repos/octo-org/hello-world/pulls/:n/reviews",
         "POST /repos/octo-org/hello-world/pulls/:n/reviews",
         "PATCH /repos/octo-org/hello-world/check-runs/:n",
+        "GET /repos/octo-org/hello-world/tarball/:sha",
       ].sort(),
     );
     expect(calls.indexOf("GET /repos/octo-org/hello-world/pulls/:n/reviews")).toBe(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews") - 1);

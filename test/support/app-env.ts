@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AimlApiFake } from "../fakes/aimlapi-fake.js";
 import type { GithubFake } from "../fakes/github-fake.js";
 import { generateAppPrivateKey } from "./app-process.js";
@@ -21,6 +23,8 @@ export function appEnv(
     QUEUE_NAME: queueName,
     AIMLAPI_KEY: fakes.model.apiKey,
     AIMLAPI_BASE_URL: fakes.model.url,
+    // Each queue (test) its own snapshot cache, out of the worktree.
+    REPO_CACHE_DIR: join(tmpdir(), "codex-review-test-repos", queueName),
     ...extra,
   };
 }
