@@ -76,11 +76,16 @@ async function answer(job: CommandJobData, ref: PullRequestRef, question: string
   const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log, deps.appSlug);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const reader = await openAnswerRepository(deps.repository, github, { owner: job.owner, repo: job.repo, pr: context.pr }, settings, log);
-  const { prompt, filesLeftOut } = await buildAskPrompt(github, ref, { pr: context.pr, question, askedBy: job.requestedBy, settings, tools: reader !== null }, log);
-  const tools = reader ? answerToolsFor(reader, settings, prompt) : null;
-  await chargeReviewBudget(deps.budget, job);
-  const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort, ...(tools ? { tools } : {}) });
-  await commentOnPullRequest(github, ref, renderQuestionAnswer({ askedBy: job.requestedBy, text, cutOff, filesLeftOut, commentId: job.commentId }), { once: true });
-  log.info({ usage, cutOff, filesLeftOut, ...describeToolUse(tools) }, "Answered the question");
-  return { status: "done", action: "answered the question" };
+  try {
+    const { prompt, filesLeftOut } = await buildAskPrompt(github, ref, { pr: context.pr, question, askedBy: job.requestedBy, settings, tools: reader !== null }, log);
+    const tools = reader ? answerToolsFor(reader, settings, prompt) : null;
+    await chargeReviewBudget(deps.budget, job);
+    const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort, ...(tools ? { tools } : {}) });
+    await commentOnPullRequest(github, ref, renderQuestionAnswer({ askedBy: job.requestedBy, text, cutOff, filesLeftOut, commentId: job.commentId }), { once: true });
+    log.info({ usage, cutOff, filesLeftOut, ...describeToolUse(tools) }, "Answered the question");
+    return { status: "done", action: "answered the question" };
+  } finally {
+    // The snapshot cache may evict the tree again.
+    await reader?.close?.();
+  }
 }

@@ -52,18 +52,23 @@ export async function answerThread(job: ReplyJobData, deps: ThreadDependencies):
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const upToQuestion = thread.filter((comment) => comment.id <= job.commentId);
   const reader = await openAnswerRepository(deps.repository, github, { owner: job.owner, repo: job.repo, pr: context.pr }, settings, deps.log);
-  const prompt = buildThreadPrompt({
-    path: root.path,
-    diffHunk: root.diff_hunk,
-    messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: isOwnReviewAuthor(comment.user?.login, appLogin), body: comment.body })),
-    language: settings.language,
-    instructions: repositoryGuidanceFor([root.path], settings),
-    tools: reader !== null,
-  });
-  const tools = reader ? answerToolsFor(reader, settings, prompt) : null;
-  await chargeReviewBudget(deps.budget, job);
-  const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort, ...(tools ? { tools } : {}) });
-  await replyInThread(github, ref, rootId, `${renderThreadAnswer(text, cutOff)}\n\n${answerMarker(job.commentId)}`);
-  deps.log.info({ usage, cutOff, ...describeToolUse(tools) }, "Answered in the review thread");
-  return { status: "done", action: "answered in the thread" };
+  try {
+    const prompt = buildThreadPrompt({
+      path: root.path,
+      diffHunk: root.diff_hunk,
+      messages: upToQuestion.map((comment) => ({ author: comment.user?.login ?? "ghost", fromApp: isOwnReviewAuthor(comment.user?.login, appLogin), body: comment.body })),
+      language: settings.language,
+      instructions: repositoryGuidanceFor([root.path], settings),
+      tools: reader !== null,
+    });
+    const tools = reader ? answerToolsFor(reader, settings, prompt) : null;
+    await chargeReviewBudget(deps.budget, job);
+    const { text, cutOff, usage } = await deps.responder.answer(prompt, { reasoningEffort: settings.reasoningEffort, ...(tools ? { tools } : {}) });
+    await replyInThread(github, ref, rootId, `${renderThreadAnswer(text, cutOff)}\n\n${answerMarker(job.commentId)}`);
+    deps.log.info({ usage, cutOff, ...describeToolUse(tools) }, "Answered in the review thread");
+    return { status: "done", action: "answered in the thread" };
+  } finally {
+    // The snapshot cache may evict the tree again.
+    await reader?.close?.();
+  }
 }
