@@ -62,7 +62,7 @@ beforeAll(async () => {
   model = await startAimlApiFake({
     handler: (call) => {
       questionCalls.push(call);
-      if (!call.body.tools) return completedReply(call.body.input.toString().includes("applyDiscount") ? CANNOT_TELL : ANSWER);
+      if (!call.body.tools) return completedReply(promptInput(call).includes("applyDiscount") ? CANNOT_TELL : ANSWER);
       // An agent: it searches for the callers, reads the one it finds, and answers from what came back.
       const answered = answeredCalls(call);
       const search = answered.find((entry) => entry.name === "search_code");

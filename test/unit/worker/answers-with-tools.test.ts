@@ -11,6 +11,10 @@ import type { RepositoryOpener } from "../../../src/repository/repository-reader
 import type { ReviewSettings } from "../../../src/review/review-settings.js";
 import { answerQuestion } from "../../../src/worker/answer-question.js";
 import { answerThread } from "../../../src/worker/answer-thread.js";
+import { createHeldCheckRuns } from "../../../src/queue/held-check-runs.js";
+import { createRepoReviewBudget } from "../../../src/queue/repo-review-budget.js";
+import { BudgetExhausted, type ReviewBudgetGate } from "../../../src/worker/charge-review-budget.js";
+import { useScratchRedis } from "../../support/scratch-redis.js";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../../fakes/aimlapi-fake.js";
 import { completedReply, functionCallReply, type FakeReply, type FakeResponsesRequest } from "../../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
@@ -25,6 +29,7 @@ const LIMITS = "// Inputs longer than this are refused before parsing.\nexport c
 const ANSWERED = "Inputs over MAX_DIFF_LINES (25,000 lines, src/limits.js line 2) are refused before `parse` splits them.";
 const UNSURE = "The diff does not show where long inputs are limited.";
 
+const scratch = useScratchRedis("ask-budget");
 const history = buildGitHistory({ "parse.js": realSourceFile() }, [replaceLine("parse.js", 5, "  const lines = input.split(/\\r?\\n/);")]);
 
 let github: GithubFake;
@@ -93,14 +98,14 @@ function openPull(): number {
   return number;
 }
 
-async function ask(question: string, settings: ReviewSettings) {
+async function ask(question: string, settings: ReviewSettings, budget?: ReviewBudgetGate) {
   const number = openPull();
   const comment = github.addIssueComment(OWNER, REPO, number, { body: `/codex ask ${question}`, user: "maintainer-mia" });
   const job: CommandJobData = { kind: "command", command: "ask", installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, deliveryId: null, commentId: comment.id, requestedBy: "maintainer-mia" };
   const before = calls.length;
-  const outcome = await answerQuestion(job, { github: client, responder: responder(), settings, appSlug: SLUG, log: pino({ level: "silent" }), repository: opener });
+  const outcome = await answerQuestion(job, { github: client, responder: responder(), settings, appSlug: SLUG, log: pino({ level: "silent" }), repository: opener, ...(budget ? { budget } : {}) }).catch((error: unknown) => error);
   const answers = github.issueComments(OWNER, REPO, number).filter((c) => c.body.includes(`answer-to=${comment.id} `));
-  return { outcome, answers, calls: calls.slice(before) };
+  return { outcome, answers, calls: calls.slice(before), commentId: comment.id };
 }
 
 const baseSettings = reviewSettingsFromEnv(readAppEnv({}));
@@ -148,6 +153,26 @@ describe("answerQuestion with the repository's tools", () => {
     expect(made.map((call) => call.body.tool_choice)).toEqual(["none"]);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.body).toContain(UNSURE);
+  });
+});
+
+describe("answerQuestion and the repository's request budget", () => {
+  it("charges the requested bucket; over it, the question waits with its 👀, without a model call or an answer", async () => {
+    const redis = scratch.redis();
+    const gate: ReviewBudgetGate = {
+      budget: createRepoReviewBudget(redis, { namespace: scratch.namespace, perHour: 1, burst: 1 }),
+      heldCheckRuns: createHeldCheckRuns(redis, scratch.namespace),
+    };
+    const first = await ask("where are long inputs limited?", withMode("diff"), gate);
+    expect(first.outcome).toEqual({ status: "done", action: "answered the question" });
+    const second = await ask("and the short ones?", withMode("diff"), gate);
+    expect(second.outcome).toBeInstanceOf(BudgetExhausted);
+    expect(second.calls).toHaveLength(0);
+    expect(second.answers).toHaveLength(0);
+    const reactions = github.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/comments/${second.commentId}/reactions`)).map((r) => (r.body as { content: string }).content);
+    expect(reactions).toEqual(["eyes"]);
+    // The requested bucket paid: automatic reviews of the repository still have theirs.
+    expect(await gate.budget.charge({ owner: OWNER, repo: REPO, bucket: "automatic", jobId: "review-after-questions" })).toEqual({ allowed: true });
   });
 });
 
