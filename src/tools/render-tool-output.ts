@@ -1,4 +1,4 @@
-import { neutraliseTags, PROMPT_TAGS } from "../review/build-review-prompt.js";
+import { neutraliseTags, REPOSITORY_TAG } from "../review/build-review-prompt.js";
 import type { ReadFileResult, ListFilesResult, SearchCodeResult, SnapshotVersion } from "../repository/repository-reader.js";
 import type { ToolOutcome } from "../review/tool-use.js";
 import { MAX_READ_LINES, MAX_TOOL_LINE_CHARS } from "./repository-tools.js";
@@ -20,7 +20,7 @@ function delimit(attributes: Record<string, string | number>, body: string): str
   const attrs = Object.entries(attributes)
     .map(([key, value]) => `${key}="${neutraliseTags(String(value)).replace(/["\n\r]/g, "?")}"`)
     .join(" ");
-  return `<${PROMPT_TAGS.repository} ${attrs}>\n${neutraliseTags(body)}\n</${PROMPT_TAGS.repository}>`;
+  return `<${REPOSITORY_TAG} ${attrs}>\n${neutraliseTags(body)}\n</${REPOSITORY_TAG}>`;
 }
 
 /** A message of ours to the model (an error, a refusal): no repository content, so no tag. */

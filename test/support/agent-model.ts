@@ -34,13 +34,6 @@ export function answeredCalls(call: FakeResponsesCall): AnsweredCall[] {
     }));
 }
 
-/** The user message of a request: the string input, or the first user message item of a conversation. */
-export function userInput(call: FakeResponsesCall): string {
-  if (typeof call.body.input === "string") return call.body.input;
-  const first = (call.body.input as Item[]).find((item) => item.type === "message" && item.role === "user");
-  return typeof first?.content === "string" ? first.content : "";
-}
-
 /** Whether the request offers function tools the model may still call (not `tool_choice: "none"`). */
 export function mayCallTools(call: FakeResponsesCall): boolean {
   return (call.body.tools?.length ?? 0) > 0 && call.body.tool_choice !== "none";

@@ -1,6 +1,6 @@
 import { completedReply, functionCallReply, type FakeReply, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
-import { answeredCalls, mayCallTools, userInput } from "./agent-model.js";
-import { addedLinesInPrompt } from "./scripted-model.js";
+import { answeredCalls, mayCallTools } from "./agent-model.js";
+import { addedLinesInPrompt, promptInput } from "./scripted-model.js";
 
 /**
  * A pull request that changes `applyDiscount` from a percentage to a fraction (and makes it throw
@@ -63,7 +63,7 @@ export function answerAsPlantedBugAgent(call: FakeResponsesCall): FakeReply {
     }
   }
   const confirmed = read?.output.includes(`${PLANTED_BUG.evidenceLine}:   ${PLANTED_BUG.evidence}`) === true && read.output.includes("15 means 15% off");
-  const changed = addedLinesInPrompt(userInput(call)).find((line) => line.code.includes("return price * (1 - rate);"));
+  const changed = addedLinesInPrompt(promptInput(call)).find((line) => line.code.includes("return price * (1 - rate);"));
   if (!confirmed || !changed) return completedReply({ summary: "applyDiscount now takes a fraction.", comments: [] }, { request: call.body });
   return completedReply(
     {

@@ -19,8 +19,12 @@ export function addedLinesInPrompt(input: string): CitedLine[] {
   return lines;
 }
 
+/** The prompt's user input: the string input, or the user message that opens a conversation with tools. */
 export function promptInput(call: FakeResponsesCall): string {
-  return typeof call.body.input === "string" ? call.body.input : JSON.stringify(call.body.input);
+  if (typeof call.body.input === "string") return call.body.input;
+  const items = call.body.input as Array<{ type?: string; role?: string; content?: unknown }>;
+  const first = items.find((item) => item.type === "message" && item.role === "user");
+  return typeof first?.content === "string" ? first.content : JSON.stringify(call.body.input);
 }
 
 /** Whether a call is a review (JSON output asked for) rather than a free-text thread answer. */

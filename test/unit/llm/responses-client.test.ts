@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AimlApiError, isStructuredOutputRefusal } from "../../../src/llm/aimlapi-error.js";
+import { AimlApiError, isStructuredOutputRefusal, isToolsRefusal } from "../../../src/llm/aimlapi-error.js";
 import { createResponsesClient, type ResponsesRequest } from "../../../src/llm/responses-client.js";
 import { parseRetryAfter } from "../../../src/llm/retry-after.js";
 import {
   completedReply,
   errorReply,
   failedReply,
+  functionCallReply,
   incompleteReply,
   rawReply,
   startAimlApiFake,
@@ -102,6 +103,38 @@ describe("createResponsesClient", () => {
     await client().create({ ...REQUEST, previousResponseId: "resp_abc", store: true });
 
     expect(fake.requests[0]?.body).toMatchObject({ previous_response_id: "resp_abc", store: true });
+  });
+
+  it("sends a conversation as items with strict function tools, and reads the calls and the encrypted reasoning to carry back", async () => {
+    fake.setHandler((call) => functionCallReply([{ name: "read_file", arguments: { path: "a.ts" }, callId: "call_1" }], { request: call.body }));
+    const tools = [{ name: "read_file", description: "Read a file.", parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"], additionalProperties: false } }];
+    const first = await client().create({ ...REQUEST, input: [{ type: "message", role: "user", content: "diff" }], tools, toolChoice: "auto", parallelToolCalls: true, includeEncryptedReasoning: true, store: false });
+
+    expect(fake.requests[0]?.body).toMatchObject({
+      input: [{ type: "message", role: "user", content: "diff" }],
+      tools: [{ type: "function", name: "read_file", strict: true }],
+      tool_choice: "auto",
+      parallel_tool_calls: true,
+      include: ["reasoning.encrypted_content"],
+      store: false,
+    });
+    expect(first.functionCalls).toEqual([expect.objectContaining({ type: "function_call", call_id: "call_1", name: "read_file", arguments: '{"path":"a.ts"}' })]);
+    expect(first.carriedItems.map((item) => item.type)).toEqual(["reasoning", "function_call"]);
+    expect(first.carriedItems[0]).toMatchObject({ encrypted_content: expect.stringMatching(/^gAAAA/) });
+    expect(first.text).toBe("");
+
+    // The carried items and an output per call make a follow-up the spec (and the fake's conversation rules) accept.
+    fake.setHandler((call) => completedReply("{}", { request: call.body }));
+    const input = [{ type: "message" as const, role: "user" as const, content: "diff" }, ...first.carriedItems, { type: "function_call_output" as const, call_id: "call_1", output: "1: x" }];
+    await expect(client().create({ ...REQUEST, input, tools, toolChoice: "none", includeEncryptedReasoning: true, store: false })).resolves.toMatchObject({ text: "{}", functionCalls: [] });
+  });
+
+  it("rejects a reply whose function_call item lacks its call_id", async () => {
+    const reply = functionCallReply([{ name: "read_file", arguments: "{}" }]);
+    delete ((reply.body as { output: Array<Record<string, unknown>> }).output[1] as Record<string, unknown>).call_id;
+    fake.setHandler(() => reply);
+    expect((await failure(client().create(REQUEST))).kind).toBe("invalid_response");
+    fake.invalidReplies.length = 0;
   });
 
   it("joins output_text parts across message items and reports refusals", async () => {
@@ -294,6 +327,22 @@ describe("isStructuredOutputRefusal", () => {
     const error = await failure(client().create(REQUEST));
     expect(isStructuredOutputRefusal(error)).toBe(true);
     await expect(client().create({ ...REQUEST, format: "json_object" })).resolves.toMatchObject({ text: "{}" });
+  });
+});
+
+describe("isToolsRefusal", () => {
+  const httpError = (status: number, apiMessage: string) =>
+    new AimlApiError({ kind: "http", status, apiMessage, requestId: null, retryAfterMs: null, retryable: false });
+
+  it.each([
+    [httpError(400, "Unsupported parameter: 'tools' is not supported with this model."), true],
+    [httpError(400, "Function calling is not supported for this model"), true],
+    [httpError(400, "tool_choice is not allowed"), true],
+    [httpError(400, "No tool output found for function call call_1."), false],
+    [httpError(400, "Unsupported parameter: 'temperature' is not supported with this model."), false],
+    [httpError(500, "tools are not supported"), false],
+  ])("%s -> %s", (error, expected) => {
+    expect(isToolsRefusal(error)).toBe(expected);
   });
 });
 

@@ -35,6 +35,18 @@ describe("observeWorker", () => {
     expect(histogram.find((entry) => entry.metricName === "codex_review_review_duration_seconds_sum" && entry.labels.outcome === "posted")?.value).toBe(3.5);
   });
 
+  it("counts the model's tool calls of a posted review by tool and outcome", async () => {
+    const metrics = createAppMetrics(new Registry());
+    const worker = new EventEmitter();
+    observeWorker(worker as never, metrics);
+    const toolUse = { calls: { read_file: { ok: 2, missing: 1 }, search_code: { ok: 1 } }, filesRead: ["a.ts"], outputTokens: 10, followUpInputTokens: 20, modelCalls: 3, refusedChunks: 0 };
+    worker.emit("completed", { processedOn: 1_000, finishedOn: 2_000 }, { status: "posted", comments: 0, bodyOnlyFindings: 0, toolUse });
+    worker.emit("completed", { processedOn: 1_000, finishedOn: 2_000 }, { status: "posted", comments: 0, bodyOnlyFindings: 0, toolUse });
+    expect(await value(metrics, "codex_review_model_tool_calls_total", { tool: "read_file", outcome: "ok" })).toBe(4);
+    expect(await value(metrics, "codex_review_model_tool_calls_total", { tool: "read_file", outcome: "missing" })).toBe(2);
+    expect(await value(metrics, "codex_review_model_tool_calls_total", { tool: "search_code" })).toBe(2);
+  });
+
   it("tells a retried failure from a final one", async () => {
     const metrics = createAppMetrics(new Registry());
     const worker = new EventEmitter();

@@ -47,4 +47,20 @@ describe("summariseForCheck", () => {
     expect(output.summary).toContain("P0 1, P1 0, P2 0, P3 1");
     expect(output.summary).toContain("10 in / 5 out");
   });
+
+  it("names the files the model read, its tool calls by tool and outcome, and what they cost", () => {
+    const outcome = posted({});
+    const toolUse = {
+      calls: { search_code: { ok: 1 }, read_file: { ok: 2, missing: 1 } },
+      filesRead: ["src/checkout.ts", "src/a`b.ts"],
+      outputTokens: 812,
+      followUpInputTokens: 5_310,
+      modelCalls: 3,
+      refusedChunks: 0,
+    };
+    const [, output] = summariseForCheck({ ...outcome, ...(outcome.status === "posted" ? { toolUse } : {}) } as ReviewOutcome);
+    expect(output.summary).toContain("Tool calls: 4 (search_code 1, read_file 3 (1 missing)), costing 812 tokens of tool output and 5310 input tokens of follow-up calls.");
+    expect(output.summary).toContain("Files read (2): `src/checkout.ts`, `` src/a`b.ts ``.");
+    expect(summariseForCheck(posted({}))[1].summary).not.toContain("Tool calls");
+  });
 });
