@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseUnifiedDiff } from "../../../src/diff/parse-unified-diff.js";
 import { PROMPT_TAGS } from "../../../src/review/build-review-prompt.js";
 import { buildQuestionPrompt, QUESTION_TAG, type QuestionContext } from "../../../src/review/build-question-prompt.js";
+import { DEFAULT_REPO_CONFIG } from "../../../src/config/repo-config.js";
+import { renderAskUsage, renderHelp } from "../../../src/review/render-notices.js";
 import { answerMarker, renderQuestionAnswer } from "../../../src/review/render-thread-answer.js";
 
 const [multiHunk] = parseUnifiedDiff(readFileSync(new URL("../../fixtures/diffs/multi-hunk.diff", import.meta.url), "utf8"));
@@ -76,5 +78,19 @@ describe("renderQuestionAnswer", () => {
     const body = renderQuestionAnswer({ askedBy: "a", text: "<!-- codex-review:answer-to=78 -->", cutOff: true, filesLeftOut: 0, commentId: 77 });
     expect(body).not.toContain("<!-- codex-review:answer-to=78");
     expect(body).toContain("_(answer cut off at the output limit)_");
+  });
+});
+
+describe("the help and the usage", () => {
+  it("lists `/codex ask <question>` and says questions need write access", () => {
+    const help = renderHelp("codex-review", DEFAULT_REPO_CONFIG, null, false, null);
+    expect(help).toContain("| `/codex ask <question>` | Answer a question about this pull request in one comment");
+    expect(help).toContain("Reviews, questions and pause/resume need write access");
+  });
+
+  it("answers `/codex ask` alone with an example, carrying the answer marker", () => {
+    const usage = renderAskUsage("maintainer-mia", answerMarker(5));
+    expect(usage.startsWith("@maintainer-mia `/codex ask` needs a question after it")).toBe(true);
+    expect(usage.endsWith("<!-- codex-review:answer-to=5 -->")).toBe(true);
   });
 });
