@@ -2,7 +2,8 @@
  * How long and how big the benchmark runs, from the environment. BENCH_QUICK=1 shrinks everything for a
  * smoke run (two or three minutes; its figures are noisier and docs/benchmarks.md says so).
  *
- *   BENCH_SECTIONS           ingest,pipeline,e2e (docs/benchmarks.md is written only when all three ran)
+ *   BENCH_SECTIONS           ingest,pipeline,e2e,snapshot (docs/benchmarks.md is written only when all ran)
+ *   BENCH_SNAPSHOT_RUNS (5; quick 3), BENCH_SNAPSHOT_BIG_MB (100; quick 20): see bench/snapshot.ts
  *   BENCH_INGEST_SECONDS     length of each load run (10; quick 3)
  *   BENCH_INGEST_WARMUP_SECONDS, BENCH_INGEST_PAIRS (3), BENCH_INGEST_CONNECTIONS (32)
  *   BENCH_PROFILE=1          profile both ingest sides even when ours meets its goals; BENCH_PROFILE_SECONDS
@@ -12,7 +13,7 @@
  */
 export interface BenchSettings {
   quick: boolean;
-  /** Which sections run: ingest, pipeline, e2e. */
+  /** Which sections run: ingest, pipeline, e2e, snapshot. */
   sections: Set<string>;
   ingest: { seconds: number; warmupSeconds: number; pairs: number; connections: number; profileSeconds: number; forceProfile: boolean };
   pipeline: { runs: number | undefined; scales: number[] };
@@ -38,7 +39,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   const list = (name: string, fallback: number[]) => (env[name] ? env[name]!.split(",").map(Number) : fallback);
   return {
     quick,
-    sections: new Set((env.BENCH_SECTIONS ?? "ingest,pipeline,e2e").split(",").map((name) => name.trim())),
+    sections: new Set((env.BENCH_SECTIONS ?? "ingest,pipeline,e2e,snapshot").split(",").map((name) => name.trim())),
     ingest: {
       seconds: int("BENCH_INGEST_SECONDS", 10, 3),
       warmupSeconds: int("BENCH_INGEST_WARMUP_SECONDS", 3, 1),

@@ -4,6 +4,7 @@
  * Everything runs on 127.0.0.1 (own redis-server, local fakes), is bounded in time and stops its processes.
  *   BENCH_QUICK=1 npm run bench            # a smoke run of a minute or two (noisier figures)
  *   BENCH_SECTIONS=ingest,e2e npm run bench  # some sections only (docs/benchmarks.md is then not written)
+ *   BENCH_SECTIONS=snapshot npm run bench     # repository snapshots alone (also: npm run bench:snapshot)
  * Other knobs: bench/bench-settings.ts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { readBenchSettings, type BenchSettings } from "./bench-settings.js";
 import { measureEndToEnd, type EndToEndFigures } from "./end-to-end.js";
 import { measureIngest, type IngestFigures } from "./ingest.js";
 import { formatPipelineFigures, measurePipeline, type PipelineFigures } from "./pipeline.js";
+import { measureSnapshots, readSnapshotBenchOptions, snapshotRows } from "./snapshot.js";
 import { callRows, endToEndRows, formatTable, ingestRows, pipelineRows, rssRows, type Row } from "./report-table.js";
 import { sleep } from "./support/bench-processes.js";
 import { formatNumber as n } from "./support/stats.js";
@@ -52,11 +54,19 @@ async function main(): Promise<void> {
     });
   }
 
+  if (settings.sections.has("snapshot")) {
+    const options = readSnapshotBenchOptions(settings.quick);
+    log(`[snapshot] repository snapshots: ${options.runs} cold/warm opens, a ${options.bigMb} MB tarball`);
+    await section(rows, "6 Snapshots", async () => {
+      rows.push(...snapshotRows(await measureSnapshots(options, log)));
+    });
+  }
+
   const table = formatTable(rows);
   const minutes = (Date.now() - started) / 60_000;
   console.log(`\n${table}\n`);
   console.log(`${rows.filter((row) => row.verdict === "FAIL").length} of ${rows.filter((row) => row.verdict !== "info").length} goals missed; ${minutes.toFixed(1)} min.`);
-  const all = ["ingest", "pipeline", "e2e"].every((section) => settings.sections.has(section));
+  const all = ["ingest", "pipeline", "e2e", "snapshot"].every((section) => settings.sections.has(section));
   if (all) {
     const file = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
     mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true });

@@ -4,6 +4,7 @@ import { githubBaseUrl, readAppEnv } from "../config/env.js";
 import { REDACTED_PATHS } from "../process/create-logger.js";
 import { createReviewerFromEnv } from "../process/create-reviewer-from-env.js";
 import { reviewSettingsFromEnv } from "../process/review-settings-from-env.js";
+import { snapshotCacheFromEnv } from "../process/snapshot-cache-from-env.js";
 import { createCliProgress } from "./cli-progress.js";
 import { createTokenClient } from "./create-token-client.js";
 import { explainCliError } from "./explain-cli-error.js";
@@ -37,7 +38,8 @@ async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<void
   const baseUrl = githubBaseUrl(env);
   try {
     const github = createTokenClient({ token: env.GITHUB_TOKEN, baseUrl, log });
-    await runPullRequestReview(command.ref, { dryRun: command.dryRun }, { ...deps, github });
+    const repository = snapshotCacheFromEnv(env, log);
+    await runPullRequestReview(command.ref, { dryRun: command.dryRun }, { ...deps, github, repository }).finally(() => repository.stop());
   } catch (error) {
     deps.progress.finish();
     throw new Error(explainCliError(error, { ref: command.ref, githubBaseUrl: baseUrl }), { cause: error });

@@ -6,6 +6,8 @@ import { getPullRequest } from "../github/pull-requests.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import type { RepositoryOpener } from "../repository/repository-reader.js";
+import { openRepository } from "../worker/open-repository.js";
 import { reviewDiff } from "../worker/review-diff.js";
 import { fetchDiff, postReview } from "../worker/review-pull-request.js";
 import type { CliProgress } from "./cli-progress.js";
@@ -18,6 +20,8 @@ export interface CliReviewDeps {
   progress: CliProgress;
   /** Where the review (dry run) and the result line go. */
   out: (text: string) => void;
+  /** The repository snapshot cache (REPO_CACHE_DIR); none means the diff alone. */
+  repository?: RepositoryOpener;
 }
 
 /** The head a `--diff` review pretends to be on; the marker format wants hex. */
@@ -38,10 +42,21 @@ export async function runPullRequestReview(
   progress.step(`Reviewing ${label} at ${headSha.slice(0, 7)}`);
   const pullRequest = { owner: ref.owner, repo: ref.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const jobHash = hashJobKey(`cli/${ref.owner}/${ref.repo}/pull/${ref.pullNumber}/${headSha}`);
+  const target = { owner: ref.owner, repo: ref.repo, headSha, baseSha: pr.base.sha, sizeKb: null };
+  const repository = await openRepository(deps.repository, github, target, deps.settings.context.mode, log);
   const { review } = await reviewDiff(
-    { diff, pullRequest, headSha, jobHash, unreviewable, onChunkDone: (done, total) => progress.chunkDone(done, total) },
+    {
+      diff,
+      pullRequest,
+      headSha,
+      jobHash,
+      unreviewable,
+      onChunkDone: (done, total) => progress.chunkDone(done, total),
+      ...(repository.reader ? { repository: repository.reader } : {}),
+      ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
+    },
     deps,
-  );
+  ).finally(() => repository.reader?.close?.());
   progress.finish();
   if (options.dryRun) {
     deps.out(formatReview(review));

@@ -95,7 +95,9 @@ export async function runToolConversation<T>(options: ToolConversationOptions<T>
     if (last) throw new Error("the model called tools after tool_choice none");
     options.log?.debug({ ...options.logContext, round, calls: result.calls.map((call) => call.name) }, "Model called tools");
     const outputs = await Promise.all(result.calls.map((call) => limit(() => runOne(call))));
-    // Output items first, in the order the model produced them, then our answers to its calls.
-    items.push(...result.carried, ...outputs);
+    // Output items first, in the order the model produced them, then our answers to its calls. A
+    // reasoning item without its encrypted content cannot be resolved by a stateless API (it 404s).
+    const carried = result.carried.filter((item) => item.type !== "reasoning" || Boolean(item.encrypted_content));
+    items.push(...carried, ...outputs);
   }
 }

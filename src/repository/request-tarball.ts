@@ -1,7 +1,18 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import type { GithubClient } from "../github/github-client.js";
+import { httpStatusOf, type GithubClient } from "../github/github-client.js";
 import { SnapshotTooLargeError } from "./extract-tarball.js";
+
+/** GitHub refused the archive (404 for a commit it does not have, 5xx); `status` is GitHub's. */
+export class TarballRequestError extends Error {
+  override readonly name = "TarballRequestError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface TarballRequest {
   owner: string;
@@ -18,12 +29,21 @@ export interface TarballRequest {
  * our Authorization header on a cross-origin hop). The body comes back unparsed, as a stream.
  */
 export async function requestTarball(github: GithubClient, request: TarballRequest): Promise<Readable> {
-  const response = await github.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
-    owner: request.owner,
-    repo: request.repo,
-    ref: request.sha,
-    request: { parseSuccessResponseBody: false, ...(request.signal ? { signal: request.signal } : {}) },
-  });
+  let response: Awaited<ReturnType<GithubClient["request"]>>;
+  try {
+    response = await github.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+      owner: request.owner,
+      repo: request.repo,
+      ref: request.sha,
+      request: { parseSuccessResponseBody: false, ...(request.signal ? { signal: request.signal } : {}) },
+    });
+  } catch (error) {
+    // Octokit's error keeps the final URL, which after the redirect carries the archive host's token:
+    // only the status goes on, so no log line can hold it.
+    const status = httpStatusOf(error);
+    if (status === null) throw error;
+    throw new TarballRequestError(status, `GitHub answered ${status} for the archive of ${request.owner}/${request.repo}@${request.sha.slice(0, 7)}`);
+  }
   const body = toReadable(response.data);
   const announced = Number(response.headers["content-length"]);
   if (Number.isFinite(announced) && announced > request.maxBytes) {

@@ -147,7 +147,11 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
 
   return {
     async open(github, target) {
-      ready ??= prepare();
+      // A failed preparation (a folder not writable yet) is tried again by the next open.
+      ready ??= prepare().catch((error: unknown) => {
+        ready = null;
+        throw error;
+      });
       await ready;
       const key = snapshotKey(target);
       if (target.sizeKb !== null && target.sizeKb * 1024 > options.snapshotMaxBytes) return contentsFallback(github, target, `repository size ${target.sizeKb} KiB`);

@@ -7,6 +7,7 @@ import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply, errorReply } from "../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { addPull } from "../support/add-pull.js";
+import { buildRawTarball } from "../support/raw-tarball.js";
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import {
   addedLine,
@@ -30,7 +31,7 @@ let nextPull = 1;
 const newPull = () => addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff: multiHunkDiff });
 
 const modelEnv = () => ({ AIMLAPI_KEY: model.apiKey, AIMLAPI_BASE_URL: model.url });
-const githubEnv = () => ({ GHE_HOST: github.host, GHE_PROTOCOL: "http", GITHUB_TOKEN: FAKE_GITHUB_TOKEN });
+const githubEnv = () => ({ GHE_HOST: github.host, GHE_PROTOCOL: "http", GITHUB_TOKEN: FAKE_GITHUB_TOKEN, REPO_CACHE_DIR: join(tmpdir(), "codex-review-cli-repos") });
 const posts = () => github.requests.filter((request) => request.method !== "GET");
 
 beforeAll(async () => {
@@ -51,8 +52,11 @@ afterEach(() => {
 describe("codex-review review owner/repo#N", () => {
   it("--dry-run prints the anchored comment at path:line and the summary, and posts nothing", async () => {
     const pull = newPull();
+    // The snapshot at the head (this PR has no git history behind it): the CLI reads it like a worker.
+    github.setArchive(OWNER, REPO, pull.headSha, buildRawTarball([{ path: `${OWNER}-${REPO}-${pull.headSha.slice(0, 7)}/README.md`, type: "File", content: "# hello\n" }]));
     const run = await runCli(["review", `${OWNER}/${REPO}#${pull.number}`, "--dry-run"], { ...githubEnv(), ...modelEnv() });
     expect(run.stderr).not.toContain("codex-review:");
+    expect(github.requests.filter((request) => /\/tarball\/|^\/_codeload\//.test(request.path)).map((request) => request.status)).toEqual([302, 200]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(expectedHeading);
     expect(run.stdout).toContain("Hoist the regular expression to a constant.");

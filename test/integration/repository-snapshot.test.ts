@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Octokit } from "@octokit/rest";
@@ -151,9 +152,35 @@ describe("the snapshot cache over the GitHub fake", () => {
     expect(await registry.metrics()).toMatch(/codex_review_snapshot_fetch_seconds_count\{outcome="too_large"\} 1/);
   });
 
+  it("refuses an archive whose Content-Length is over the cap before reading its body", async () => {
+    const sha = "e".repeat(40);
+    const top = `${OWNER}-${REPO}-eeeeeee`;
+    // Random bytes do not compress: the archive is about 64 KB, sent with its Content-Length.
+    fake.setArchive(OWNER, REPO, sha, buildRawTarball([{ path: `${top}/noise.bin`, type: "File", content: randomBytes(64 * 1024) }]));
+    const reader = await cache({ snapshotMaxBytes: 32 * 1024 }).open(github, target({ headSha: sha }));
+    expect(reader.source).toBe("contents");
+    expect(readFileSync(join(dir, "too-large", `octo-org+snapshots@${sha}`), "utf8")).toMatch(/^the archive is \d+ bytes, over 32768$/);
+    expect(readdirSync(join(dir, "snapshots"))).toEqual([]);
+  });
+
   it("answers an unknown SHA with GitHub's 404, which fails the open (the review then reads the diff alone)", async () => {
     await expect(cache().open(github, target({ headSha: "0".repeat(40) }))).rejects.toMatchObject({ status: 404 });
     expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+  });
+
+  it("fails an open whose archive host errs with GitHub's status, and nothing in the error holds the archive token", async () => {
+    fake.failNext("GET /_codeload/*", { status: 500, body: { message: "Server Error" } });
+    const error = await cache()
+      .open(github, target())
+      .then(() => null, (caught: unknown) => caught as Error & { status: number });
+    expect(error).toMatchObject({ status: 500, message: expect.stringMatching(/GitHub answered 500 for the archive of octo-org\/snapshots@/) });
+    const redirect = requestsTo(TARBALL)[0]!;
+    expect(redirect.status).toBe(302);
+    const token = requestsTo(ARCHIVE)[0]!.query.token!;
+    expect(token).toBeTruthy();
+    expect(JSON.stringify({ ...error, message: error!.message, stack: error!.stack })).not.toContain(token);
+    // The next open tries again (a failure is not remembered like an oversized archive).
+    expect((await cache().open(github, target())).source).toBe("snapshot");
   });
 
   it("never writes or reads outside the snapshot from a hostile archive", async () => {

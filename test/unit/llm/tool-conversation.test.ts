@@ -14,6 +14,7 @@ import {
   startAimlApiFake,
   type AimlApiFake,
   type AimlApiHandler,
+  type FakeReply,
   type FakeResponsesCall,
 } from "../../fakes/aimlapi-fake.js";
 import { answeredCalls, mayCallTools } from "../../support/agent-model.js";
@@ -173,6 +174,15 @@ describe("an agentic chunk review", () => {
     await chunkReviewer.reviewChunk(prompt, context(tools()));
     expect(calls.map((call) => Boolean(call.body.tools))).toEqual([true, false, false]);
     expect(fake.invalidRequests).toEqual([]);
+  });
+
+  it("leaves out a reasoning item that came back without its encrypted content, which a stateless API could not resolve", async () => {
+    await reviewer((call) => {
+      const reply = alwaysReads(call) as FakeReply;
+      for (const item of (reply.body as { output: Array<Record<string, unknown>> }).output) delete item.encrypted_content;
+      return reply;
+    }).reviewChunk(prompt, context(tools({ rounds: 2 })));
+    expect((calls[1]!.body.input as Array<{ type: string }>).map((item) => item.type)).toEqual(["message", "function_call", "function_call_output"]);
   });
 
   it("answers a call with bad arguments with an error output and carries on", async () => {
