@@ -58,7 +58,8 @@ export async function answerQuestion(job: CommandJobData, deps: QuestionDependen
   await reactBestEffort(github, ref, job.commentId, "eyes", log);
   try {
     const outcome = await answer(job, ref, question, deps);
-    if (outcome.status === "done") await reactBestEffort(github, ref, job.commentId, "+1", log);
+    // Not answered (the repository turned the app off): 😕 rather than a 👀 that never ends.
+    await reactBestEffort(github, ref, job.commentId, outcome.status === "done" ? "+1" : "confused", log);
     return outcome;
   } catch (error) {
     // A question waiting for budget has not failed: its 👀 stays until it runs.
