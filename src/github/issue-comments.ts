@@ -7,6 +7,7 @@ const IssueComment = z.object({
   body: z.string().nullable().optional(),
   user: z.object({ login: z.string() }).nullable().optional(),
 });
+export type IssueComment = z.infer<typeof IssueComment>;
 
 /**
  * Whether the app already posted a comment on the PR containing `marker` (so a notice is posted once).
@@ -27,11 +28,11 @@ export async function pullHasCommentWith(client: GithubClient, ref: PullRequestR
   }
 }
 
-/** One issue comment's body (null: GitHub has no such comment any more). */
-export async function getIssueCommentBody(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number): Promise<string | null> {
+/** One PR (issue) comment by id; null when it was deleted (404). */
+export async function getIssueComment(client: GithubClient, ref: Omit<PullRequestRef, "pullNumber">, commentId: number): Promise<IssueComment | null> {
   try {
     const { data } = await client.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: ref.owner, repo: ref.repo, comment_id: commentId });
-    return IssueComment.parse(data).body ?? "";
+    return IssueComment.parse(data);
   } catch (error) {
     if (httpStatusOf(error) === 404) return null;
     throw error;

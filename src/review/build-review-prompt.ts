@@ -68,16 +68,21 @@ export function buildReviewPrompt(chunk: Chunk, pr: PullRequestContext, options:
     instructions += `\n\nRepository guidance:\n${extraInstructions.trim()}`;
   }
 
+  const diff = neutraliseTags(renderFiles(chunk.files));
+  const input = `${renderPullRequestBlock(pr, maxDescriptionChars)}\n<${PROMPT_TAGS.diff}>\n${diff}</${PROMPT_TAGS.diff}>`;
+  return { instructions, input };
+}
+
+/** The PR's refs, title and description as one delimited block of untrusted data. Pure. */
+export function renderPullRequestBlock(pr: PullRequestContext, maxDescriptionChars: number): string {
   const title = neutraliseTags(cutText(pr.title, MAX_TITLE_CHARS).replace(/\s+/g, " ").trim());
   const description = neutraliseTags(trimDescription(pr.body ?? "", maxDescriptionChars));
-  const diff = neutraliseTags(renderFiles(chunk.files));
-  const input =
+  return (
     `<${PROMPT_TAGS.pullRequest} repo="${pr.owner}/${pr.repo}" number="${pr.number}">\n` +
     `base: ${neutraliseTags(cutText(pr.baseRef, MAX_TITLE_CHARS))}\nhead: ${neutraliseTags(cutText(pr.headRef, MAX_TITLE_CHARS))}\ntitle: ${title}\n` +
     `<${PROMPT_TAGS.description}>\n${description}\n</${PROMPT_TAGS.description}>\n` +
-    `</${PROMPT_TAGS.pullRequest}>\n` +
-    `<${PROMPT_TAGS.diff}>\n${diff}</${PROMPT_TAGS.diff}>`;
-  return { instructions, input };
+    `</${PROMPT_TAGS.pullRequest}>`
+  );
 }
 
 // "<", or a look-alike a model may read as "<", opening or closing one of our tags, in any case. The

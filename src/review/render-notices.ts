@@ -50,9 +50,18 @@ export function renderNothingNewReply(requestedBy: string | null, since: string,
   ].join("\n\n");
 }
 
+/** The reply to `/codex ask` without a question; it carries the answer marker, so a retried job posts it once. */
+export function renderAskUsage(requestedBy: string, marker: string): string {
+  return [
+    `@${requestedBy} \`/codex ask\` needs a question after it, for example \`/codex ask what calls parseHeader, and does any caller pass null?\` The question may span several lines.`,
+    marker,
+  ].join("\n\n");
+}
+
 const COMMANDS: Array<[string, string]> = [
   ["/codex review", "Review what changed since the last review (the whole PR if there was none)."],
   ["/codex review full", "Review the whole pull request again."],
+  ["/codex ask <question>", "Answer a question about this pull request in one comment (the question may span several lines)."],
   ["/codex pause", "Stop automatic reviews on this pull request."],
   ["/codex resume", "Resume automatic reviews on this pull request."],
   ["/codex help", "Show this help and the active configuration."],
@@ -79,7 +88,11 @@ export function renderHelp(
   if (unknownCommand) lines.push(`Unknown command ${renderCodeSpan(unknownCommand)}. These are the commands:`, "");
   lines.push("| Command | What it does |", "| --- | --- |");
   for (const [command, what] of COMMANDS) lines.push(`| \`${command}\` | ${what} |`);
-  lines.push("", `\`@${appSlug} <command>\` works too. Reviews and pause/resume need write access to the repository.`, "");
+  lines.push(
+    "",
+    `\`@${appSlug} <command>\` works too. Reviews, questions and pause/resume need write access to the repository; a question costs one model call from the same budget as requested reviews.`,
+    "",
+  );
   lines.push(`**Configuration** (${source ? `from ${renderCodeSpan(source)}` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");
   lines.push("```json", ...renderConfigJson(config), "```");
   if (limits) {

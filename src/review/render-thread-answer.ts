@@ -12,3 +12,28 @@ export function renderThreadAnswer(text: string, cutOff: boolean): string {
   if (!cutOff) return prose;
   return prose ? `${prose}\n\n${CUT_OFF_NOTE}` : NO_ANSWER_NOTE;
 }
+
+/** Hidden marker of the answer to one question (a thread reply, a `/codex ask`): a retried job finds it and does not answer twice. */
+export function answerMarker(commentId: number): string {
+  return `<!-- codex-review:answer-to=${commentId} -->`;
+}
+
+export interface QuestionAnswer {
+  askedBy: string;
+  text: string;
+  cutOff: boolean;
+  /** Files of the PR that were not in the answer's context (caps, filters). */
+  filesLeftOut: number;
+  /** The `/codex ask` comment. */
+  commentId: number;
+}
+
+/** The PR comment that answers a `/codex ask`: addressed to the asker, limits said, marked as the answer. Pure. */
+export function renderQuestionAnswer(answer: QuestionAnswer): string {
+  const parts = [`@${answer.askedBy}`, renderThreadAnswer(answer.text, answer.cutOff)];
+  if (answer.filesLeftOut > 0) {
+    const files = answer.filesLeftOut === 1 ? "1 file" : `${answer.filesLeftOut} files`;
+    parts.push(`_(${files} of this pull request did not fit in the answer's context: filtered out or over the input-token cap.)_`);
+  }
+  return `${parts.join("\n\n")}\n\n${answerMarker(answer.commentId)}`;
+}

@@ -26,6 +26,21 @@ export function parseCommand(body: string | null | undefined, appSlug: string): 
   return { name, args };
 }
 
+/** Longest question `/codex ask` passes to the model; the rest of a longer comment is cut. */
+export const MAX_QUESTION_CHARS = 4_000;
+
+/**
+ * The question of a `/codex ask <question>` comment: the rest of the first line and every line after it,
+ * case and line breaks kept, cut at MAX_QUESTION_CHARS. `""` for `/codex ask` alone (answered with the
+ * usage); null when the comment is not an ask. Pure.
+ */
+export function parseQuestion(body: string | null | undefined, appSlug: string): string | null {
+  if (!body || parseCommand(body, appSlug)?.name !== "ask") return null;
+  // The first line starts with the prefix and the word "ask" (parseCommand said so): drop both.
+  const rest = cutText(body, MAX_COMMAND_LINE_CHARS + MAX_QUESTION_CHARS).replace(commandPrefix(appSlug), "").replace(/^[^\S\r\n]*ask/i, "");
+  return cutText(rest.trim(), MAX_QUESTION_CHARS).trimEnd();
+}
+
 /** Whether a comment addresses the app anywhere: `/codex` or `@<app-slug>` as a word. Pure. */
 export function mentionsApp(body: string | null | undefined, appSlug: string): boolean {
   if (!body) return false;

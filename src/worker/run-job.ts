@@ -3,9 +3,10 @@ import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
-import type { RepositoryOpener } from "../repository/repository-reader.js";
 import type { JobData } from "../queue/review-job.js";
+import type { RepositoryOpener } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
+import { answerQuestion } from "./answer-question.js";
 import { answerThread } from "./answer-thread.js";
 import { settleWaitingJob, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { reviewPullRequest } from "./review-pull-request.js";
@@ -24,7 +25,7 @@ export interface JobServices {
   budget?: ReviewBudgetGate;
   /** Web host of the GitHub the app talks to, for permalinks in review bodies; see ReviewDependencies. */
   githubWebUrl?: string;
-  /** The repository snapshot cache; none means every review reads the diff alone. */
+  /** The repository snapshot cache, for reviews and answers; none means they read the diff alone. */
   repository?: RepositoryOpener;
   /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
   pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger" | "readPullFindings">;
@@ -38,7 +39,8 @@ export async function runJob(data: JobData, github: GithubClient, services: JobS
 }
 
 function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget } = services;
+  const { budget, repository } = services;
+  const answering = { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) };
   switch (data.kind) {
     case "review":
       return reviewPullRequest(data, {
@@ -54,8 +56,9 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
         ...services.pullState,
       });
     case "command":
+      if (data.command === "ask") return answerQuestion(data, answering);
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
-      return answerThread(data, { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}) });
+      return answerThread(data, answering);
   }
 }

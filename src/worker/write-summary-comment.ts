@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { commentOnPullRequest } from "../github/conversation.js";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
-import { editIssueComment, getIssueCommentBody } from "../github/issue-comments.js";
+import { editIssueComment, getIssueComment } from "../github/issue-comments.js";
 import type { SummaryCommentClaims } from "../queue/summary-comment-claims.js";
 
 /** The PR's summary comment as the job's first read saw it. */
@@ -77,6 +77,7 @@ async function create(github: GithubClient, ref: PullRequestRef, body: string): 
 
 async function commentById(github: GithubClient, ref: PullRequestRef, id: number | null): Promise<KnownSummaryComment | null> {
   if (id === null) return null;
-  const body = await getIssueCommentBody(github, ref, id);
+  const comment = await getIssueComment(github, ref, id);
+  const body = comment ? (comment.body ?? "") : null;
   return body === null ? null : { id, body };
 }

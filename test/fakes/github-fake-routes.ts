@@ -77,6 +77,7 @@ const DOCS = {
   listFiles: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
   createReview: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
   issueComments: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+  getIssueComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",
   reactions: "https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment",
   checkRuns: "https://docs.github.com/rest/checks/runs#create-a-check-run",
   contents: "https://docs.github.com/rest/repos/contents#get-repository-content",
@@ -573,8 +574,10 @@ export const ROUTES: Route[] = [
     handle: (request, env) => {
       const repo = findRepo(env, request.params);
       const entry = repo?.issueComments.get(Number(request.params.comment_id));
-      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.issueComments);
-      return entry ? { status: 200, json: entry.comment } : notFound(`issue comment ${request.params.comment_id} is not in the fake`);
+      // A comment deleted on GitHub is an ordinary 404 there, not a request the test did not set up.
+      if (!entry && repo?.deletedIssueComments.has(Number(request.params.comment_id))) return notFound(undefined, DOCS.getIssueComment);
+      if (!entry) return notFound(`issue comment ${request.params.comment_id} is not in the fake`);
+      return { status: 200, json: entry.comment };
     },
   },
   {

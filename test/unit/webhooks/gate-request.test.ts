@@ -35,6 +35,16 @@ describe("gateRequest", () => {
   ])("`/codex review` from %s: %s", (association, limit) => {
     expect(gateOfComment("/codex review full", association).limit).toBe(limit);
     expect(gateOfComment("/codex pause", association).limit).toBe(limit);
+    expect(gateOfComment("/codex ask why?\nand how?", association).limit).toBe(limit);
+  });
+
+  it("maps `/codex ask` to a command job that holds identifiers only, not the question", () => {
+    const payload = prCommentPayload(target, { id: 11, body: "@codex-review ask Is the retry idempotent?", login: "someone" });
+    const decision = jobFromComment(payload as IssueCommentPayload, "delivery-1", "codex-review");
+    expect(decision).toEqual({
+      job: { kind: "command", command: "ask", installationId: 42, owner: "octo-org", repo: "gate", pullNumber: 7, deliveryId: "delivery-1", commentId: 11, requestedBy: "someone" },
+    });
+    expect(JSON.stringify(decision)).not.toContain("idempotent");
   });
 
   it.each<AuthorAssociation>(["OWNER", "COLLABORATOR", "NONE"])("limits `/codex help` and unknown commands per person for everyone (%s): they post a comment", (association) => {

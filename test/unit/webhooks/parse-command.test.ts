@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mentionsApp, parseCommand } from "../../../src/webhooks/parse-command.js";
+import { MAX_QUESTION_CHARS, mentionsApp, parseCommand, parseQuestion } from "../../../src/webhooks/parse-command.js";
 
 describe("parseCommand", () => {
   it.each([
@@ -24,6 +24,33 @@ describe("parseCommand", () => {
   it("escapes the slug, so a slug with regex characters matches only itself", () => {
     expect(parseCommand("@my.bot review", "my.bot")).toEqual({ name: "review", args: [] });
     expect(parseCommand("@myxbot review", "my.bot")).toBeNull();
+  });
+});
+
+describe("parseQuestion", () => {
+  it.each([
+    ["/codex ask Why does parse() split on CRLF?", "Why does parse() split on CRLF?"],
+    ["/CODEX ASK Keeps The Case", "Keeps The Case"],
+    ["  @codex-review ask   what calls this?  ", "what calls this?"],
+    ["@codex-review[bot] ask is it safe?", "is it safe?"],
+    ["/codex ask\nWhy this change?\n\n```js\nconst a = 1;\n```\n", "Why this change?\n\n```js\nconst a = 1;\n```"],
+    ["/codex ask first line\r\nsecond line", "first line\r\nsecond line"],
+    ["/codex ask", ""],
+    ["/codex ask   \n  \n", ""],
+  ])("reads the question of %j", (body, question) => {
+    expect(parseCommand(body, "codex-review")?.name).toBe("ask");
+    expect(parseQuestion(body, "codex-review")).toBe(question);
+  });
+
+  it.each(["/codex asking things", "/codex review ask me", "please /codex ask why", "> /codex ask quoted", "/codex", null, ""])("finds no question in %j", (body) => {
+    expect(parseQuestion(body, "codex-review")).toBeNull();
+  });
+
+  it("cuts a huge question at MAX_QUESTION_CHARS, without scanning all of it", () => {
+    const question = parseQuestion(`/codex ask ${"why ".repeat(1_000_000)}`, "codex-review");
+    expect(question).not.toBeNull();
+    expect(question!.length).toBeLessThanOrEqual(MAX_QUESTION_CHARS);
+    expect(question!.startsWith("why why")).toBe(true);
   });
 });
 
