@@ -1,6 +1,7 @@
 import type { AnchorMap } from "../diff/anchor-map.js";
 import { anchorFindings, type AnchoredFinding } from "./anchor-findings.js";
 import { fingerprintFinding } from "./finding-fingerprint.js";
+import { renderFindingMarker } from "./finding-marker.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { ReviewPlan } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
@@ -24,6 +25,8 @@ export interface AssembledReview {
   /** Findings left out because an earlier review of this PR already posted them. */
   repeatedFindings: number;
   fingerprints: string[];
+  /** The findings posted, inline (each comment ends with its finding marker) and in the body. */
+  posted: PostedFinding[];
   /** Findings posted (inline and in the body) by severity. */
   severityCounts: Record<Severity, number>;
   usage: TokenUsage;
@@ -39,6 +42,16 @@ export interface AssembleOptions {
   maxComments: number;
   /** Fingerprints of findings the app already posted on this PR. */
   postedFingerprints?: ReadonlySet<string>;
+}
+
+/** A finding this review posts, with its identity; `inline`: a line comment (a review thread), else in the body. */
+export interface PostedFinding {
+  fingerprint: string;
+  severity: Severity;
+  title: string;
+  path: string;
+  line: number;
+  inline: boolean;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -66,7 +79,12 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   const inline = ranked.slice(0, options.maxComments);
   const overflow = ranked.slice(options.maxComments).map(placedFinding);
   const unanchored = [...freshUnanchored, ...overflow];
-  const fingerprints = [...inline.map((entry) => fingerprintOf(placedFinding(entry))), ...unanchored.map(fingerprintOf)];
+  const inlineFingerprints = inline.map((entry) => fingerprintOf(placedFinding(entry)));
+  const fingerprints = [...inlineFingerprints, ...unanchored.map(fingerprintOf)];
+  const postedNow: PostedFinding[] = [
+    ...inline.map((entry, i) => ({ ...identityOf(placedFinding(entry)), fingerprint: inlineFingerprints[i]!, inline: true })),
+    ...unanchored.map((finding) => ({ ...identityOf(finding), fingerprint: fingerprintOf(finding), inline: false })),
+  ];
   const severityCounts = countSeverities([...inline.map((entry) => entry.finding), ...unanchored]);
 
   const common = {
@@ -87,10 +105,15 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   return {
     body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
     fallbackBody: renderReviewBody({ ...common, unanchored: [...inline.map(placedFinding), ...unanchored], commentCount: 0 }),
-    comments: inline.map((entry) => entry.comment),
+    // The marker gives each thread its identity across pushes (see finding-marker.ts).
+    comments: inline.map((entry, i) => ({
+      ...entry.comment,
+      body: `${entry.comment.body}\n\n${renderFindingMarker({ fingerprint: inlineFingerprints[i]!, severity: entry.finding.severity, headSha })}`,
+    })),
     bodyOnlyFindings: unanchored.length,
     repeatedFindings,
     fingerprints,
+    posted: postedNow,
     severityCounts,
     usage,
   };
@@ -105,6 +128,10 @@ function countSeverities(findings: Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return counts;
+}
+
+function identityOf(finding: Finding): Omit<PostedFinding, "fingerprint" | "inline"> {
+  return { severity: finding.severity, title: finding.title, path: finding.path, line: finding.line };
 }
 
 /** A finding where it was anchored, for listing in the body. */
