@@ -5,6 +5,7 @@ import type { GithubClient, PullRequestRef } from "./github-client.js";
 import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 import type { PullRequest } from "./pull-requests.js";
 import type { PostedReview } from "./reviews.js";
+import { FIRST_THREADS_SELECTION, ReviewThreadConnection } from "./review-threads.js";
 
 /**
  * Everything a job reads before it reviews, in ONE GraphQL query instead of five REST calls: the PR,
@@ -16,6 +17,7 @@ const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo: String
     pullRequest(number: $number) {
       number state isDraft title body headRefOid headRefName baseRefOid baseRefName
       reviews(last: 100) { nodes { databaseId body author { __typename login } } }
+      ${FIRST_THREADS_SELECTION}
     }
     config: object(expression: $configPath) { ... on Blob { text } }
     agents: object(expression: "HEAD:AGENTS.md") { ... on Blob { text } }
@@ -52,6 +54,7 @@ const ReviewContextData = z.object({
                 .nullable(),
             ),
           }),
+          reviewThreads: ReviewThreadConnection,
         })
         .nullable(),
       config: Blob,
@@ -71,6 +74,8 @@ export interface ReviewContext {
   pr: PullRequest;
   ownReviews: PostedReview[];
   files: ConfigFiles;
+  /** The first page of the PR's review threads; `readReviewThreads` reads the rest when there is more. */
+  threads: ReviewThreadConnection;
 }
 
 /** GitHub answers a query whose optional parts are missing (no `.github` repo) with data AND errors. */
@@ -123,5 +128,6 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
     },
     ownReviews,
     files: { config, agents: data.repository.agents?.text ?? null },
+    threads: pull.reviewThreads,
   };
 }
