@@ -42,6 +42,8 @@ export interface AssembleOptions {
   maxComments: number;
   /** Fingerprints of findings the app already posted on this PR. */
   postedFingerprints?: ReadonlySet<string>;
+  /** Model usage of the same job outside the chunks (the fix check), counted in the review's cost. */
+  extraUsage?: TokenUsage;
 }
 
 /** A finding this review posts, with its identity; `inline`: a line comment (a review thread), else in the body. */
@@ -60,6 +62,11 @@ const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 export function assembleReview(options: AssembleOptions): AssembledReview {
   const { results, plan, headSha } = options;
   const usage = sumUsage(results);
+  if (options.extraUsage) {
+    usage.inputTokens += options.extraUsage.inputTokens;
+    usage.outputTokens += options.extraUsage.outputTokens;
+    usage.usdSpent += options.extraUsage.usdSpent;
+  }
   const failedChunks: FailedChunk[] = results.flatMap((result) =>
     result.ok ? [] : [{ paths: result.chunk.files.map((file) => file.path), reason: result.error }],
   );

@@ -1,5 +1,6 @@
 import { isDismissingReply } from "./dismiss-rule.js";
 import { parseFindingMarker, parseFixedMarker, type FindingMarker } from "./finding-marker.js";
+import type { PostedFinding } from "./assemble-review.js";
 import type { FindingState, PullFinding } from "./pull-findings.js";
 import type { ReviewThread, ThreadComment } from "./review-thread.js";
 
@@ -81,4 +82,32 @@ export function toPullFindings(threads: readonly OwnThread[]): PullFinding[] {
     url: own.thread.comments[0]?.url ?? null,
     threadId: own.thread.id,
   }));
+}
+
+/**
+ * The PR's findings right after a review: its threads' (states after the fix check) and the findings
+ * this review just posted (open; their threads are not read back, so no thread id or link). Pure.
+ */
+export function findingsAfterReview(threads: readonly OwnThread[], posted: readonly PostedFinding[], headSha: string): PullFinding[] {
+  const known = new Set(threads.map((own) => own.marker.fingerprint));
+  const fresh = posted
+    .filter((finding) => !known.has(finding.fingerprint))
+    .map((finding) => ({
+      fingerprint: finding.fingerprint,
+      severity: finding.severity,
+      title: finding.title,
+      path: finding.path,
+      line: finding.line,
+      state: "open" as const,
+      raisedOn: headSha,
+      fixedIn: null,
+      url: null,
+      threadId: null,
+    }));
+  return [...toPullFindings(threads), ...fresh];
+}
+
+/** Fingerprints people dismissed on this PR: never raised again. Pure. */
+export function dismissedFingerprints(threads: readonly OwnThread[]): string[] {
+  return threads.filter((own) => own.state === "dismissed").map((own) => own.marker.fingerprint);
 }

@@ -9,7 +9,7 @@ import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { FileDiff } from "../diff/types.js";
 import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
-import type { PullRequestContext } from "../review/types.js";
+import type { PullRequestContext, TokenUsage } from "../review/types.js";
 import { reviewChunkOrHalves, type ReviewPiece } from "./review-chunk-or-halves.js";
 
 export interface ReviewDiffInput {
@@ -29,6 +29,8 @@ export interface ReviewDiffInput {
   repositoryUnavailable?: string;
   /** Fingerprints of findings already posted on this PR; not posted again. */
   postedFingerprints?: ReadonlySet<string>;
+  /** Model usage of the job outside the chunks (the fix check), counted in the review's cost. */
+  extraUsage?: TokenUsage;
   /** Called once the plan has chunks, right before the first model call (the worker charges the budget here). */
   beforeModelCalls?: (plan: ReviewPlan) => Promise<void>;
   /** Called as chunks finish (CLI progress). */
@@ -93,6 +95,7 @@ export async function reviewDiff(
     severityThreshold: settings.severityThreshold,
     maxComments: settings.maxComments,
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
+    ...(input.extraUsage ? { extraUsage: input.extraUsage } : {}),
   });
   return { plan, review, failedChunks: failed.length };
 }

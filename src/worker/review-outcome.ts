@@ -1,3 +1,4 @@
+import type { PullFinding } from "../review/pull-findings.js";
 import type { ReviewVerdict } from "../review/review-verdict.js";
 import type { Severity, TokenUsage } from "../review/types.js";
 
@@ -15,9 +16,13 @@ export type ReviewOutcome =
       severityCounts: Record<Severity, number>;
       failedChunks: number;
       usage: TokenUsage;
+      /** The PR's findings after this review: earlier threads (fixed ones resolved) and the ones just posted. */
+      findings?: PullFinding[];
+      /** Earlier findings checked against this head, and how many of them were fixed (threads resolved). */
+      fixCheck?: { checked: number; fixed: number };
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
-  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict }
+  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; /** The PR's findings as its threads show them. */ findings?: PullFinding[] }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
   /** An incremental review found none of the PR's own changes touched since the review of `since`. */

@@ -10,6 +10,11 @@ import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
+import type { FixChecker } from "../llm/fix-checker.js";
+import type { ReviewThreadConnection } from "../github/review-threads.js";
+import { dismissedFingerprints, findingsAfterReview, toPullFindings } from "../review/thread-findings.js";
+import { checkFixedThreads } from "./check-fixed-threads.js";
+import { readOwnThreads } from "./read-pull-findings.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
@@ -43,6 +48,8 @@ export interface ReviewDependencies {
   budget?: ReviewBudgetGate;
   /** The repository at the reviewed head (snapshot cache); none means every review reads the diff alone. */
   repository?: RepositoryOpener;
+  /** Checks earlier findings against a new head (resolves fixed threads); none means no fix check. */
+  fixChecker?: FixChecker;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
 }
@@ -109,7 +116,8 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   if (same) {
     // An earlier attempt posted the review but may not have closed its check run (it died, lost its
     // lock, or the closing PATCH failed): close it now with the review's verdict.
-    const outcome: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
+    const findings = toPullFindings(await readOwnThreads(github, ref, context, appBotLogin(deps.appSlug), headSha));
+    const outcome: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, findings, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
     const completed = await completeOpenCheckRuns(github, checks, ...summariseForCheck(outcome));
     if (completed > 0) log.info({ reviewId: same.id, checkRuns: completed }, "Review was already posted; completed its open check run");
     return outcome;
@@ -118,7 +126,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
   let outcome: ReviewOutcome;
   try {
-    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued }, deps);
+    outcome = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, threads: context.threads }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -147,6 +155,8 @@ interface ReviewTarget {
   settings: ReviewSettings;
   checkRunId: number;
   queued: ReviewJobData;
+  /** The first page of the PR's review threads (from the ReviewContext query). */
+  threads: ReviewThreadConnection;
   pr: { number: number; title: string; body: string; base: { ref: string; sha: string }; head: { ref: string } };
 }
 
@@ -166,6 +176,23 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     target.settings.context.mode,
     log,
   );
+  // The job's budget is charged once, by whichever model call comes first (fix check or review).
+  let charged: Promise<void> | null = null;
+  const chargeOnce = () => (charged ??= chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }));
+  const ownLogin = appBotLogin(deps.appSlug);
+  const fixes = await checkFixedThreads(
+    {
+      headSha,
+      threads: await readOwnThreads(github, ref, target, ownLogin, headSha),
+      lastReviewedHead: target.earlier.at(-1)?.marker.headSha ?? null,
+      newChanges: incremental ? scope.changes : null,
+      pullDiff: full.diff,
+      ...(repository.reader ? { repository: repository.reader } : {}),
+      reasoningEffort: target.settings.reasoningEffort,
+      beforeModelCall: chargeOnce,
+    },
+    { github, log, ...(deps.fixChecker ? { fixChecker: deps.fixChecker } : {}) },
+  );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan } = await reviewDiff(
     {
@@ -178,8 +205,10 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       ...(incremental ? { anchorDiff: full.diff } : {}),
       ...(repository.reader ? { repository: repository.reader } : {}),
       ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
-      postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
-      beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
+      // What people dismissed is never raised again, even from a review older than the last 100.
+      postedFingerprints: new Set([...target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints), ...dismissedFingerprints(fixes.threads)]),
+      extraUsage: fixes.usage,
+      beforeModelCalls: chargeOnce,
     },
     { ...deps, settings: target.settings },
   );
@@ -203,6 +232,8 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     severityCounts: review.severityCounts,
     failedChunks,
     usage: review.usage,
+    findings: findingsAfterReview(fixes.threads, review.posted, headSha),
+    fixCheck: { checked: fixes.checked, fixed: fixes.fixed },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
+import type { FixChecker } from "../llm/fix-checker.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
@@ -15,6 +16,8 @@ import { runCommand } from "./run-command.js";
 export interface JobServices {
   reviewer: ChunkReviewer;
   responder: ThreadResponder;
+  /** Resolves fixed findings' threads on new heads; none (REVIEW_RESOLVE_FIXED=false, CLI) means no fix check. */
+  fixChecker?: FixChecker;
   settings: ReviewSettings;
   pauses: PauseStore;
   appSlug: string;
@@ -30,10 +33,10 @@ export async function runJob(data: JobData, github: GithubClient, services: JobS
 }
 
 function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget } = services;
+  const { budget, fixChecker } = services;
   switch (data.kind) {
     case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}), ...(fixChecker ? { fixChecker } : {}) });
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
