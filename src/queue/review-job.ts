@@ -34,9 +34,9 @@ export const ReviewJobData = PullJobBase.extend({
 export type ReviewJobData = z.infer<typeof ReviewJobData>;
 
 /** Commands only people with write access may run; the others (help, unknown) answer anyone. */
-export const COMMANDS_NEEDING_WRITE: ReadonlySet<string> = new Set(["pause", "resume"]);
+export const COMMANDS_NEEDING_WRITE: ReadonlySet<string> = new Set(["pause", "resume", "resolve"]);
 
-/** `/codex pause|resume|help|<unknown>` in a PR comment. */
+/** `/codex pause|resume|resolve|help|<unknown>` in a PR comment. */
 export const CommandJobData = PullJobBase.extend({
   kind: z.literal("command"),
   command: z.string(),

@@ -55,6 +55,7 @@ const COMMANDS: Array<[string, string]> = [
   ["/codex review full", "Review the whole pull request again."],
   ["/codex pause", "Stop automatic reviews on this pull request."],
   ["/codex resume", "Resume automatic reviews on this pull request."],
+  ["/codex resolve", "Resolve all of codex-review's open threads on this pull request; their findings are not raised again."],
   ["/codex help", "Show this help and the active configuration."],
 ];
 
@@ -79,7 +80,7 @@ export function renderHelp(
   if (unknownCommand) lines.push(`Unknown command ${renderCodeSpan(unknownCommand)}. These are the commands:`, "");
   lines.push("| Command | What it does |", "| --- | --- |");
   for (const [command, what] of COMMANDS) lines.push(`| \`${command}\` | ${what} |`);
-  lines.push("", `\`@${appSlug} <command>\` works too. Reviews and pause/resume need write access to the repository.`, "");
+  lines.push("", `\`@${appSlug} <command>\` works too. Reviews, pause/resume and resolve need write access to the repository.`, "");
   lines.push(`**Configuration** (${source ? `from ${renderCodeSpan(source)}` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");
   lines.push("```json", ...renderConfigJson(config), "```");
   if (limits) {
