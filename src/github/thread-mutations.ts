@@ -48,7 +48,9 @@ export function buildResolveMutation(threadIds: readonly string[], resolve = tru
 export async function replyInThreads(client: GithubClient, replies: readonly ThreadReply[]): Promise<MutationResults> {
   if (replies.length === 0) return { done: [], failed: [] };
   const { query, variables } = buildReplyMutation(replies);
-  return runMutation(client, query, variables, replies.map((reply) => reply.threadId), "r");
+  // A reply is not idempotent: no blind retry of a lost answer. The job's retry finds the replies GitHub
+  // stored by their markers (thread-findings.ts) and only resolves.
+  return runMutation(client, query, variables, replies.map((reply) => reply.threadId), "r", { retries: 0 });
 }
 
 export async function resolveThreads(client: GithubClient, threadIds: readonly string[]): Promise<MutationResults> {
@@ -61,11 +63,18 @@ export async function resolveThreads(client: GithubClient, threadIds: readonly s
  * Runs a document and reads which aliases worked. Octokit throws on any `errors`, with the partial
  * `data` attached: a document where only some fields failed is read, not failed as a whole.
  */
-async function runMutation(client: GithubClient, query: string, variables: Record<string, string>, threadIds: readonly string[], prefix: string): Promise<MutationResults> {
+async function runMutation(
+  client: GithubClient,
+  query: string,
+  variables: Record<string, string>,
+  threadIds: readonly string[],
+  prefix: string,
+  request?: { retries: number },
+): Promise<MutationResults> {
   let data: Record<string, unknown>;
   let errors: Array<{ message?: string; path?: unknown[] }> = [];
   try {
-    data = ((await client.graphql(query, variables)) ?? {}) as Record<string, unknown>;
+    data = ((await client.graphql(query, request ? { ...variables, request } : variables)) ?? {}) as Record<string, unknown>;
   } catch (error) {
     const partial = error as { data?: Record<string, unknown> | null; errors?: Array<{ message?: string; path?: unknown[] }> };
     if (!partial.data || !Array.isArray(partial.errors)) throw error;
