@@ -9,7 +9,7 @@ import { startAppProcess, waitFor, type AppProcess } from "../support/app-proces
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { realSourceFile } from "../support/git-history.js";
 import { allOf, createGitRepo, setLine, type FileChanges, type GitRepo } from "../support/git-repo.js";
-import { waitForReviews } from "../support/review-waits.js";
+import { settledCheckRuns, waitForReviews } from "../support/review-waits.js";
 import { addedLinesInPrompt, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { prCommentPayload, pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
@@ -42,10 +42,11 @@ function answer(call: FakeResponsesCall) {
   const input = promptInput(call);
   if (isFixCheck(call)) {
     fixCalls.push(call);
-    const verdicts = [...input.matchAll(/^## (F\d+): (\S+?)(?::(\d+))?(?: \(|\s\[)/gm)].map((match) => {
-      const section = input.slice(match.index).split(/\n## F\d+:/)[0]!;
-      const line = match[3] ? new RegExp(`^R${match[3]} .*${BUG.replace(/\//g, "\\/")}`, "m") : new RegExp(BUG.replace(/\//g, "\\/"));
-      return line.test(section) ? { id: match[1], verdict: "still_present", reason: "still there" } : { id: match[1], verdict: "fixed", reason: "the line was corrected" };
+    const verdicts = input.split(/^## /m).slice(1).map((section) => {
+      const id = /^(F\d+):/.exec(section)![1];
+      const token = /^Title: .*?(BUG-\d+)/m.exec(section)![1]!;
+      const code = section.slice(section.indexOf("\nCode at "));
+      return code.includes(token) ? { id, verdict: "still_present", reason: "still there" } : { id, verdict: "fixed", reason: "the line was corrected" };
     });
     return completedReply({ verdicts });
   }
@@ -101,8 +102,8 @@ const threadAt = (pull: PullTarget, rootCommentId: number) => threadsOf(pull).fi
 const jobRequests = (from: number): RecordedGithubRequest[] => github.requests.slice(from).filter((request) => !request.path.startsWith("/app/"));
 const graphqlDocuments = (requests: RecordedGithubRequest[]) => requests.filter((request) => request.path === "/api/graphql").map((request) => String((request.body as { query: string }).query));
 
-const bugLines = (lines: number[]) => allOf(...lines.map((line) => setLine("parse.js", line, `  const value${line} = null; ${BUG} ${line}`)));
-const fixLines = (lines: number[]) => allOf(...lines.map((line) => setLine("parse.js", line, `  const value${line} = 0;`)));
+const bugLines = (lines: number[]) => allOf(...lines.map((line) => setLine("parse.js", line, `  v${line} = null; ${BUG}-${line}`)));
+const fixLines = (lines: number[]) => allOf(...lines.map((line) => setLine("parse.js", line, `  v${line} = 0;`)));
 
 describe("fixed findings", { timeout: 180_000 }, () => {
   it("resolves the thread a push fixed with one reply naming the commit, and leaves the untouched one open", async () => {
@@ -197,7 +198,11 @@ describe("fixed findings", { timeout: 180_000 }, () => {
     // The retry found the reply by its marker: no second model check, no second reply document.
     expect(fixCalls.length - callsBefore).toBe(1);
     expect(github.reviews(OWNER, pull.repo, pull.number)).toHaveLength(2);
-    expect(github.checkRuns(OWNER, pull.repo).filter((run) => run.head_sha === pushed.headSha).map((run) => run.status)).toEqual(["completed"]);
+    // The failed attempt's run says so; the retry's run carries the review's verdict.
+    expect(await settledCheckRuns(github, pushed)).toEqual([
+      ["completed", "failure"],
+      ["completed", "success"],
+    ]);
   });
 });
 
