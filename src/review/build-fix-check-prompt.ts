@@ -1,4 +1,5 @@
 import { cutText } from "../diff/cut-text.js";
+import { neutraliseTags } from "./build-review-prompt.js";
 import type { ReviewPrompt, Severity } from "./types.js";
 
 /** One earlier finding to check, with the code it is about as the new head has it. */
@@ -44,5 +45,6 @@ export function buildFixCheckPrompt(items: readonly FixCheckItem[], headSha: str
       item.code === null ? `Code at ${headSha.slice(0, 7)}: ${item.codeNote}` : `Code at ${headSha.slice(0, 7)} (${item.codeNote}):\n${item.code}`,
     ].join("\n"),
   );
-  return { instructions: INSTRUCTIONS, input: `<${TAG}>\n${parts.join("\n\n")}\n</${TAG}>` };
+  // The findings quote code and the code is the PR author's: neither may close our block.
+  return { instructions: INSTRUCTIONS, input: `<${TAG}>\n${neutraliseTags(parts.join("\n\n"))}\n</${TAG}>` };
 }
