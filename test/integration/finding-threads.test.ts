@@ -60,7 +60,7 @@ beforeAll(async () => {
   github = await startGithubFake();
   model = await startAimlApiFake({ handler: answer });
   app = await startAppProcess("src/main.ts", appEnv({ github, model }, inject("redisUrl"), `threads-${randomUUID().slice(0, 8)}`));
-});
+}, 120_000);
 
 afterAll(async () => {
   await app?.stop();
