@@ -308,6 +308,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     reviewThreads(owner, repo, number) {
       const pull = pullOf(owner, repo, number);
       const fakeRepo = ensureRepo(state, owner, repo);
+      // As GitHub would show them after the branch's latest push.
+      syncPullWithGit(fakeRepo, pull, origin);
       return threadsOf(pull).map((thread) => {
         const json = threadJson(fakeRepo, pull, thread) as { isOutdated: boolean; line: number | null };
         return {
