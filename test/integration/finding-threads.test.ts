@@ -10,7 +10,7 @@ import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { realSourceFile } from "../support/git-history.js";
 import { allOf, createGitRepo, setLine, type FileChanges, type GitRepo } from "../support/git-repo.js";
 import { settledCheckRuns, waitForReviews } from "../support/review-waits.js";
-import { addedLinesInPrompt, promptInput } from "../support/scripted-model.js";
+import { addedLinesInPrompt, isFixCheckCall, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
 import { prCommentPayload, pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
@@ -32,7 +32,6 @@ const repos: GitRepo[] = [];
 
 const deliver = (event: string, payload: unknown) => deliverWebhook(`${app.url}/api/github/webhooks`, event, payload, { secret: SECRET });
 
-const isFixCheck = (call: FakeResponsesCall) => (call.body as { text?: { format?: { name?: string } } }).text?.format?.name === "fix_check";
 
 /**
  * The model: a review reports a P1 on every added line that says BUG (titled after the line); a fix
@@ -40,7 +39,7 @@ const isFixCheck = (call: FakeResponsesCall) => (call.body as { text?: { format?
  */
 function answer(call: FakeResponsesCall) {
   const input = promptInput(call);
-  if (isFixCheck(call)) {
+  if (isFixCheckCall(call)) {
     fixCalls.push(call);
     const verdicts = input.split(/^## /m).slice(1).map((section) => {
       const id = /^(F\d+):/.exec(section)![1];
