@@ -66,6 +66,8 @@ export const AppEnv = z.object({
   REVIEW_RATE_LIMIT_PER_REPO: z.coerce.number().int().min(0).default(60),
   /** Size of each bucket: how many such jobs run at once after a quiet spell (a wave of pushes). */
   REVIEW_BURST_PER_REPO: positiveInt(120),
+  /** Check the app's open review threads against each new head and resolve the fixed ones (one model call per review). */
+  REVIEW_RESOLVE_FIXED: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
   /** What a review reads beyond the diff: `diff`, `scope` (enclosing scope of each hunk) or `agentic` (scope plus repository tools). */
   REVIEW_CONTEXT_MODE: z.enum(["diff", "scope", "agentic"]).default("agentic"),
   /** Lines at most a hunk is widened by to reach its enclosing function, method or class. */

@@ -6,6 +6,7 @@ import type { GithubClient, PullRequestRef } from "./github-client.js";
 import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 import type { PullRequest } from "./pull-requests.js";
 import type { PostedReview } from "./reviews.js";
+import { FIRST_THREADS_SELECTION, ReviewThreadConnection } from "./review-threads.js";
 
 /**
  * Everything a job reads before it reviews, in ONE GraphQL query instead of five REST calls: the PR,
@@ -19,6 +20,7 @@ export const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo:
       number state isDraft title body headRefOid headRefName baseRefOid baseRefName
       reviews(last: 100) { nodes { databaseId body author { __typename login } } }
       comments(last: 100) { nodes { databaseId body author { __typename login } } }
+      ${FIRST_THREADS_SELECTION}
     }
     config: object(expression: $configPath) { ... on Blob { text } }
     agents: object(expression: "HEAD:AGENTS.md") { ... on Blob { text } }
@@ -58,6 +60,7 @@ const ReviewContextData = z.object({
           baseRefName: z.string(),
           reviews: AuthoredNodes,
           comments: AuthoredNodes,
+          reviewThreads: ReviewThreadConnection,
         })
         .nullable(),
       config: Blob,
@@ -83,6 +86,8 @@ export interface ReviewContext {
   repositorySizeKb: number | null;
   /** The app's summary comment on the PR (the latest, should there be more), among its last 100 comments. */
   summaryComment: { id: number; body: string } | null;
+  /** The first page of the PR's review threads; `readReviewThreads` reads the rest when there is more. */
+  threads: ReviewThreadConnection;
 }
 
 /** GitHub answers a query whose optional parts are missing (no `.github` repo) with data AND errors. */
@@ -137,6 +142,7 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
     files: { config, agents: data.repository.agents?.text ?? null },
     repositorySizeKb: data.repository.diskUsage ?? null,
     summaryComment: findSummaryComment(pull.comments.nodes, ownLogin),
+    threads: pull.reviewThreads,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { AppEnv } from "../config/env.js";
 import { createChunkReviewer, type ChunkReviewer } from "../llm/chunk-reviewer.js";
+import { createFixChecker, type FixChecker } from "../llm/fix-checker.js";
 import { createResponsesClient, type ResponsesClient } from "../llm/responses-client.js";
 import { createThreadResponder, type ThreadResponder } from "../llm/thread-responder.js";
 
@@ -15,7 +16,7 @@ export function createModelFromEnv(
   env: AppEnv,
   log: Logger,
   wrapClient: (client: ResponsesClient) => ResponsesClient = (client) => client,
-): { reviewer: ChunkReviewer; responder: ThreadResponder } {
+): { reviewer: ChunkReviewer; responder: ThreadResponder; fixChecker: FixChecker | null } {
   if (!env.AIMLAPI_KEY) throw new Error(MISSING_AIMLAPI_KEY);
   const client = wrapClient(
     createResponsesClient({ baseUrl: env.AIMLAPI_BASE_URL, apiKey: env.AIMLAPI_KEY, model: env.CODEX_MODEL, timeoutMs: env.MODEL_TIMEOUT_MS }),
@@ -28,7 +29,11 @@ export function createModelFromEnv(
     retry: { maxAttempts: env.MODEL_MAX_ATTEMPTS, budgetMs: env.MODEL_RETRY_BUDGET_MS },
     log,
   };
-  return { reviewer: createChunkReviewer(options), responder: createThreadResponder(options) };
+  return {
+    reviewer: createChunkReviewer(options),
+    responder: createThreadResponder(options),
+    fixChecker: env.REVIEW_RESOLVE_FIXED ? createFixChecker(options) : null,
+  };
 }
 
 /** The ceiling of the one raise of `max_output_tokens` after a cut-off reply; never below the first call's cap. */

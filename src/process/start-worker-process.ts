@@ -43,7 +43,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
     Octokit: InstallationOctokit,
   });
   const metrics = getAppMetrics();
-  const { reviewer, responder } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
+  const { reviewer, responder, fixChecker } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
   const worker = startReviewWorker({
     queueName: env.QUEUE_NAME,
     connection: options.connection,
@@ -54,6 +54,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
     services: {
       reviewer,
       responder,
+      ...(fixChecker ? { fixChecker } : {}),
       settings: reviewSettingsFromEnv(env),
       pauses: createRedisPauseStore(options.connection, env.QUEUE_NAME),
       appSlug: options.appSlug,

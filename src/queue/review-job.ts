@@ -34,10 +34,10 @@ export const ReviewJobData = PullJobBase.extend({
 export type ReviewJobData = z.infer<typeof ReviewJobData>;
 
 /** Commands only people with write access may run; the others (help, unknown) answer anyone. */
-export const COMMANDS_NEEDING_WRITE: ReadonlySet<string> = new Set(["pause", "resume", "ask"]);
+export const COMMANDS_NEEDING_WRITE: ReadonlySet<string> = new Set(["pause", "resume", "ask", "resolve"]);
 
 /**
- * `/codex pause|resume|ask|help|<unknown>` in a PR comment. An ask's question is not copied here: the
+ * `/codex pause|resume|ask|resolve|help|<unknown>` in a PR comment. An ask's question is not copied here: the
  * worker reads it from the comment by id (job data stays identifiers, a question edited before the job
  * runs is answered as it now reads, and a deleted one is not answered).
  */

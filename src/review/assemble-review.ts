@@ -1,10 +1,10 @@
 import type { AnchorMap } from "../diff/anchor-map.js";
 import { anchorFindings, type AnchoredFinding } from "./anchor-findings.js";
 import { fingerprintFinding } from "./finding-fingerprint.js";
+import { renderFindingMarker } from "./finding-marker.js";
 import { mergeChunkReviews } from "./merge-chunk-reviews.js";
 import type { OutOfDiffLines } from "./out-of-diff.js";
 import type { ReviewPlan } from "./plan-review.js";
-import type { PullFinding } from "./pull-findings.js";
 import { renderReviewBody } from "./render-review.js";
 import { renderRepositoryContext, type RepositoryContextReport } from "./render-tool-use.js";
 import { hashPath, renderReviewMarker } from "./review-marker.js";
@@ -28,11 +28,11 @@ export interface AssembledReview {
   /** Findings left out because an earlier review of this PR already posted them. */
   repeatedFindings: number;
   fingerprints: string[];
+  /** The findings posted, inline (each comment ends with its finding marker) and in the body. */
+  posted: PostedFinding[];
   /** Findings posted (inline and in the body) by severity. */
   severityCounts: Record<Severity, number>;
   usage: TokenUsage;
-  /** This review's findings as findings of the PR: those posted inline, and those placed in the body (no thread carries them). */
-  findings: { inline: PullFinding[]; body: PullFinding[] };
   /** What each reviewed chunk's summary says about its files, for the PR's summary comment. */
   walkthrough: WalkthroughEntry[];
 }
@@ -51,6 +51,18 @@ export interface AssembleOptions {
   outOfDiff?: OutOfDiffLines;
   /** What the model read beyond the diff, and why it saw less than its mode promises. */
   repositoryContext?: RepositoryContextReport;
+  /** Model usage of the same job outside the chunks (the fix check), counted in the review's cost. */
+  extraUsage?: TokenUsage;
+}
+
+/** A finding this review posts, with its identity; `inline`: a line comment (a review thread), else in the body. */
+export interface PostedFinding {
+  fingerprint: string;
+  severity: Severity;
+  title: string;
+  path: string;
+  line: number;
+  inline: boolean;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -59,6 +71,11 @@ const SEVERITY_RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 export function assembleReview(options: AssembleOptions): AssembledReview {
   const { results, plan, headSha } = options;
   const usage = sumUsage(results);
+  if (options.extraUsage) {
+    usage.inputTokens += options.extraUsage.inputTokens;
+    usage.outputTokens += options.extraUsage.outputTokens;
+    usage.usdSpent += options.extraUsage.usdSpent;
+  }
   const failedChunks: FailedChunk[] = results.flatMap((result) =>
     result.ok ? [] : [{ paths: result.chunk.files.map((file) => file.path), reason: result.error }],
   );
@@ -78,7 +95,12 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   const inline = ranked.slice(0, options.maxComments);
   const overflow = ranked.slice(options.maxComments).map(placedFinding);
   const unanchored = [...freshUnanchored, ...overflow];
-  const fingerprints = [...inline.map((entry) => fingerprintOf(placedFinding(entry))), ...unanchored.map(fingerprintOf)];
+  const inlineFingerprints = inline.map((entry) => fingerprintOf(placedFinding(entry)));
+  const fingerprints = [...inlineFingerprints, ...unanchored.map(fingerprintOf)];
+  const postedNow: PostedFinding[] = [
+    ...inline.map((entry, i) => ({ ...identityOf(placedFinding(entry)), fingerprint: inlineFingerprints[i]!, inline: true })),
+    ...unanchored.map((finding) => ({ ...identityOf(finding), fingerprint: fingerprintOf(finding), inline: false })),
+  ];
   const severityCounts = countSeverities([...inline.map((entry) => entry.finding), ...unanchored]);
 
   const common = {
@@ -101,16 +123,17 @@ export function assembleReview(options: AssembleOptions): AssembledReview {
   return {
     body: renderReviewBody({ ...common, unanchored, commentCount: inline.length }),
     fallbackBody: renderReviewBody({ ...common, unanchored: [...inline.map(placedFinding), ...unanchored], commentCount: 0 }),
-    comments: inline.map((entry) => entry.comment),
+    // The marker gives each thread its identity across pushes (see finding-marker.ts).
+    comments: inline.map((entry, i) => ({
+      ...entry.comment,
+      body: `${entry.comment.body}\n\n${renderFindingMarker({ fingerprint: inlineFingerprints[i]!, severity: entry.finding.severity, headSha })}`,
+    })),
     bodyOnlyFindings: unanchored.length,
     repeatedFindings,
     fingerprints,
+    posted: postedNow,
     severityCounts,
     usage,
-    findings: {
-      inline: inline.map((entry) => openFinding(placedFinding(entry), fingerprintOf(placedFinding(entry)), headSha)),
-      body: unanchored.map((finding) => openFinding(finding, fingerprintOf(finding), headSha)),
-    },
     walkthrough: results.flatMap((result) =>
       result.ok ? [{ paths: [...new Set(result.chunk.files.map((file) => file.path))], summary: result.review.summary.trim() }] : [],
     ),
@@ -128,9 +151,8 @@ function countSeverities(findings: Finding[]): Record<Severity, number> {
   return counts;
 }
 
-function openFinding(finding: Finding, fingerprint: string, headSha: string): PullFinding {
-  const { severity, title, path, line } = finding;
-  return { fingerprint, severity, title, path, line, state: "open", raisedOn: headSha, fixedIn: null, url: null, threadId: null };
+function identityOf(finding: Finding): Omit<PostedFinding, "fingerprint" | "inline"> {
+  return { severity: finding.severity, title: finding.title, path: finding.path, line: finding.line };
 }
 
 /** A finding where it was anchored, for listing in the body. */

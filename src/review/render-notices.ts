@@ -64,6 +64,7 @@ const COMMANDS: Array<[string, string]> = [
   ["/codex ask <question>", "Answer a question about this pull request in one comment (the question may span several lines)."],
   ["/codex pause", "Stop automatic reviews on this pull request."],
   ["/codex resume", "Resume automatic reviews on this pull request."],
+  ["/codex resolve", "Resolve all of codex-review's open threads on this pull request; their findings are not raised again."],
   ["/codex help", "Show this help and the active configuration."],
 ];
 
@@ -90,7 +91,7 @@ export function renderHelp(
   for (const [command, what] of COMMANDS) lines.push(`| \`${command}\` | ${what} |`);
   lines.push(
     "",
-    `\`@${appSlug} <command>\` works too. Reviews, questions and pause/resume need write access to the repository; a question costs one model call from the same budget as requested reviews.`,
+    `\`@${appSlug} <command>\` works too. Reviews, questions, pause/resume and resolve need write access to the repository; a question costs one model call from the same budget as requested reviews.`,
     "",
   );
   lines.push(`**Configuration** (${source ? `from ${renderCodeSpan(source)}` : "defaults; add `.github/codex-review.yml` to change them"}):`, "");

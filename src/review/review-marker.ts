@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { findLastMarker, readMarkerFields } from "./find-last-marker.js";
 import type { ReviewVerdict } from "./review-verdict.js";
 
 /** Hidden facts a posted review carries so later jobs can find the app's own earlier work. */
@@ -41,14 +42,9 @@ export function renderReviewMarker(marker: Omit<ReviewMarker, "uncovered"> & { u
 
 /** Reads the marker from a review body; null when the body has none or it is malformed. */
 export function parseReviewMarker(body: string | null | undefined): ReviewMarker | null {
-  const content = body ? findMarkerContent(body) : null;
+  const content = body ? findLastMarker(body, MARKER_TAG) : null;
   if (!content) return null;
-  const fields = new Map(
-    content.split(/\s+/).map((pair) => {
-      const at = pair.indexOf("=");
-      return [pair.slice(0, at), pair.slice(at + 1)] as const;
-    }),
-  );
+  const fields = readMarkerFields(content);
   const headSha = fields.get("head");
   const job = fields.get("job");
   if (!headSha || !/^[0-9a-f]{7,64}$/i.test(headSha) || !job) return null;
@@ -57,29 +53,4 @@ export function parseReviewMarker(body: string | null | undefined): ReviewMarker
   // Fields this version does not know, or values it cannot read, are ignored rather than voiding the marker.
   const verdict = fields.get("verdict");
   return { headSha, job, fingerprints, uncovered, ...(verdict === "success" || verdict === "neutral" ? { verdict } : {}) };
-}
-
-const isBlank = (char: string | undefined) => char !== undefined && char.trim() === "";
-
-/**
- * The fields of the LAST `<!-- codex-review:v1 ... -->` in `body`, trimmed, each marker read as
- * `/<!--\s*codex-review:v1\s+([^>]*?)\s*-->/` would capture it, by a scan that reads each character a
- * bounded number of times (the pattern was quadratic on a crafted body). The last one, because the
- * app ends its body with its marker while text before it can carry a copied one: a file name listed
- * under "Not reviewed" can spell a marker for another head with `verdict=success`.
- */
-function findMarkerContent(body: string): string | null {
-  let found: string | null = null;
-  let nextClose = -1; // the first ">" at or after the current marker's fields; shared by later markers
-  for (let open = body.indexOf("<!--"); open >= 0; open = body.indexOf("<!--", open + 1)) {
-    let tag = open + 4;
-    while (isBlank(body[tag])) tag++;
-    if (!body.startsWith(MARKER_TAG, tag)) continue;
-    const fieldsStart = tag + MARKER_TAG.length;
-    if (!isBlank(body[fieldsStart])) continue;
-    if (nextClose < fieldsStart) nextClose = body.indexOf(">", fieldsStart);
-    if (nextClose < 0) return found; // no ">" left: no later marker can close either
-    if (body.startsWith("--", nextClose - 2) && nextClose - 2 > fieldsStart) found = body.slice(fieldsStart, nextClose - 2).trim();
-  }
-  return found;
 }

@@ -12,7 +12,8 @@ import type { SkippedFile } from "../review/types.js";
 /** What a review job looks at: the whole PR, the part of it the new commits touched, or nothing. */
 export type ReviewScope =
   | { mode: "full" }
-  | { mode: "incremental"; since: string; files: FileDiff[]; unreviewable: SkippedFile[] }
+  /** `changes`: what the commits since `since` changed (the compare), parsed; the fix check reads it. */
+  | { mode: "incremental"; since: string; files: FileDiff[]; unreviewable: SkippedFile[]; changes: FileDiff[] }
   | { mode: "nothing-new"; since: string };
 
 export interface ScopeInput {
@@ -41,9 +42,10 @@ export async function chooseReviewScope(github: GithubClient, ref: PullRequestRe
   }
   const listed = diffFromFileList(changes.files);
   const carried = new Set(lastReview.marker.uncovered);
+  const newChanges = parseUnifiedDiff(listed.diff);
   const increment = selectIncrement({
     pullFiles: parseUnifiedDiff(input.pullDiff.diff),
-    newChanges: parseUnifiedDiff(listed.diff),
+    newChanges,
     changedWithoutPatch: new Set(listed.unreviewable.map((file) => file.path)),
     isCarried: (path) => carried.has(hashPath(path)),
   });
@@ -54,5 +56,5 @@ export async function chooseReviewScope(github: GithubClient, ref: PullRequestRe
     "Incremental review scope chosen",
   );
   if (increment.files.length === 0 && unreviewable.length === 0) return { mode: "nothing-new", since };
-  return { mode: "incremental", since, files: increment.files, unreviewable };
+  return { mode: "incremental", since, files: increment.files, unreviewable, changes: newChanges };
 }

@@ -9,7 +9,6 @@ import type { PullFinding } from "../review/pull-findings.js";
 import { renderSummaryComment } from "../review/render-summary-comment.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import { parseSummaryData, updateSummaryData, type SummaryReview, type WalkthroughEntry } from "../review/summary-data.js";
-import { readFindingsFromOwnComments, type PostedFindings, type ReadPullFindings } from "./read-pull-findings.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
 import { writeSummaryComment, type KnownSummaryComment } from "./write-summary-comment.js";
@@ -18,8 +17,6 @@ export interface PullStateServices {
   github: GithubClient;
   appSlug: string;
   log: Logger;
-  /** The PR's findings at the head; default: the interim reader of our inline comments (read-pull-findings.ts). */
-  readPullFindings?: ReadPullFindings;
   /** Where each PR's summary comment is, across workers; none: found by the job's read alone. */
   summaryClaims?: SummaryCommentClaims;
   /** Each finding's last seen state, so the findings metric counts transitions once; none: not counted. */
@@ -38,8 +35,8 @@ export interface PullStateInput {
   settings: Pick<ReviewSettings, "checkFailOn" | "summaryComment">;
   /** The summary comment as the job's first read found it. */
   summaryComment: KnownSummaryComment | null;
-  /** The review this job posted, with its findings. */
-  posted?: PostedFindings;
+  /** The PR's findings at the head (our review threads and what this job posted: read-pull-findings.ts). */
+  findings: PullFinding[];
   /** The review this job posted or found posted. */
   review?: SummaryReview;
   walkthrough?: readonly WalkthroughEntry[];
@@ -58,14 +55,7 @@ export type JudgedOutcome = Extract<ReviewOutcome, { status: "posted" | "already
 export async function publishPullState(outcome: JudgedOutcome, input: PullStateInput, services: PullStateServices): Promise<{ outcome: JudgedOutcome; check: [CheckConclusion, CheckOutput] }> {
   const { github, log, appSlug } = services;
   const { ref, headSha } = input;
-  let findings: PullFinding[];
-  try {
-    const read = services.readPullFindings ?? readFindingsFromOwnComments;
-    findings = await read({ github, ref, headSha, ownLogin: appBotLogin(appSlug), posted: input.posted ?? null });
-  } catch (error) {
-    log.warn({ err: error }, "Could not read the pull request's findings; the check run judges this review alone");
-    return { outcome, check: summariseForCheck(outcome) };
-  }
+  const { findings } = input;
 
   if (input.settings.summaryComment && input.files) {
     const files = input.files;

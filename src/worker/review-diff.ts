@@ -9,7 +9,7 @@ import { repositoryGuidanceFor } from "../review/repository-guidance.js";
 import type { FileDiff } from "../diff/types.js";
 import type { RepositoryReader } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
-import type { PullRequestContext } from "../review/types.js";
+import type { PullRequestContext, TokenUsage } from "../review/types.js";
 import { readScopeTexts } from "./read-scope-texts.js";
 import type { ToolUse } from "../review/tool-use.js";
 import { prepareReviewTools } from "./prepare-review-tools.js";
@@ -35,6 +35,8 @@ export interface ReviewDiffInput {
   githubWebUrl?: string;
   /** Fingerprints of findings already posted on this PR; not posted again. */
   postedFingerprints?: ReadonlySet<string>;
+  /** Model usage of the job outside the chunks (the fix check), counted in the review's cost. */
+  extraUsage?: TokenUsage;
   /** Called once the plan has chunks, right before the first model call (the worker charges the budget here). */
   beforeModelCalls?: (plan: ReviewPlan) => Promise<void>;
   /** Called as chunks finish (CLI progress). */
@@ -113,6 +115,7 @@ export async function reviewDiff(
     ...(input.postedFingerprints ? { postedFingerprints: input.postedFingerprints } : {}),
     ...(outOfDiff ? { outOfDiff } : {}),
     ...(report ? { repositoryContext: report } : {}),
+    ...(input.extraUsage ? { extraUsage: input.extraUsage } : {}),
   });
   return { plan, review, failedChunks: failed.length, toolUse: report?.toolUse ?? null };
 }

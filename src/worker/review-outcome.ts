@@ -1,3 +1,4 @@
+import type { PullFinding } from "../review/pull-findings.js";
 import type { ReviewVerdict } from "../review/review-verdict.js";
 import type { ToolUse } from "../review/tool-use.js";
 import type { Severity, TokenUsage } from "../review/types.js";
@@ -22,9 +23,13 @@ export type ReviewOutcome =
       findingTransitions?: FindingTransitions;
       /** What the model's tools did and cost (agentic mode); absent when no tools were offered. */
       toolUse?: ToolUse;
+      /** The PR's findings after this review: earlier threads (fixed ones resolved) and the ones just posted. */
+      findings?: PullFinding[];
+      /** Earlier findings checked against this head, and how many of them were fixed (threads resolved). */
+      fixCheck?: { checked: number; fixed: number };
     }
   /** `verdict`: the posted review's, from its marker (absent in reviews from before it was recorded). */
-  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; findingTransitions?: FindingTransitions }
+  | { status: "already-posted"; reviewId: number; headSha: string; verdict?: ReviewVerdict; findingTransitions?: FindingTransitions; /** The PR's findings as its threads show them. */ findings?: PullFinding[] }
   | { status: "superseded"; headSha: string; currentHeadSha: string }
   | { status: "skipped"; reason: string }
   /** An incremental review found none of the PR's own changes touched since the review of `since`. */

@@ -10,6 +10,11 @@ import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
+import type { FixChecker } from "../llm/fix-checker.js";
+import type { ReviewThreadConnection } from "../github/review-threads.js";
+import { dismissedFingerprints, findingsAfterReview, toPullFindings } from "../review/thread-findings.js";
+import { checkFixedThreads } from "./check-fixed-threads.js";
+import { readOwnThreads } from "./read-pull-findings.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
@@ -47,6 +52,8 @@ export interface ReviewDependencies extends Omit<PullStateServices, "github" | "
   repository?: RepositoryOpener;
   /** Web host of the GitHub the app talks to (GHES: its own), for permalinks to lines outside the diff. Default https://github.com. */
   githubWebUrl?: string;
+  /** Checks earlier findings against a new head (resolves fixed threads); none means no fix check. */
+  fixChecker?: FixChecker;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
 }
@@ -113,12 +120,13 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   if (same) {
     // An earlier attempt posted the review but may not have closed its check run (it died, lost its
     // lock, or the closing PATCH failed): close it now with the review's verdict.
-    const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}) };
+    const findings = toPullFindings(await readOwnThreads(github, ref, context, appBotLogin(deps.appSlug), headSha));
+    const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}), findings };
     // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
     const listed = parseSummaryData(context.summaryComment?.body).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
     const files = settings.summaryComment && !listed ? fileStatsOf((await fetchDiff(github, ref, log)).diff) : null;
     const review = { sha: headSha, job: same.marker.job, mode: null, usage: null };
-    const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, review, files }, deps);
+    const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, review, files, findings }, deps);
     const completed = await completeOpenCheckRuns(github, checks, ...check);
     if (completed > 0) log.info({ reviewId: same.id, checkRuns: completed }, "Review was already posted; completed its open check run");
     return outcome;
@@ -127,7 +135,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
   let reviewed: Reviewed;
   try {
-    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb }, deps);
+    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb, threads: context.threads }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -149,7 +157,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
 /** A review's outcome, and what it learnt of the PR for its summary comment (none when it stopped before the diff was read). */
 interface Reviewed {
   outcome: ReviewOutcome;
-  pull?: Pick<PullStateInput, "files" | "posted" | "review" | "walkthrough">;
+  pull?: Pick<PullStateInput, "files" | "findings" | "review" | "walkthrough">;
 }
 
 async function automaticSkipReason(job: PullReviewJob, draft: boolean, config: { auto_review: boolean; drafts: boolean }, pauses: PauseStore): Promise<string | null> {
@@ -166,6 +174,8 @@ interface ReviewTarget {
   settings: ReviewSettings;
   checkRunId: number;
   queued: ReviewJobData;
+  /** The first page of the PR's review threads (from the ReviewContext query). */
+  threads: ReviewThreadConnection;
   pr: { number: number; title: string; body: string; base: { ref: string; sha: string }; head: { ref: string } };
   /** The repository's size (KiB) from the review context; null when GitHub did not say. */
   repositorySizeKb?: number | null;
@@ -177,7 +187,10 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const full = await fetchDiff(github, ref, log);
   const files = target.settings.summaryComment ? fileStatsOf(full.diff) : null;
   const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
-  if (scope.mode === "nothing-new") return { outcome: { status: "nothing-new", since: scope.since }, pull: { files } };
+  if (scope.mode === "nothing-new") {
+    const findings = toPullFindings(await readOwnThreads(github, ref, target, appBotLogin(deps.appSlug), headSha));
+    return { outcome: { status: "nothing-new", since: scope.since }, pull: { files, findings } };
+  }
   const incremental = scope.mode === "incremental";
   const mode = scope.mode;
 
@@ -187,6 +200,23 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: target.repositorySizeKb ?? null },
     target.settings.context.mode,
     log,
+  );
+  // The job's budget is charged once, by whichever model call comes first (fix check or review).
+  let charged: Promise<void> | null = null;
+  const chargeOnce = () => (charged ??= chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }));
+  const ownLogin = appBotLogin(deps.appSlug);
+  const fixes = await checkFixedThreads(
+    {
+      headSha,
+      threads: await readOwnThreads(github, ref, target, ownLogin, headSha),
+      lastReviewedHead: target.earlier.at(-1)?.marker.headSha ?? null,
+      newChanges: incremental ? scope.changes : null,
+      pullDiff: full.diff,
+      ...(repository.reader ? { repository: repository.reader } : {}),
+      reasoningEffort: target.settings.reasoningEffort,
+      beforeModelCall: chargeOnce,
+    },
+    { github, log, ...(deps.fixChecker ? { fixChecker: deps.fixChecker } : {}) },
   );
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan, toolUse } = await reviewDiff(
@@ -201,8 +231,10 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
       ...(repository.reader ? { repository: repository.reader } : {}),
       ...(repository.unavailable ? { repositoryUnavailable: repository.unavailable } : {}),
       ...(deps.githubWebUrl ? { githubWebUrl: deps.githubWebUrl } : {}),
-      postedFingerprints: new Set(target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints)),
-      beforeModelCalls: () => chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }),
+      // What people dismissed is never raised again, even from a review older than the last 100.
+      postedFingerprints: new Set([...target.earlier.flatMap((earlierReview) => earlierReview.marker.fingerprints), ...dismissedFingerprints(fixes.threads)]),
+      extraUsage: fixes.usage,
+      beforeModelCalls: chargeOnce,
     },
     { ...deps, settings: target.settings },
   ).finally(() => repository.reader?.close?.());
@@ -214,7 +246,8 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   if (current.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.head.sha } };
 
   const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
-  const pull = { files, posted: { reviewId, ...review.findings }, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
+  const findings = findingsAfterReview(fixes.threads, review.posted, headSha);
+  const pull = { files, findings, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
   const outcome: ReviewOutcome = {
     status: "posted",
     reviewId,
@@ -228,6 +261,8 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     failedChunks,
     usage: review.usage,
     ...(toolUse ? { toolUse } : {}),
+    findings,
+    fixCheck: { checked: fixes.checked, fixed: fixes.fixed },
   };
   return { outcome, pull };
 }

@@ -11,6 +11,7 @@ import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import type { ReviewOutcome } from "./review-outcome.js";
+import { resolveAllThreads } from "./resolve-all-threads.js";
 
 export interface CommandDependencies {
   github: GithubClient;
@@ -20,7 +21,7 @@ export interface CommandDependencies {
   log: Logger;
 }
 
-/** `/codex pause|resume|help` and unknown commands (answered with the help). */
+/** `/codex pause|resume|resolve|help` and unknown commands (answered with the help). */
 export async function runCommand(job: CommandJobData, deps: CommandDependencies): Promise<ReviewOutcome> {
   const { github } = deps;
   const ref: PullRequestRef = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
@@ -35,6 +36,8 @@ export async function runCommand(job: CommandJobData, deps: CommandDependencies)
       await deps.pauses.setPaused(job, job.command === "pause");
       await reactBestEffort(github, ref, job.commentId, "+1", deps.log);
       return { status: "done", action: job.command === "pause" ? "paused automatic reviews" : "resumed automatic reviews" };
+    case "resolve":
+      return resolveAllThreads(job, ref, deps);
     default: {
       const { files } = await loadReviewContext(github, ref, appBotLogin(deps.appSlug));
       const { config, source, settings } = await resolveRepoSettings(github, ref, files, deps.settings, deps.log, deps.appSlug);

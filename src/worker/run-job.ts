@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
+import type { FixChecker } from "../llm/fix-checker.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
@@ -18,6 +19,8 @@ import type { PullStateServices } from "./publish-pull-state.js";
 export interface JobServices {
   reviewer: ChunkReviewer;
   responder: ThreadResponder;
+  /** Resolves fixed findings' threads on new heads; none (REVIEW_RESOLVE_FIXED=false, CLI) means no fix check. */
+  fixChecker?: FixChecker;
   settings: ReviewSettings;
   pauses: PauseStore;
   appSlug: string;
@@ -28,7 +31,7 @@ export interface JobServices {
   /** The repository snapshot cache, for reviews and answers; none means they read the diff alone. */
   repository?: RepositoryOpener;
   /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
-  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger" | "readPullFindings">;
+  pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger">;
 }
 
 /** Sends a job to the code that handles its kind. */
@@ -39,7 +42,7 @@ export async function runJob(data: JobData, github: GithubClient, services: JobS
 }
 
 function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget, repository } = services;
+  const { budget, repository, fixChecker } = services;
   const answering = { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) };
   switch (data.kind) {
     case "review":
@@ -53,6 +56,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
         ...(budget ? { budget } : {}),
         ...(services.repository ? { repository: services.repository } : {}),
         ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}),
+        ...(fixChecker ? { fixChecker } : {}),
         ...services.pullState,
       });
     case "command":

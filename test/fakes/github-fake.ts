@@ -5,6 +5,7 @@ import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type Rout
 import type { GitRepo } from "../support/git-repo.js";
 import { pullDiffText, syncPullWithGit } from "./github-git.js";
 import { answerGraphql } from "./github-graphql.js";
+import { reactToReviewComment, setThreadResolved, threadJson, threadsOf } from "./github-threads.js";
 import {
   buildPullRequest,
   ensureRepo,
@@ -106,6 +107,12 @@ export interface GithubFake {
   lagHead(owner: string, repo: string, number: number, lag: { sha: string; reads: number }): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
+  /** The PR's review threads as GraphQL shows them now (resolution, outdated, line, comments). */
+  reviewThreads(owner: string, repo: string, number: number): FakeThreadView[];
+  /** A person resolves (or unresolves) the thread opened by review comment `rootCommentId`. */
+  resolveThreadAs(owner: string, repo: string, number: number, rootCommentId: number, user: string, resolved?: boolean): void;
+  /** A person reacts to a review comment (e.g. `-1` for 👎). */
+  reactToReviewComment(owner: string, repo: string, number: number, commentId: number, content: string, user?: string): void;
   /** A user's role on a repo; users never set have `none`. */
   setPermission(owner: string, repo: string, username: string, permission: RepoPermission): void;
   /** A file at the default branch, served by `GET /repos/:o/:r/contents/:path` (repo config). */
@@ -128,6 +135,17 @@ export interface GithubFake {
   /** The next `fault.times` (default 1) requests matching `route` get `fault` instead of the real answer. */
   failNext(route: FaultRoute, fault: GithubFault): void;
   close(): Promise<void>;
+}
+
+/** A review thread as a test asserts it. */
+export interface FakeThreadView {
+  id: string;
+  rootCommentId: number;
+  isResolved: boolean;
+  isOutdated: boolean;
+  line: number | null;
+  resolvedBy: string | null;
+  comments: { id: number; body: string; login: string }[];
 }
 
 const JWT = /^bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)$/i;
@@ -161,7 +179,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     const archive = rawPath.startsWith(CODELOAD_PREFIX) && request.method === "GET";
     if (!graphql && !archive && !rawPath.startsWith("/api/v3/")) return notFound(`${request.method} ${rawPath} is outside /api/v3`);
     // Faults apply to GraphQL too (route "POST /api/graphql").
-    const fault = takeFault(faults, request.method, request.path);
+    const fault = takeFault(faults, request.method, request.path, request.body);
     const injected = (): RouteReply => {
       request.injected = true;
       return { status: fault!.status, json: fault!.body ?? { message: "Injected failure" }, headers: fault!.headers, delayMs: fault!.delayMs };
@@ -295,6 +313,34 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       const parent = [...pull.reviewComments.values()].flat().find((comment) => comment.id === inReplyTo);
       if (!parent) throw new Error(`The GitHub fake has no review comment ${inReplyTo} on ${owner}/${repo}#${number}`);
       return threadReply({ state }, pull, parent, reply.body, githubUser(reply.user ?? "octocat"));
+    },
+    reviewThreads(owner, repo, number) {
+      const pull = pullOf(owner, repo, number);
+      const fakeRepo = ensureRepo(state, owner, repo);
+      // As GitHub would show them after the branch's latest push.
+      syncPullWithGit(fakeRepo, pull, origin);
+      return threadsOf(pull).map((thread) => {
+        const json = threadJson(fakeRepo, pull, thread) as { isOutdated: boolean; line: number | null };
+        return {
+          id: thread.id,
+          rootCommentId: thread.root.id,
+          isResolved: thread.state.resolved,
+          isOutdated: json.isOutdated,
+          line: json.line,
+          resolvedBy: thread.state.resolvedBy?.login ?? null,
+          comments: thread.comments.map((comment) => ({ id: comment.id, body: comment.body, login: comment.user.login })),
+        };
+      });
+    },
+    resolveThreadAs(owner, repo, number, rootCommentId, user, resolved = true) {
+      const pull = pullOf(owner, repo, number);
+      if (!threadsOf(pull).some((thread) => thread.root.id === rootCommentId)) throw new Error(`No thread opened by comment ${rootCommentId} on #${number}`);
+      setThreadResolved(pull, rootCommentId, resolved, githubUser(user));
+    },
+    reactToReviewComment(owner, repo, number, commentId, content, user = "octocat") {
+      const pull = pullOf(owner, repo, number);
+      if (![...pull.reviewComments.values()].flat().some((comment) => comment.id === commentId)) throw new Error(`No review comment ${commentId} on #${number}`);
+      reactToReviewComment(pull, state, commentId, content, githubUser(user));
     },
     setPermission(owner, repo, username, permission) {
       ensureRepo(state, owner, repo).permissions.set(username.toLowerCase(), permission);

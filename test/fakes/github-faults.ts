@@ -19,31 +19,37 @@ export interface GithubFault {
  * segment, `*` anything, method `*` any), or a method and a RegExp over the path. Paths are the API
  * paths without the `/api/v3` prefix and without the query.
  */
-export type FaultRoute = string | { method?: string; path: string | RegExp };
+export type FaultRoute = string | { method?: string; path: string | RegExp; /** GraphQL: matched against the document's text (e.g. `/resolveReviewThread/`). */ graphql?: RegExp };
 
 export interface PendingFault {
   method: string;
   path: RegExp;
   remaining: number;
   fault: GithubFault;
+  graphql?: RegExp;
 }
 
 export function compileFault(route: FaultRoute, fault: GithubFault): PendingFault {
   let method: string;
   let path: string | RegExp;
+  let graphql: RegExp | undefined;
   if (typeof route === "string") {
     const [first, ...rest] = route.trim().split(/\s+/);
     [method, path] = rest.length > 0 ? [first ?? "*", rest.join(" ")] : ["*", first ?? ""];
   } else {
     method = route.method ?? "*";
     path = route.path;
+    graphql = route.graphql;
   }
-  return { method: method.toUpperCase(), path: typeof path === "string" ? compilePattern(path) : path, remaining: fault.times ?? 1, fault };
+  return { method: method.toUpperCase(), path: typeof path === "string" ? compilePattern(path) : path, remaining: fault.times ?? 1, fault, ...(graphql ? { graphql } : {}) };
 }
 
 /** Takes one use of the first pending fault that matches, if any. */
-export function takeFault(faults: PendingFault[], method: string, path: string): GithubFault | undefined {
-  const index = faults.findIndex((candidate) => (candidate.method === "*" || candidate.method === method) && candidate.path.test(path));
+export function takeFault(faults: PendingFault[], method: string, path: string, body?: unknown): GithubFault | undefined {
+  const query = typeof (body as { query?: unknown } | undefined)?.query === "string" ? (body as { query: string }).query : "";
+  const index = faults.findIndex(
+    (candidate) => (candidate.method === "*" || candidate.method === method) && candidate.path.test(path) && (!candidate.graphql || candidate.graphql.test(query)),
+  );
   const pending = faults[index];
   if (!pending) return undefined;
   pending.remaining--;

@@ -4,6 +4,8 @@
  * bench/untrusted-text.ts, which prints the before/after figures.
  */
 import { parseReviewMarker } from "../../src/review/review-marker.js";
+import { isDismissingReply } from "../../src/review/dismiss-rule.js";
+import { parseFindingMarker } from "../../src/review/finding-marker.js";
 import { extractReviewSection } from "../../src/config/review-guidelines.js";
 import { formatReview } from "../../src/cli/format-review.js";
 import { isGeneratedFile, selectReviewableFiles } from "../../src/diff/file-filter.js";
@@ -95,6 +97,18 @@ export const UNTRUSTED_TEXT_CASES: AdversarialCase[] = [
     input: "`<!-- codex-review:v1 x` repeated, no `>` (marker parsing)",
     build: (size) => repeatTo("<!-- codex-review:v1 x", size),
     run: (input) => parseReviewMarker(input),
+  },
+  {
+    name: "finding-marker-repeated",
+    input: "`<!-- codex-review:finding x` repeated, no `>` (finding marker parsing)",
+    build: (size) => repeatTo("<!-- codex-review:finding x", size),
+    run: (input) => parseFindingMarker(input),
+  },
+  {
+    name: "dismissing-reply",
+    input: "a reply of unclosed code fences and `>` quotes (dismiss rule)",
+    build: (size) => repeatTo("```\n> `x\n", size),
+    run: (input) => isDismissingReply(input),
   },
   {
     name: "agents-md-heading",

@@ -27,10 +27,15 @@ export function promptInput(call: FakeResponsesCall): string {
   return typeof first?.content === "string" ? first.content : JSON.stringify(call.body.input);
 }
 
-/** Whether a call is a review (JSON output asked for) rather than a free-text thread answer. */
+/** Whether a call is a review (JSON output asked for) rather than a free-text thread answer or a fix check. */
 export function isReviewCall(call: FakeResponsesCall): boolean {
-  const format = (call.body as { text?: { format?: { type?: string } } }).text?.format?.type;
-  return format === "json_schema" || format === "json_object";
+  const format = (call.body as { text?: { format?: { type?: string; name?: string } } }).text?.format;
+  return (format?.type === "json_schema" || format?.type === "json_object") && !isFixCheckCall(call);
+}
+
+/** Whether a call checks earlier findings against a new head (its schema is named `fix_check`). */
+export function isFixCheckCall(call: FakeResponsesCall): boolean {
+  return (call.body as { text?: { format?: { name?: string } } }).text?.format?.name === "fix_check";
 }
 
 /** A model that reports one P1 finding per added line it is shown, titled after the line's code. */

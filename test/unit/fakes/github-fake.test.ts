@@ -400,7 +400,7 @@ describe("finding by commit", () => {
       const response = await fetch(`${fake.url}/api/graphql`, {
         method: "POST",
         headers: { authorization: `token ${FAKE_GITHUB_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ query: "query ReviewContext($owner: String!) { x }", variables: { owner: OWNER, repo: REPO, number: 7, configPath: "HEAD:x" } }),
+        body: JSON.stringify({ query: "query ReviewContext($owner: String!, $repo: String!, $number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $number) { headRefOid } } }", variables: { owner: OWNER, repo: REPO, number: 7 } }),
       });
       return ((await response.json()) as { data: { repository: { pullRequest: { headRefOid: string } } } }).data.repository.pullRequest.headRefOid;
     };

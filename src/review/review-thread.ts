@@ -1,0 +1,33 @@
+/**
+ * A pull request review thread as the thread lifecycle reads it (from GraphQL `reviewThreads`), with
+ * each author already sorted into the app, a person, or another bot. Data only.
+ */
+export interface ThreadComment {
+  /** REST id of the comment (`databaseId`); null when GitHub does not give one. */
+  id: number | null;
+  body: string;
+  url: string | null;
+  /** Login as REST spells it (`<slug>[bot]` for Apps); null for a deleted account. */
+  author: string | null;
+  /** Written by this App. */
+  fromApp: boolean;
+  /** Written by a person (a GraphQL `User`), not a bot. */
+  fromPerson: boolean;
+  /** 👎 reactions on the comment. */
+  thumbsDown: number;
+}
+
+export interface ReviewThread {
+  /** GraphQL node id (what `resolveReviewThread` takes). */
+  id: string;
+  isResolved: boolean;
+  isOutdated: boolean;
+  path: string;
+  /** Line on the current head; null when the thread is outdated. */
+  line: number | null;
+  /** Line on the commit the thread was raised on. */
+  originalLine: number | null;
+  resolvedBy: string | null;
+  /** Oldest first: the first is the comment that opened the thread. */
+  comments: ThreadComment[];
+}

@@ -1,0 +1,100 @@
+import { Octokit } from "@octokit/rest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { GithubClient } from "../../../src/github/github-client.js";
+import { loadReviewContext } from "../../../src/github/review-context.js";
+import { readReviewThreads } from "../../../src/github/review-threads.js";
+import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { createGitRepo, setLine, type GitRepo } from "../../support/git-repo.js";
+
+const OWNER = "octo-org";
+const REPO = "threads";
+const REF = { owner: OWNER, repo: REPO, pullNumber: 1 };
+const FILE = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+
+let fake: GithubFake;
+let git: GitRepo;
+let octokit: Octokit;
+
+beforeEach(async () => {
+  fake = await startGithubFake();
+  git = createGitRepo({ "a.txt": FILE });
+  fake.useGitHistory(OWNER, REPO, git);
+  git.commit("feature", (files) => files.set("a.txt", FILE.replace("line 5\n", "line 5 changed\n").replace("line 30\n", "line 30 changed\n")));
+  fake.addPullRequest({ owner: OWNER, repo: REPO, number: 1, branches: { base: "main", head: "feature" } });
+  octokit = new Octokit({ baseUrl: fake.baseUrl, auth: FAKE_GITHUB_TOKEN });
+  octokit.graphql = octokit.graphql.defaults({ baseUrl: fake.url, url: "/api/graphql" });
+});
+
+afterEach(async () => {
+  await fake.close();
+  git.remove();
+});
+
+async function postReview(lines: number[]) {
+  await octokit.rest.pulls.createReview({
+    owner: OWNER,
+    repo: REPO,
+    pull_number: 1,
+    commit_id: git.sha("feature"),
+    event: "COMMENT",
+    body: "review",
+    comments: lines.map((line) => ({ path: "a.txt", line, side: "RIGHT", body: `finding at ${line}` })),
+  });
+}
+
+const client = (): GithubClient => octokit as unknown as GithubClient;
+
+describe("the GitHub fake's review threads", () => {
+  it("follows a commented line through later commits, and marks it outdated once a commit changes it", async () => {
+    await postReview([5, 30]);
+    git.commit("feature", (files) => files.set("a.txt", `new first line\n${files.get("a.txt")!.replace("line 5 changed\n", "line 5 fixed\n")}`));
+    const threads = fake.reviewThreads(OWNER, REPO, 1);
+    expect(threads.map((thread) => [thread.isOutdated, thread.line])).toEqual([
+      [true, null],
+      [false, 31],
+    ]);
+    // The app's read of them: the same, through the ReviewContext query.
+    const context = await loadReviewContext(client(), REF, "codex-review[bot]");
+    expect(context.threads.nodes.map((node) => [node?.isOutdated, node?.line, node?.originalLine])).toEqual([
+      [true, null, 5],
+      [false, 31, 30],
+    ]);
+  });
+
+  it("pages threads with GitHub's cursors, and the app reads every page", async () => {
+    await postReview([5, 30]);
+    await postReview([5]);
+    const firstPage = (await octokit.graphql<{ repository: { pullRequest: { reviewThreads: never } } }>(
+      `query ReviewThreads($owner: String!, $repo: String!, $number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $number) {
+        reviewThreads(first: 1) { pageInfo { hasNextPage endCursor } nodes { id isResolved isOutdated path line originalLine resolvedBy { login }
+          comments(first: 30) { nodes { databaseId body url author { __typename login } reactionGroups { content users { totalCount } } } } } } } } }`,
+      { owner: OWNER, repo: REPO, number: 1 },
+    )).repository.pullRequest.reviewThreads;
+    const threads = await readReviewThreads(client(), REF, firstPage, "codex-review[bot]");
+    expect(threads.map((thread) => [thread.line, thread.comments[0]?.body, thread.comments[0]?.fromApp])).toEqual([
+      [5, "finding at 5", true],
+      [30, "finding at 30", true],
+      [5, "finding at 5", true],
+    ]);
+    expect(fake.unexpected).toEqual([]);
+  });
+
+  it("answers an invalid document as GitHub does, and records it", async () => {
+    await expect(octokit.graphql("query { repository(owner: \"o\", name: \"r\") { pullRequest(number: 1) { reviewThreads { nodes { isResolvedd } } } } }")).rejects.toThrow(/isResolvedd/);
+    expect(fake.unexpected.map((entry) => entry.reason)).toEqual([expect.stringContaining("invalid against GitHub's schema")]);
+    fake.unexpected.length = 0;
+  });
+
+  it("resolves threads in one document, and answers NOT_FOUND for a thread that does not exist", async () => {
+    await postReview([5]);
+    const [thread] = fake.reviewThreads(OWNER, REPO, 1);
+    const reply = octokit.graphql(
+      `mutation ResolveThreads($t0: ID!, $t1: ID!) { t0: resolveReviewThread(input: { threadId: $t0 }) { thread { id isResolved } } t1: resolveReviewThread(input: { threadId: $t1 }) { thread { id isResolved } } }`,
+      { t0: thread!.id, t1: "PRRT_nothing" },
+    );
+    await expect(reply).rejects.toMatchObject({ data: { t0: { thread: { id: thread!.id, isResolved: true } }, t1: null }, errors: [expect.objectContaining({ type: "NOT_FOUND", path: ["t1"] })] });
+    expect(fake.reviewThreads(OWNER, REPO, 1)[0]).toMatchObject({ isResolved: true, resolvedBy: null });
+    fake.resolveThreadAs(OWNER, REPO, 1, thread!.rootCommentId, "mia", false);
+    expect(fake.reviewThreads(OWNER, REPO, 1)[0]).toMatchObject({ isResolved: false });
+  });
+});
