@@ -64,7 +64,7 @@ describe("automatic review", () => {
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
     // Few API calls per review: one GraphQL read, the diff, a head re-check, the marker lookup right before
-    // the review, the review, the PR's findings (our inline comments), the summary comment (created: the
+    // the review, the review, the summary comment (created: the
     // GraphQL read found none), and the check run's three (is one open already? create, complete); and on
     // a cold snapshot cache, the tarball at the head (this repository has no history: GitHub's 404).
 
@@ -82,7 +82,6 @@ describe("automatic review", () => {
         "GET /repos/octo-org/hello-world/pulls/:n",
         "GET /repos/octo-org/hello-world/pulls/:n/reviews",
         "POST /repos/octo-org/hello-world/pulls/:n/reviews",
-        "GET /repos/octo-org/hello-world/pulls/:n/comments",
         "POST /repos/octo-org/hello-world/issues/:n/comments",
         "PATCH /repos/octo-org/hello-world/check-runs/:n",
         "GET /repos/octo-org/hello-world/tarball/:sha",

@@ -85,7 +85,7 @@ describe("the help and the usage", () => {
   it("lists `/codex ask <question>` and says questions need write access", () => {
     const help = renderHelp("codex-review", DEFAULT_REPO_CONFIG, null, false, null);
     expect(help).toContain("| `/codex ask <question>` | Answer a question about this pull request in one comment");
-    expect(help).toContain("Reviews, questions and pause/resume need write access");
+    expect(help).toContain("Reviews, questions, pause/resume and resolve need write access");
   });
 
   it("answers `/codex ask` alone with an example, carrying the answer marker", () => {
