@@ -167,6 +167,8 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
 function sideEnv(redis: BenchRedis, privateKey: string, port: number): Record<string, string> {
   return {
     APP_ID: "1",
+    // Set, so the web process does not ask GitHub for it at start (there is no GitHub here).
+    APP_SLUG: "codex-review",
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: SECRET,
     WEBHOOK_PATH,

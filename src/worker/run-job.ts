@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
+import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
 import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
+import { enqueueCheckRunCompletion, type CheckRunCompletionQueue } from "../queue/check-run-completions.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { ReviewSettings } from "../review/review-settings.js";
@@ -20,20 +22,44 @@ export interface JobServices {
   appSlug: string;
   /** The repository review budget; none (CLI, some tests) means unlimited. */
   budget?: ReviewBudgetGate;
+  /** Where reviews leave their check-run completion; none means the review job completes the run itself. */
+  checkRunCompletions?: CheckRunCompletionQueue;
+}
+
+/** What the worker knows about this run of the job. */
+export interface JobRun {
+  /** BullMQ's attemptsStarted is 1: no earlier run of this job existed. */
+  firstAttempt: boolean;
 }
 
 /** Sends a job to the code that handles its kind. */
-export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const outcome = await dispatchJob(data, github, services, log);
+export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger, run: JobRun = { firstAttempt: false }): Promise<ReviewOutcome> {
+  const outcome = await dispatchJob(data, github, services, log, run);
   await settleWaitingJob(services.budget, data, github, outcome);
   return outcome;
 }
 
-function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget } = services;
+function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger, run: JobRun): Promise<ReviewOutcome> {
+  const { budget, checkRunCompletions: completions } = services;
   switch (data.kind) {
-    case "review":
-      return reviewPullRequest(data, { github, reviewer: services.reviewer, settings: services.settings, pauses: services.pauses, log, appSlug: services.appSlug, ...(budget ? { budget } : {}) });
+    case "review": {
+      const { installationId, owner, repo } = data;
+      const deferCheckRunCompletion = completions
+        ? (checkRunId: number, conclusion: CheckConclusion, output: CheckOutput) =>
+            enqueueCheckRunCompletion(completions, { installationId, owner, repo, checkRunId, conclusion, output })
+        : undefined;
+      return reviewPullRequest(data, {
+        github,
+        reviewer: services.reviewer,
+        settings: services.settings,
+        pauses: services.pauses,
+        log,
+        appSlug: services.appSlug,
+        firstAttempt: run.firstAttempt,
+        ...(budget ? { budget } : {}),
+        ...(deferCheckRunCompletion ? { deferCheckRunCompletion } : {}),
+      });
+    }
     case "command":
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });
     case "reply":
