@@ -52,7 +52,14 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   const { reviewer, responder } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
   const githubForInstallation = async (installationId: number) => instrumentGithubClient(await probot.auth(installationId), metrics) as unknown as GithubClient;
   const checkRunCompletions = createCheckRunCompletionQueue(env.QUEUE_NAME, options.connection);
-  const checkRunWorker = startCheckRunWorker({ queueName: env.QUEUE_NAME, connection: options.connection, githubForInstallation, log: options.log });
+  const checkRunWorker = startCheckRunWorker({
+    queueName: env.QUEUE_NAME,
+    connection: options.connection,
+    githubForInstallation,
+    log: options.log,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+  });
   const worker = startReviewWorker({
     queueName: env.QUEUE_NAME,
     connection: options.connection,

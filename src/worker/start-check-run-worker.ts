@@ -13,6 +13,9 @@ export interface CheckRunWorkerOptions {
   log: Logger;
   /** Completions in flight per process; each is one PATCH, paced per installation by Octokit. Default 8. */
   concurrency?: number;
+  /** As for the review worker (WORKER_LOCK_DURATION_MS): how soon a dead worker's completion is taken over. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /** Runs the check-run completions that reviews leave behind (see queue/check-run-completions.ts). */
@@ -27,7 +30,12 @@ export function startCheckRunWorker(options: CheckRunWorkerOptions): Worker<Chec
       await completeCheckRun(github, { owner, repo }, checkRunId, conclusion, output);
       options.log.debug({ jobId: job.id, checkRunId, conclusion }, "Check run completed");
     },
-    { connection: options.connection, concurrency: options.concurrency ?? 8 },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency ?? 8,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    },
   );
   worker.on("failed", (job, error) => options.log.warn({ err: error, jobId: job?.id, attempt: job?.attemptsMade }, "Could not complete the check run"));
   worker.on("error", (error) => options.log.error({ err: error }, "Check-run worker connection error"));
