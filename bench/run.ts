@@ -171,9 +171,10 @@ function endToEndDetails(f: EndToEndFigures): string[] {
       "```",
       "",
       `Where a review's time goes (1 worker): ${n(p.serviceMs)} ms of service for ${n(p.modelMs)} ms of model time; ${n(p.beforeModelMs)} ms before ` +
-        `the first model call and ${n(p.afterReviewMs)} ms between posting the review and completing the check run. Octokit's throttling ` +
-        "plugin runs every write (and every GraphQL request) of one installation at least 1 s after the previous one, so each pair of " +
-        "throttled requests in a job's critical path costs about a second, whatever the model latency.",
+        `the first model call and ${n(p.afterReviewMs)} ms between posting the review and completing the check run (done by a follow-up ` +
+        "job: the review's worker slot is free meanwhile). Octokit's throttling plugin runs every write (GraphQL mutations included; " +
+        "read-only GraphQL goes around it) of one installation at least 1 s after the previous one, so each pair of writes in a job's " +
+        "critical path costs about a second, whatever the model latency: a first review has two (create the check run, post the review).",
     );
   } else {
     lines.push("```");
