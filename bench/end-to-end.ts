@@ -225,7 +225,9 @@ function medianPhases(reviews: Phases[]): Phases {
 }
 
 /** Requests per review by route (`GET /repos/{o}/{r}/pulls/{n} (diff)`), from the fake's log. */
-function countCalls(requests: RecordedGithubRequest[], reviews: number): EndToEndFigures["calls"] {
+function countCalls(all: RecordedGithubRequest[], reviews: number): EndToEndFigures["calls"] {
+  // `GET /app` is each process reading the App's slug once at start, not work of a review.
+  const requests = all.filter((request) => !(request.method === "GET" && request.path === "/app"));
   const counts = new Map<string, number>();
   for (const request of requests) {
     const route = routeOf(request);
