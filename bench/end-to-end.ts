@@ -6,6 +6,7 @@
  * peak RSS of the workers.
  */
 import { countTokens } from "../src/llm/count-tokens.js";
+import { isReadOnlyGraphql } from "../src/process/read-only-graphql.js";
 import { planReview } from "../src/review/plan-review.js";
 import type { RecordedAimlRequest } from "../test/fakes/aimlapi-fake.js";
 import type { RecordedGithubRequest } from "../test/fakes/github-fake.js";
@@ -224,7 +225,9 @@ function medianPhases(reviews: Phases[]): Phases {
 }
 
 /** Requests per review by route (`GET /repos/{o}/{r}/pulls/{n} (diff)`), from the fake's log. */
-function countCalls(requests: RecordedGithubRequest[], reviews: number): EndToEndFigures["calls"] {
+function countCalls(all: RecordedGithubRequest[], reviews: number): EndToEndFigures["calls"] {
+  // `GET /app` is each process reading the App's slug once at start, not work of a review.
+  const requests = all.filter((request) => !(request.method === "GET" && request.path === "/app"));
   const counts = new Map<string, number>();
   for (const request of requests) {
     const route = routeOf(request);
@@ -233,9 +236,15 @@ function countCalls(requests: RecordedGithubRequest[], reviews: number): EndToEn
   const routes = [...counts].map(([route, count]) => ({ route, perReview: count / reviews })).sort((a, b) => b.perReview - a.perReview || a.route.localeCompare(b.route));
   const perReview = requests.length / reviews;
   const tokens = routes.filter((entry) => entry.route.includes("/access_tokens")).reduce((total, entry) => total + entry.perReview, 0);
-  // What Octokit's throttling plugin spaces 1 s apart per installation: writes, and every GraphQL request.
-  const writes = requests.filter((request) => request.method !== "GET" && !request.path.endsWith("/access_tokens")).length / reviews;
+  // What Octokit's throttling plugin spaces 1 s apart per installation: writes, GraphQL mutations
+  // included; read-only GraphQL goes around it (src/process/read-only-graphql.ts).
+  const writes = requests.filter((request) => throttledAsWrite(request)).length / reviews;
   return { perReview, withoutToken: perReview - tokens, routes, writesPerReview: writes };
+}
+
+function throttledAsWrite(request: Pick<RecordedGithubRequest, "method" | "path" | "body">): boolean {
+  if (request.method === "GET" || request.path.endsWith("/access_tokens")) return false;
+  return !(request.path === "/api/graphql" && isReadOnlyGraphql(String((request.body as { query?: unknown } | undefined)?.query ?? "")));
 }
 
 export function routeOf(request: Pick<RecordedGithubRequest, "method" | "path" | "headers">): string {

@@ -1,8 +1,9 @@
 /*
  * Ingest: signed pull_request.synchronize deliveries fired by autocannon at our web process (src/web.ts on
- * a real Redis: signature, replay ledger, review budget, BullMQ job) and at a bare Probot app whose
- * handler does nothing (same Probot, same pino logger and level; both log to /dev/null), alternately,
- * plus raw BullMQ `queue.add` throughput on the same Redis.
+ * a real Redis: signature, replay ledger, reply limit, supersede, BullMQ job), at the floor app (Probot +
+ * one BullMQ `queue.add` on the same Redis: bench/floor-probot-app.ts) and at a bare Probot app whose
+ * handler does nothing (same Probot, same pino logger and level; all log to /dev/null), in rounds of
+ * ours, floor, bare; plus raw BullMQ `queue.add` throughput on the same Redis.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,8 +23,16 @@ import type { BenchSettings } from "./bench-settings.js";
 const SECRET = "bench-webhook-secret";
 const WEBHOOK_PATH = "/api/github/webhooks";
 
+export type Side = "ours" | "floor" | "bare";
+
+/** The floor app's and the bare app's figures beside ours in one round: ours/theirs. */
+export interface Ratio {
+  throughput: number;
+  p99: number;
+}
+
 export interface LoadRun {
-  side: "ours" | "bare";
+  side: Side;
   deliveriesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -43,13 +52,14 @@ export interface SideSummary {
 
 export interface IngestFigures {
   runs: LoadRun[];
-  pairs: Array<{ ours: LoadRun; bare: LoadRun; throughputRatio: number; p99Ratio: number }>;
+  rounds: Array<{ ours: LoadRun; floor: LoadRun; bare: LoadRun; toFloor: Ratio; toBare: Ratio }>;
   ours: SideSummary;
+  floor: SideSummary;
   bare: SideSummary;
-  /** Median over pairs of ours/bare deliveries per second. */
-  throughputRatio: number;
-  /** Median over pairs of ours/bare p99. */
-  p99Ratio: number;
+  /** Medians over rounds of ours/floor deliveries per second and p99: the goals. */
+  toFloor: Ratio;
+  /** The same against the bare app, reported beside them. */
+  toBare: Ratio;
   errors: number;
   /** Raw BullMQ Queue.add on the same Redis, same concurrency, jobs per second. */
   queueAddPerSecond: number;
@@ -67,15 +77,16 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
   const work = mkdtempSync(join(tmpdir(), "codex-review-bench-ingest-"));
   const started: BenchProcess[] = [];
   try {
-    const startSide = async (side: "ours" | "bare", nodeArgs: string[] = []) => {
+    const startSide = async (side: Side, nodeArgs: string[] = []) => {
       const port = await freePort();
-      const entry = side === "ours" ? "src/web.ts" : "bench/bare-probot-app.ts";
+      const entry = { ours: "src/web.ts", floor: "bench/floor-probot-app.ts", bare: "bench/bare-probot-app.ts" }[side];
       const child = spawnEntry(side, entry, { env: sideEnv(redis, privateKey, port), nodeArgs });
       started.push(child);
       await waitForHttp(child, `http://127.0.0.1:${port}/ping`);
       return { child, url: `http://127.0.0.1:${port}${WEBHOOK_PATH}` };
     };
     const ours = await startSide("ours");
+    const floor = await startSide("floor");
     const bare = await startSide("bare");
     const next = createDeliveryFactory(SECRET);
     const fire = async (side: { child: BenchProcess; url: string }, seconds: number) => {
@@ -90,46 +101,52 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
 
     log(`  warm-up ${settings.warmupSeconds} s each`);
     await fire(ours, settings.warmupSeconds);
+    await fire(floor, settings.warmupSeconds);
     await fire(bare, settings.warmupSeconds);
 
     const runs: LoadRun[] = [];
-    const pairs: IngestFigures["pairs"] = [];
+    const rounds: IngestFigures["rounds"] = [];
     let commands: IngestFigures["redisCommandsPerDelivery"] = [];
-    for (let pair = 1; pair <= settings.pairs; pair++) {
+    const ratio = (a: LoadRun, b: LoadRun): Ratio => ({ throughput: a.deliveriesPerSecond / b.deliveriesPerSecond, p99: a.p99Ms / b.p99Ms });
+    for (let round = 1; round <= settings.pairs; round++) {
       await sleep(500);
       const before = await redis.commandCalls();
       const oursRun = { side: "ours" as const, ...(await fire(ours, settings.seconds)) };
       const after = await redis.commandCalls();
-      if (pair === 1) commands = perDelivery(before, after, oursRun.ok);
+      if (round === 1) commands = perDelivery(before, after, oursRun.ok);
+      await sleep(500);
+      const floorRun = { side: "floor" as const, ...(await fire(floor, settings.seconds)) };
       await sleep(500);
       const bareRun = { side: "bare" as const, ...(await fire(bare, settings.seconds)) };
-      runs.push(oursRun, bareRun);
-      pairs.push({ ours: oursRun, bare: bareRun, throughputRatio: oursRun.deliveriesPerSecond / bareRun.deliveriesPerSecond, p99Ratio: oursRun.p99Ms / bareRun.p99Ms });
-      const cpu = (run: LoadRun) => `cpu/delivery app ${run.cpuUs.app.toFixed(0)} µs, redis ${run.cpuUs.redis.toFixed(0)} µs, loadgen ${run.cpuUs.loadgen.toFixed(0)} µs`;
-      log(`  pair ${pair}: ours ${oursRun.deliveriesPerSecond.toFixed(0)}/s p99 ${oursRun.p99Ms} ms (${cpu(oursRun)}); bare ${bareRun.deliveriesPerSecond.toFixed(0)}/s p99 ${bareRun.p99Ms} ms (${cpu(bareRun)})`);
+      runs.push(oursRun, floorRun, bareRun);
+      rounds.push({ ours: oursRun, floor: floorRun, bare: bareRun, toFloor: ratio(oursRun, floorRun), toBare: ratio(oursRun, bareRun) });
+      const describe = (run: LoadRun) =>
+        `${run.side} ${run.deliveriesPerSecond.toFixed(0)}/s p99 ${run.p99Ms} ms (cpu/delivery app ${run.cpuUs.app.toFixed(0)} µs, redis ${run.cpuUs.redis.toFixed(0)} µs)`;
+      log(`  round ${round}: ${[oursRun, floorRun, bareRun].map(describe).join("; ")}`);
     }
-    await Promise.all([ours.child.stop(), bare.child.stop()]);
+    await Promise.all([ours.child.stop(), floor.child.stop(), bare.child.stop()]);
 
     const { perSecond: queueAddPerSecond, cpuUs: queueAddCpuUs } = await measureQueueAdd(redis, settings.seconds, settings.connections);
     log(`  raw queue.add: ${queueAddPerSecond.toFixed(0)}/s (cpu/add client ${queueAddCpuUs.client.toFixed(0)} µs, redis ${queueAddCpuUs.redis.toFixed(0)} µs)`);
 
     const figures: IngestFigures = {
       runs,
-      pairs,
+      rounds,
       ours: summarise(runs.filter((run) => run.side === "ours")),
+      floor: summarise(runs.filter((run) => run.side === "floor")),
       bare: summarise(runs.filter((run) => run.side === "bare")),
-      throughputRatio: median(pairs.map((pair) => pair.throughputRatio)),
-      p99Ratio: median(pairs.map((pair) => pair.p99Ratio)),
+      toFloor: { throughput: median(rounds.map((r) => r.toFloor.throughput)), p99: median(rounds.map((r) => r.toFloor.p99)) },
+      toBare: { throughput: median(rounds.map((r) => r.toBare.throughput)), p99: median(rounds.map((r) => r.toBare.p99)) },
       errors: runs.reduce((total, run) => total + run.errors, 0),
       queueAddPerSecond,
       queueAddCpuUs,
       redisCommandsPerDelivery: commands,
       profile: [],
     };
-    const missed = figures.throughputRatio < 0.9 || figures.p99Ratio > 1.25 || figures.errors > 0;
+    const missed = figures.toFloor.throughput < 0.9 || figures.toFloor.p99 > 1.25 || figures.errors > 0;
     if (missed || settings.forceProfile) {
-      log(`  profiling both sides (${settings.profileSeconds} s of load each, node --cpu-prof)`);
-      for (const side of ["ours", "bare"] as const) {
+      log(`  profiling ours and the floor (${settings.profileSeconds} s of load each, node --cpu-prof)`);
+      for (const side of ["ours", "floor"] as const) {
         const dir = join(work, `profile-${side}`);
         const profiled = await startSide(side, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
         await fire(profiled, settings.warmupSeconds);
@@ -150,6 +167,8 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
 function sideEnv(redis: BenchRedis, privateKey: string, port: number): Record<string, string> {
   return {
     APP_ID: "1",
+    // Set, so the web process does not ask GitHub for it at start (there is no GitHub here).
+    APP_SLUG: "codex-review",
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: SECRET,
     WEBHOOK_PATH,

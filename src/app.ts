@@ -1,35 +1,28 @@
-import type { Redis } from "ioredis";
 import type { ApplicationFunction } from "probot";
-import { enqueueJob, hasFailedJob, type ReviewQueue } from "./queue/review-queue.js";
+import type { DeliveryIngest } from "./queue/ingest-delivery.js";
 import { jobFromCheckRun } from "./webhooks/check-run-event.js";
-import type { DeliveryLedger } from "./webhooks/delivery-ledger.js";
 import { gateRequest } from "./webhooks/gate-request.js";
 import { jobFromComment } from "./webhooks/issue-comment-event.js";
 import { jobFromPullRequest, type JobDecision } from "./webhooks/pull-request-event.js";
-import type { PersonReplyLimit } from "./webhooks/person-reply-limit.js";
 import { refuseWhenQueueDown } from "./webhooks/refuse-when-queue-down.js";
 import { jobFromReviewComment } from "./webhooks/review-comment-event.js";
 
 export interface AppDependencies {
-  queue: ReviewQueue;
-  /** The queue's Redis, for the bookkeeping next to it (latest job per PR). */
-  redis: Redis;
+  /**
+   * Enqueues in one Redis round trip with the delivery's bookkeeping: replayed delivery ids ignored,
+   * one answer per person per repo per hour for requests without visible write access and for help,
+   * the PR's older waiting review superseded. (The model budget is charged in the worker.)
+   */
+  ingest: DeliveryIngest;
   /** The App's slug, for `@<slug>` mentions. */
   appSlug: string;
-  /** Remembers delivery ids so a replayed delivery is ignored. */
-  deliveries?: DeliveryLedger;
-  /**
-   * One answer per person per repo per hour for requests without visible write access and for help;
-   * none means unlimited. (The model budget is charged in the worker, where the work is known.)
-   */
-  replyLimit?: PersonReplyLimit;
 }
 
 /**
  * The Probot app: handlers only filter, map the payload to job data and enqueue. They make no GitHub
  * or model calls, so GitHub gets its 2xx within milliseconds.
  */
-export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: AppDependencies): ApplicationFunction {
+export function createApp({ ingest, appSlug }: AppDependencies): ApplicationFunction {
   return (app) => {
     const enqueue = refuseWhenQueueDown(async (decision: JobDecision, log: typeof app.log, authorAssociation?: string | null) => {
       if ("skip" in decision) {
@@ -38,24 +31,21 @@ export function createApp({ queue, redis, appSlug, deliveries, replyLimit }: App
       }
       const { job } = decision;
       // After the signature check, so only GitHub can mark an id as seen. Redeliver reuses the event's
-      // GUID: a replay gets through only when the event's job failed for good (enqueueJob replaces it).
-      if (deliveries && job.deliveryId && !(await deliveries.remember(job.deliveryId)) && !(await hasFailedJob(queue, job))) {
-        log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
-        return;
-      }
-      try {
-        const gate = gateRequest(job, authorAssociation);
-        if (replyLimit && gate.limit === "per-person" && !(await replyLimit.take(job.owner, job.repo, gate.login))) {
-          // Its first request this hour got (or gets) an answer saying so; this one costs nothing.
-          log.info({ login: gate.login, reason: gate.reason, kind: job.kind }, "Request over its per-person reply limit: ignored");
+      // GUID: a replay gets through only when the event's job failed for good (the ingest replaces it).
+      const gate = gateRequest(job, authorAssociation);
+      const result = await ingest.ingest({ job, limitedPerson: gate.limit === "per-person" ? gate.login : null });
+      switch (result.outcome) {
+        case "replay":
+          log.info({ deliveryId: job.deliveryId }, "Delivery already handled: replay ignored");
           return;
+        case "limited":
+          // Its first request this hour got (or gets) an answer saying so; this one costs nothing.
+          if (gate.limit === "per-person") log.info({ login: gate.login, reason: gate.reason, kind: job.kind }, "Request over its per-person reply limit: ignored");
+          return;
+        default: {
+          const duplicate = result.outcome === "duplicate";
+          log.info({ jobId: result.jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
         }
-        const { jobId, duplicate } = await enqueueJob(queue, job, { supersedeWith: redis });
-        log.info({ jobId, duplicate, kind: job.kind }, duplicate ? "Job already queued" : "Job queued");
-      } catch (error) {
-        // Not handled after all: a redelivery of this id must get through.
-        if (deliveries && job.deliveryId) await deliveries.forget(job.deliveryId).catch(() => undefined);
-        throw error;
       }
     });
 

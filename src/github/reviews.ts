@@ -42,6 +42,12 @@ export interface ReviewSubmission {
   commitId: string;
   body: string;
   comments: ReviewComment[];
+  /**
+   * The app's reviews on the PR as the caller read them right before this call (the worker's head
+   * re-check reads them in the same GraphQL query): given, the pre-POST marker search uses them
+   * instead of a request of its own.
+   */
+  knownReviews?: readonly PostedReview[];
 }
 
 /** How a review POST whose answer was lost (5xx, reset) is retried; the waits are injectable for tests. */
@@ -74,7 +80,11 @@ export async function submitReview(
   retry: SubmitRetry = DEFAULT_SUBMIT_RETRY,
 ): Promise<number> {
   const marker = parseReviewMarker(review.body);
-  const stored = marker ? await findReviewWithMarker(client, ref, marker, ownLogin) : undefined;
+  const stored = !marker
+    ? undefined
+    : review.knownReviews
+      ? review.knownReviews.find((posted) => sameJobAndHead(posted.marker, marker))
+      : await findReviewWithMarker(client, ref, marker, ownLogin);
   if (stored) return stored.id;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -102,5 +112,7 @@ export async function submitReview(
 
 /** The app's review on the PR that carries this job's marker for this head, if GitHub has one. */
 async function findReviewWithMarker(client: GithubClient, ref: PullRequestRef, marker: ReviewMarker, ownLogin: string | null): Promise<PostedReview | undefined> {
-  return (await listOwnReviews(client, ref, ownLogin)).find((posted) => posted.marker.headSha === marker.headSha && posted.marker.job === marker.job);
+  return (await listOwnReviews(client, ref, ownLogin)).find((posted) => sameJobAndHead(posted.marker, marker));
 }
+
+const sameJobAndHead = (a: ReviewMarker, b: ReviewMarker) => a.headSha === b.headSha && a.job === b.job;

@@ -19,8 +19,13 @@ function routeOf(options: RequestOptions): string {
   return (options.url ?? "unknown").split("?")[0]!.replace(/\/\d+(?=\/|$)/g, "/:n");
 }
 
-/** Counts every REST call the client makes, by method, route and status (0 when GitHub never answered). */
+/**
+ * Counts every REST call the client makes, by method, route and status (0 when GitHub never answered),
+ * and those of its read-only GraphQL sibling (src/process/read-only-graphql.ts) when it has one.
+ */
 export function instrumentGithubClient<T extends HookableOctokit>(octokit: T, metrics: AppMetrics): T {
+  const reader = (octokit as { readOnlyGraphqlClient?: HookableOctokit }).readOnlyGraphqlClient;
+  if (reader) instrumentGithubClient(reader, metrics);
   octokit.hook.after("request", (response, options) => {
     metrics.githubRequests.inc({ method: options.method ?? "GET", route: routeOf(options), status: String(response.status) });
   });

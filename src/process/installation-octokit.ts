@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { readOnlyGraphql } from "./read-only-graphql.js";
 
 /** Waits of a rate-limited request, after which it fails and the job's own retry takes over. */
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -14,12 +15,13 @@ interface OctokitWithLog {
 }
 
 /**
- * Probot's Octokit, except that secondary rate limits are retried. Probot's own throttle options
+ * Probot's Octokit, except that read-only GraphQL leaves the write limiter (see read-only-graphql.ts)
+ * and secondary rate limits are retried. Probot's own throttle options
  * (getOctokitThrottleOptions) only log a secondary limit and give up, which would fail the whole review
  * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
  * `Retry-After` and sending the request again is safe.
  */
-export const InstallationOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
+export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unknown as Parameters<typeof ProbotOctokit.plugin>[0]).defaults((options: Record<string, unknown>) => {
   const throttle = (options.throttle ?? {}) as Record<string, unknown>;
   const retryTwice = (kind: string) => (retryAfter: number, request: ThrottledRequest, octokit: OctokitWithLog) => {
     const retry = request.request.retryCount < MAX_RATE_LIMIT_RETRIES;

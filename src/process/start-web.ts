@@ -4,8 +4,7 @@ import type { Logger } from "pino";
 import { createApp } from "../app.js";
 import { githubBaseUrl, type AppEnv } from "../config/env.js";
 import type { ReviewQueue } from "../queue/review-queue.js";
-import { createDeliveryLedger } from "../webhooks/delivery-ledger.js";
-import { createPersonReplyLimit } from "../webhooks/person-reply-limit.js";
+import { createDeliveryIngest } from "../queue/ingest-delivery.js";
 import { limitWebhookBody } from "./limit-webhook-body.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
@@ -47,9 +46,8 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     webhookPath: env.WEBHOOK_PATH,
     log: options.log,
   });
-  const deliveries = createDeliveryLedger(options.connection, { namespace: env.QUEUE_NAME, windowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
-  const replyLimit = createPersonReplyLimit(options.connection, { namespace: env.QUEUE_NAME });
-  await server.load(createApp({ queue: options.queue, redis: options.connection, appSlug: options.appSlug, deliveries, replyLimit }));
+  const ingest = createDeliveryIngest(options.queue, options.connection, { namespace: env.QUEUE_NAME, replayWindowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
+  await server.load(createApp({ ingest, appSlug: options.appSlug }));
   // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
   await server.load(
     createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),

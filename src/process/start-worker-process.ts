@@ -5,6 +5,9 @@ import { githubBaseUrl, githubWebUrl, type AppEnv } from "../config/env.js";
 import type { GithubClient } from "../github/github-client.js";
 import { createRedisPauseStore } from "../queue/pause-store.js";
 import { startReviewWorker } from "../worker/start-review-worker.js";
+import { startCheckRunWorker } from "../worker/start-check-run-worker.js";
+import { createCheckRunCompletionQueue } from "../queue/check-run-completions.js";
+import type { Worker } from "bullmq";
 import { InstallationOctokit } from "./installation-octokit.js";
 import { createModelFromEnv } from "./create-reviewer-from-env.js";
 import { createHeldCheckRuns } from "../queue/held-check-runs.js";
@@ -29,8 +32,14 @@ export interface WorkerProcessOptions {
   log: Logger;
 }
 
-/** A BullMQ worker with installation-scoped GitHub clients (Probot's Octokit: retry and throttling plugins). */
-export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<typeof startReviewWorker> {
+/** The worker process's BullMQ workers, closed as one (see closeWorker). */
+export type WorkerProcess = Pick<Worker, "close" | "cancelAllJobs">;
+
+/**
+ * A BullMQ review worker with installation-scoped GitHub clients (Probot's Octokit: retry and throttling
+ * plugins), and beside it the worker of the check-run completions the reviews leave behind.
+ */
+export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   const { env } = options;
   const probot = new Probot({
     appId: options.appId,
@@ -44,13 +53,23 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
   });
   const metrics = getAppMetrics();
   const { reviewer, responder, fixChecker } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
+  const githubForInstallation = async (installationId: number) => instrumentGithubClient(await probot.auth(installationId), metrics) as unknown as GithubClient;
+  const checkRunCompletions = createCheckRunCompletionQueue(env.QUEUE_NAME, options.connection);
+  const checkRunWorker = startCheckRunWorker({
+    queueName: env.QUEUE_NAME,
+    connection: options.connection,
+    githubForInstallation,
+    log: options.log,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+  });
   const worker = startReviewWorker({
     queueName: env.QUEUE_NAME,
     connection: options.connection,
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
-    githubForInstallation: async (installationId) => instrumentGithubClient(await probot.auth(installationId), metrics) as unknown as GithubClient,
+    githubForInstallation,
     services: {
       reviewer,
       responder,
@@ -68,10 +87,19 @@ export function startWorkerProcess(options: WorkerProcessOptions): ReturnType<ty
         summaryClaims: createSummaryCommentClaims(options.connection, env.QUEUE_NAME),
         findingLedger: createFindingStateLedger(options.connection, env.QUEUE_NAME),
       },
+      checkRunCompletions,
     },
     log: options.log,
   });
   // Outcomes, durations and comment counts come from the worker's events, not from inside the pipeline.
   observeWorker(worker, metrics);
-  return worker;
+  return {
+    // Reviews first: one finishing in the grace period still queues its completion, which runs next.
+    async close() {
+      await worker.close();
+      await checkRunWorker.close();
+      await checkRunCompletions.close();
+    },
+    cancelAllJobs: (reason) => worker.cancelAllJobs(reason),
+  };
 }

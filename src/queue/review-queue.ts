@@ -46,11 +46,6 @@ export async function enqueueJob(queue: ReviewQueue, data: JobData, options: Enq
   return { jobId: id, duplicate: false };
 }
 
-/** Whether the queue holds this event's job in state `failed` (failed for good, no attempts left). */
-export async function hasFailedJob(queue: ReviewQueue, data: JobData): Promise<boolean> {
-  return (await (await queue.getJob(jobId(data)))?.isFailed()) ?? false;
-}
-
 /** Removes a job that failed for good; false (job kept) in any other state. */
 async function removeFailedJob(job: Job): Promise<boolean> {
   if (!(await job.isFailed())) return false;

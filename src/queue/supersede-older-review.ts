@@ -19,15 +19,21 @@ export const LATEST_REVIEW_TTL_SECONDS = 7 * 24 * 3600;
 // it wakes, finds the head moved, and settles both (a retry waiting out its backoff does the same).
 const WAITING_STATES = new Set(["waiting", "prioritized", "waiting-children"]);
 
+/** The key of the PR's latest automatic review job id; null for jobs that supersede nothing. */
+export function latestReviewKey(queue: Pick<ReviewQueue, "toKey">, data: JobData): string | null {
+  if (data.kind !== "review" || data.trigger === "command" || data.trigger === "rerun") return null;
+  return `${queue.toKey("latest-review")}:${data.owner}/${data.repo}#${data.pullNumber}`;
+}
+
 /**
  * A new head makes the PR's earlier automatic review job pointless: if that job is still waiting it is
  * removed from the queue (a running one finds the head moved and drops its review before posting).
  * The latest automatic job id per PR is kept next to the queue, in one expiring key per PR.
  */
 export async function supersedeOlderReview(queue: ReviewQueue, redis: Redis, data: JobData): Promise<string | null> {
-  if (data.kind !== "review" || data.trigger === "command" || data.trigger === "rerun") return null;
+  const key = latestReviewKey(queue, data);
+  if (!key || data.kind !== "review") return null;
   const client = redis;
-  const key = `${queue.toKey("latest-review")}:${data.owner}/${data.repo}#${data.pullNumber}`;
   const newId = jobId(data);
   // Read and replace in one atomic round trip: two racing deliveries each see the other's id. A tiny
   // EVAL beats GET + SET and MULTI on the webhook path (bench/ingest.ts: about 7 and 45 µs of web

@@ -18,9 +18,15 @@ export interface DeliveryLedgerOptions {
   windowSeconds?: number;
 }
 
+/** GitHub redelivers within hours: a delivery id is remembered a day unless told otherwise. */
+export const DELIVERY_WINDOW_SECONDS = 24 * 3600;
+
+/** The ledger's key of one delivery (also written by the one-round-trip ingest, src/queue/ingest-delivery.ts). */
+export const deliveryKey = (namespace: string, deliveryId: string) => `codex-review:${namespace}:delivery:${deliveryId}`;
+
 export function createDeliveryLedger(redis: Redis, options: DeliveryLedgerOptions): DeliveryLedger {
-  const windowSeconds = options.windowSeconds ?? 24 * 3600;
-  const keyOf = (deliveryId: string) => `codex-review:${options.namespace}:delivery:${deliveryId}`;
+  const windowSeconds = options.windowSeconds ?? DELIVERY_WINDOW_SECONDS;
+  const keyOf = (deliveryId: string) => deliveryKey(options.namespace, deliveryId);
   return {
     async remember(deliveryId) {
       const result = await redis.set(keyOf(deliveryId), "1", "EX", windowSeconds, "NX");

@@ -19,13 +19,16 @@ export interface PersonReplyLimitOptions {
 
 export const PERSON_REPLY_WINDOW_SECONDS = 3600;
 
+/** The limit's key of one person on one repository (also taken by src/queue/ingest-delivery.ts). */
+export const personReplyKey = (namespace: string, owner: string, repo: string, login: string) =>
+  // Logins and repo names are case-insensitive on GitHub.
+  `codex-review:${namespace}:person-reply:${owner}/${repo}/${login}`.toLowerCase();
+
 export function createPersonReplyLimit(redis: Redis, options: PersonReplyLimitOptions): PersonReplyLimit {
   const windowSeconds = options.windowSeconds ?? PERSON_REPLY_WINDOW_SECONDS;
   return {
     async take(owner, repo, login) {
-      // Logins and repo names are case-insensitive on GitHub.
-      const key = `codex-review:${options.namespace}:person-reply:${owner}/${repo}/${login}`.toLowerCase();
-      return (await redis.set(key, "1", "EX", windowSeconds, "NX")) === "OK";
+      return (await redis.set(personReplyKey(options.namespace, owner, repo, login), "1", "EX", windowSeconds, "NX")) === "OK";
     },
   };
 }

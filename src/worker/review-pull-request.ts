@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
-import { completeCheckRun } from "../github/check-runs.js";
+import { completeCheckRun, startCheckRun, CHECK_RUN_NAME, type CheckConclusion, type CheckOutput } from "../github/check-runs.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { findOpenPullByHead } from "../github/find-pull-by-head.js";
-import { DiffTooLargeError, getPullRequest, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
+import { DiffTooLargeError, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
 import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
 import { submitReview, type PostedReview } from "../github/reviews.js";
@@ -56,6 +56,16 @@ export interface ReviewDependencies extends Omit<PullStateServices, "github" | "
   fixChecker?: FixChecker;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
+  /**
+   * True on a job's first run (BullMQ's attemptsStarted is 1): no earlier run can have opened a check
+   * run, so none is looked for. Default false (look).
+   */
+  firstAttempt?: boolean;
+  /**
+   * Completes the review's check run in a durable follow-up job (queue/check-run-completions.ts), so
+   * the PATCH's write spacing does not hold this job's slot; none means the job completes it itself.
+   */
+  deferCheckRunCompletion?: (checkRunId: number, conclusion: CheckConclusion, output: CheckOutput) => Promise<void>;
 }
 
 /** A review job whose pull request is known (a fork's Re-run names only the head SHA). */
@@ -132,7 +142,8 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     return outcome;
   }
 
-  const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, () => openCheckRun(github, checks));
+  const open = () => (deps.firstAttempt ? startCheckRun(github, ref, CHECK_RUN_NAME, headSha) : openCheckRun(github, checks));
+  const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
   let reviewed: Reviewed;
   try {
     reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb, threads: context.threads }, deps);
@@ -144,13 +155,15 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     );
     throw error;
   }
-  // Not under the catch above: a posted review is never reported as a failure. If this PATCH fails the
-  // job fails, and its retry finds the review's marker and completes the run with the review's verdict.
+  // Not under the catch above: a posted review is never reported as a failure. If this PATCH (or the
+  // follow-up job's enqueue) fails the job fails, and its retry finds the review's marker and completes
+  // the run with the review's verdict.
   const { outcome, check } =
     reviewed.pull && (reviewed.outcome.status === "posted" || reviewed.outcome.status === "nothing-new")
       ? await publishPullState(reviewed.outcome, { ...reviewed.pull, ref, headSha, settings, summaryComment: context.summaryComment }, deps)
       : { outcome: reviewed.outcome, check: summariseForCheck(reviewed.outcome) };
-  await completeCheckRun(github, ref, checkRunId, ...check);
+  if (deps.deferCheckRunCompletion) await deps.deferCheckRunCompletion(checkRunId, ...check);
+  else await completeCheckRun(github, ref, checkRunId, ...check);
   return outcome;
 }
 
@@ -242,10 +255,12 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
   // A read that shows another head may be a replica behind the push of this very head: re-read first.
-  const current = await readUntilHead(() => getPullRequest(github, ref), (pull) => pull.head.sha, headSha, deps.headLagWaitsMs);
-  if (current.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.head.sha } };
+  // The same (read-only GraphQL) query brings the app's reviews, which submitReview searches for this
+  // job's marker right before its POST: one request for both.
+  const current = await readUntilHead(() => loadReviewContext(github, ref, ownLogin), (read) => read.pr.head.sha, headSha, deps.headLagWaitsMs);
+  if (current.pr.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.pr.head.sha } };
 
-  const reviewId = await postReview(github, ref, headSha, review, log, appBotLogin(deps.appSlug));
+  const reviewId = await postReview(github, ref, headSha, review, log, ownLogin, current.ownReviews);
   const findings = findingsAfterReview(fixes.threads, review.posted, headSha);
   const pull = { files, findings, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
   const outcome: ReviewOutcome = {
@@ -285,9 +300,11 @@ export async function postReview(
   review: AssembledReview,
   log: Logger,
   ownLogin: string | null,
+  /** The app's reviews as read right before (see ReviewSubmission.knownReviews). */
+  knownReviews?: readonly PostedReview[],
 ): Promise<number> {
   try {
-    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments }, ownLogin);
+    return await submitReview(github, ref, { commitId: headSha, body: review.body, comments: review.comments, ...(knownReviews ? { knownReviews } : {}) }, ownLogin);
   } catch (error) {
     if (httpStatusOf(error) !== 422 || review.comments.length === 0) throw error;
     log.warn({ err: error, comments: review.comments.length }, "GitHub refused the review's line comments; posting them in the body");

@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
+import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
 import type { GithubClient } from "../github/github-client.js";
 import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { FixChecker } from "../llm/fix-checker.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
+import { enqueueCheckRunCompletion, type CheckRunCompletionQueue } from "../queue/check-run-completions.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
@@ -32,20 +34,33 @@ export interface JobServices {
   repository?: RepositoryOpener;
   /** The summary comments' ids and creation claims, and the findings' last states (Redis); see publish-pull-state.ts. */
   pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger">;
+  /** Where reviews leave their check-run completion; none means the review job completes the run itself. */
+  checkRunCompletions?: CheckRunCompletionQueue;
+}
+
+/** What the worker knows about this run of the job. */
+export interface JobRun {
+  /** BullMQ's attemptsStarted is 1: no earlier run of this job existed. */
+  firstAttempt: boolean;
 }
 
 /** Sends a job to the code that handles its kind. */
-export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const outcome = await dispatchJob(data, github, services, log);
+export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger, run: JobRun = { firstAttempt: false }): Promise<ReviewOutcome> {
+  const outcome = await dispatchJob(data, github, services, log, run);
   await settleWaitingJob(services.budget, data, github, outcome);
   return outcome;
 }
 
-function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger): Promise<ReviewOutcome> {
-  const { budget, repository, fixChecker } = services;
+function dispatchJob(data: JobData, github: GithubClient, services: JobServices, log: Logger, run: JobRun): Promise<ReviewOutcome> {
+  const { budget, repository, fixChecker, checkRunCompletions: completions } = services;
   const answering = { github, responder: services.responder, settings: services.settings, appSlug: services.appSlug, log, ...(budget ? { budget } : {}), ...(repository ? { repository } : {}) };
   switch (data.kind) {
-    case "review":
+    case "review": {
+      const { installationId, owner, repo } = data;
+      const deferCheckRunCompletion = completions
+        ? (checkRunId: number, conclusion: CheckConclusion, output: CheckOutput) =>
+            enqueueCheckRunCompletion(completions, { installationId, owner, repo, checkRunId, conclusion, output })
+        : undefined;
       return reviewPullRequest(data, {
         github,
         reviewer: services.reviewer,
@@ -53,12 +68,15 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
         pauses: services.pauses,
         log,
         appSlug: services.appSlug,
+        firstAttempt: run.firstAttempt,
         ...(budget ? { budget } : {}),
+        ...(deferCheckRunCompletion ? { deferCheckRunCompletion } : {}),
         ...(services.repository ? { repository: services.repository } : {}),
         ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}),
         ...(fixChecker ? { fixChecker } : {}),
         ...services.pullState,
       });
+    }
     case "command":
       if (data.command === "ask") return answerQuestion(data, answering);
       return runCommand(data, { github, settings: services.settings, pauses: services.pauses, appSlug: services.appSlug, log });

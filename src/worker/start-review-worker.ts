@@ -59,7 +59,7 @@ export function startReviewWorker(options: ReviewWorkerOptions): Worker<JobData,
         );
         const outcome = await handBackOnAbort(
           { job, token, signal, log },
-          () => runJob(data, github, options.services, log),
+          () => runJob(data, github, options.services, log, { firstAttempt: job.attemptsStarted === 1 }),
           () => github.settleWrites(),
         );
         log.info({ outcome }, "Review job finished");

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
+import { isReadOnlyGraphql } from "../../src/process/read-only-graphql.js";
 import { addPull } from "../support/add-pull.js";
 import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
 import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
@@ -63,34 +64,29 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    // Few API calls per review: one GraphQL read, the diff, a head re-check, the marker lookup right before
-    // the review, the review, the summary comment (created: the
-    // GraphQL read found none), and the check run's three (is one open already? create, complete); and on
-    // a cold snapshot cache, the tarball at the head (this repository has no history: GitHub's 404).
-
+    // Eight GitHub requests for a first review, four of them through Octokit's write limiter: the GraphQL
+    // context read, the check run's create, the diff, the tarball at the head (a cold snapshot cache; this
+    // repository has no history: GitHub's 404), the head re-check (a GraphQL query that also brings the
+    // app's reviews for the marker search right before posting), the review, the summary comment (created:
+    // the context read found none), and the check run's completion (a follow-up job). No open-run lookup:
+    // a first attempt cannot have opened one.
     await waitForCompletedCheckRun(github, pull);
-    const calls = github.requests
-      .slice(requestsBefore)
-      .filter((request) => !request.path.startsWith("/app/"))
-      .map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
-    expect([...calls].sort()).toEqual(
-      [
-        "POST /api/graphql",
-        "GET /repos/octo-org/hello-world/commits/:sha/check-runs",
-        "POST /repos/octo-org/hello-world/check-runs",
-        "GET /repos/octo-org/hello-world/pulls/:n",
-        "GET /repos/octo-org/hello-world/pulls/:n",
-        "GET /repos/octo-org/hello-world/pulls/:n/reviews",
-        "POST /repos/octo-org/hello-world/pulls/:n/reviews",
-        "POST /repos/octo-org/hello-world/issues/:n/comments",
-        "PATCH /repos/octo-org/hello-world/check-runs/:n",
-        "GET /repos/octo-org/hello-world/tarball/:sha",
-      ].sort(),
-    );
-    expect(calls.indexOf("GET /repos/octo-org/hello-world/pulls/:n/reviews")).toBe(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews") - 1);
-    expect(calls[0]).toBe("POST /api/graphql");
-    expect(calls.indexOf("POST /repos/octo-org/hello-world/check-runs")).toBeLessThan(calls.indexOf("POST /repos/octo-org/hello-world/pulls/:n/reviews"));
-    expect(calls.at(-1)).toBe("PATCH /repos/octo-org/hello-world/check-runs/:n");
+    const made = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
+    const calls = made.map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
+    expect(calls).toEqual([
+      "POST /api/graphql",
+      "POST /repos/octo-org/hello-world/check-runs",
+      "GET /repos/octo-org/hello-world/pulls/:n",
+      "GET /repos/octo-org/hello-world/tarball/:sha",
+      "POST /api/graphql",
+      "POST /repos/octo-org/hello-world/pulls/:n/reviews",
+      "POST /repos/octo-org/hello-world/issues/:n/comments",
+      "PATCH /repos/octo-org/hello-world/check-runs/:n",
+    ]);
+    const queries = made.filter((request) => request.path === "/api/graphql").map((request) => String((request.body as { query: string }).query));
+    expect(queries.every((query) => isReadOnlyGraphql(query))).toBe(true);
+    const throughWriteLimiter = made.filter((request) => request.method !== "GET" && request.path !== "/api/graphql");
+    expect(throughWriteLimiter).toHaveLength(4);
 
     const modelCalls = model.requests.filter((request) => request.path === "/v1/responses");
     expect(modelCalls.length).toBeGreaterThan(0);

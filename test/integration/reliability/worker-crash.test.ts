@@ -133,3 +133,30 @@ describe("a worker killed after GitHub stored its review", () => {
     expect(await settledCheckRuns(github, pull)).toEqual([["completed", "success"]]);
   });
 });
+
+describe("a worker killed after posting the review, before the check run is completed", () => {
+  it("leaves the completion to its follow-up job, which another worker runs", async () => {
+    const title = `Killed before completing the run ${randomUUID().slice(0, 6)}`;
+    // The completing PATCH hangs 5 s and then fails, GitHub storing nothing: the worker dies meanwhile.
+    github.failNext("PATCH /repos/:owner/:repo/check-runs/:id", { status: 502, delayMs: 5_000 });
+    const first = await startWorkerProcess(services, WORKER_ENV);
+    workers.push(first);
+    const pull = await openPull(title);
+    const patches = () => github.requests.filter((r) => r.method === "PATCH" && r.path.startsWith(`/repos/${OWNER}/${REPO}/check-runs/`));
+    const before = patches().length;
+
+    await waitFor(() => (reviewsOf(pull).length && patches().length > before ? true : undefined), 20_000, "the review and the completing PATCH");
+    await first.stop("SIGKILL");
+    // The review job itself is done: the completion was handed to a job of its own, still unfinished.
+    const job = await finishedJob(pull);
+    expect(job.returnvalue).toMatchObject({ status: "posted" });
+    const run = github.checkRuns(OWNER, REPO).find((candidate) => candidate.head_sha === pull.headSha);
+    expect(run?.status).toBe("in_progress");
+
+    workers.push(await startWorkerProcess(services, WORKER_ENV));
+    expect(await settledCheckRuns(github, pull, 30_000)).toEqual([["completed", "success"]]);
+    expect(reviewsOf(pull)).toHaveLength(1);
+    expect(reviewPosts(pull)).toHaveLength(1);
+    expect(modelCallsFor(model, title)).toBe(1);
+  });
+});

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDeliveryIngest, type DeliveryIngest } from "../../../src/queue/ingest-delivery.js";
+import { PLACEHOLDER_FIELD } from "../../../src/queue/ingest-scripts.js";
+import type { CommandJobData, ReviewJobData } from "../../../src/queue/review-job.js";
+import { createReviewQueue, type ReviewQueue } from "../../../src/queue/review-queue.js";
+
+let redis: Redis;
+let monitor: Redis;
+let queue: ReviewQueue;
+let ingest: DeliveryIngest;
+let namespace: string;
+
+beforeAll(async () => {
+  redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+  namespace = `ingest-${randomUUID().slice(0, 8)}`;
+  queue = createReviewQueue(namespace, redis);
+  await queue.waitUntilReady();
+  ingest = createDeliveryIngest(queue, redis, { namespace });
+});
+afterAll(async () => {
+  await queue.obliterate({ force: true });
+  const keys = await redis.keys(`codex-review:${namespace}:*`);
+  if (keys.length) await redis.del(...keys);
+  await queue.close();
+  monitor?.disconnect();
+  await redis.quit();
+});
+
+const push = (pullNumber: number, headSha: string, deliveryId: string = randomUUID()): ReviewJobData => ({
+  kind: "review",
+  installationId: 1,
+  owner: "octo-org",
+  repo: "ingest",
+  pullNumber,
+  headSha,
+  trigger: "synchronize",
+  mode: "incremental",
+  commentId: null,
+  requestedBy: null,
+  deliveryId,
+});
+
+const help = (commentId: number, login: string): CommandJobData => ({
+  kind: "command",
+  command: "help",
+  installationId: 1,
+  owner: "octo-org",
+  repo: "ingest",
+  pullNumber: 3,
+  commentId,
+  requestedBy: login,
+  deliveryId: randomUUID(),
+});
+
+async function expectNoPlaceholder(jobId: string) {
+  expect(await redis.hexists(queue.toKey(jobId), PLACEHOLDER_FIELD)).toBe(0);
+}
+
+describe("createDeliveryIngest", () => {
+  it("queues a new delivery once: its replay is ignored, another delivery of the same event is a duplicate", async () => {
+    const data = push(1, "a".repeat(40));
+    const first = await ingest.ingest({ job: data });
+    expect(first).toMatchObject({ outcome: "queued", superseded: null });
+    expect(await (await queue.getJob(first.jobId))?.getState()).toBe("waiting");
+    expect(await ingest.ingest({ job: data })).toEqual({ outcome: "replay", jobId: first.jobId });
+    expect(await ingest.ingest({ job: { ...data, deliveryId: randomUUID() } })).toEqual({ outcome: "duplicate", jobId: first.jobId });
+    expect(await queue.getJobCounts("waiting")).toMatchObject({ waiting: 1 });
+  });
+
+  it("ignores a replay whose job is already gone (removed after completing) without adding it again", async () => {
+    const data = push(2, "b".repeat(40));
+    const { jobId } = await ingest.ingest({ job: data });
+    await queue.remove(jobId);
+    expect(await ingest.ingest({ job: data })).toEqual({ outcome: "replay", jobId });
+    expect(await queue.getJob(jobId)).toBeUndefined();
+    expect(await redis.exists(queue.toKey(jobId))).toBe(0);
+  });
+
+  it("answers a person once per window: the next request adds no job and leaves no trace of one", async () => {
+    const first = await ingest.ingest({ job: help(501, "Mona"), limitedPerson: "Mona" });
+    expect(first.outcome).toBe("queued");
+    const second = await ingest.ingest({ job: help(502, "mona"), limitedPerson: "mona" });
+    expect(second.outcome).toBe("limited");
+    expect(await queue.getJob(second.jobId)).toBeUndefined();
+    await expectNoPlaceholder(second.jobId);
+    expect((await ingest.ingest({ job: help(503, "hubot"), limitedPerson: "hubot" })).outcome).toBe("queued");
+  });
+
+  it("removes the PR's older automatic job while it still waits, and leaves other PRs alone", async () => {
+    const older = await ingest.ingest({ job: push(4, "c".repeat(40)) });
+    const other = await ingest.ingest({ job: push(5, "c".repeat(40)) });
+    const newer = await ingest.ingest({ job: push(4, "d".repeat(40)) });
+    expect(newer).toMatchObject({ outcome: "queued", superseded: older.jobId });
+    expect(await queue.getJob(older.jobId)).toBeUndefined();
+    expect(await queue.getJob(other.jobId)).toBeDefined();
+    const ttl = await redis.ttl(`${queue.toKey("latest-review")}:octo-org/ingest#4`);
+    expect(ttl).toBeGreaterThan(0);
+  });
+
+  it("sends one round trip per delivery: the bookkeeping and BullMQ's add in one MULTI", async () => {
+    const warm = await ingest.ingest({ job: push(6, "e".repeat(40)) });
+    expect(warm.outcome).toBe("queued");
+    const port = (redis as unknown as { stream: { localPort: number } }).stream.localPort;
+    monitor = await redis.duplicate().monitor();
+    const commands: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (source.endsWith(`:${port}`)) commands.push(args[0]!.toLowerCase());
+    });
+    // A marker through the same connection tells when MONITOR has seen everything before it.
+    const drain = async (marker: string) => {
+      await redis.echo(marker);
+      for (let i = 0; i < 100 && !commands.includes("echo"); i++) await new Promise((r) => setTimeout(r, 20));
+      commands.splice(commands.indexOf("echo"), 1);
+    };
+    await drain("start");
+    commands.length = 0;
+    const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes += 1;
+      return write.apply(stream, args);
+    };
+    try {
+      const result = await ingest.ingest({ job: push(7, "f".repeat(40)) });
+      expect(result.outcome).toBe("queued");
+      expect(writes).toBe(1);
+    } finally {
+      stream.write = write;
+    }
+    await drain("end");
+    expect(commands).toEqual(["multi", "evalsha", "evalsha", "evalsha", "exec"]);
+  });
+
+  it("replaces the job of a Redeliver whose job failed for good", async () => {
+    const data = push(8, "9".repeat(40));
+    const { jobId } = await ingest.ingest({ job: data });
+    const worker = new Worker(queue.name, async () => { throw new UnrecoverableError("failed for good"); }, { connection: redis.duplicate() });
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await (await queue.getJob(jobId))?.getState()) !== "failed") {
+        if (Date.now() > deadline) throw new Error("job never failed");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await worker.close(true);
+    }
+    expect(await ingest.ingest({ job: data })).toMatchObject({ outcome: "queued", jobId });
+    expect(await (await queue.getJob(jobId))?.getState()).toBe("waiting");
+  });
+});
