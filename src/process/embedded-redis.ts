@@ -32,10 +32,25 @@ export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<
   mkdirSync(dir, { recursive: true });
   const lock = lockDataDir(dir);
   try {
-    return await spawnRedis(dir, lock, log);
+    return await spawnRedisOnFreePort(dir, lock, log);
   } catch (error) {
     lock.release();
     throw error;
+  }
+}
+
+/**
+ * The port found free can be taken by another process before redis-server binds it (another app, a
+ * parallel test): a start that fails for that reason alone is tried again on a new port, twice at most.
+ */
+async function spawnRedisOnFreePort(dir: string, lock: DataDirLock, log: Logger): Promise<EmbeddedRedis> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnRedis(dir, lock, log);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/i.test((error as Error).message)) throw error;
+      log.warn({ attempt }, "The embedded redis-server's port was taken before it could bind it; trying another");
+    }
   }
 }
 
