@@ -92,8 +92,11 @@ const exitWithin = async (app: AppProcess, ms: number) => {
   if (code === "still running") await app.stop("SIGKILL");
   return code;
 };
+/** Resolves on `close`, not `exit`: `exit` can come before the last lines of output are read, and the tests read them. */
 const exitOf = (app: AppProcess) =>
-  app.child.exitCode !== null ? Promise.resolve(app.child.exitCode) : new Promise<number | null>((resolve) => app.child.once("exit", resolve));
+  app.child.exitCode !== null && (app.child.stdout?.closed ?? true)
+    ? Promise.resolve(app.child.exitCode)
+    : new Promise<number | null>((resolve) => app.child.once("close", (code: number | null) => resolve(code)));
 
 describe("one data folder, one app", { timeout: 60_000 }, () => {
   const lockedDir = mkdtempSync(join(tmpdir(), "codex-review-locked-"));
