@@ -15,6 +15,7 @@ import type { ReviewThreadConnection } from "../github/review-threads.js";
 import { dismissedFingerprints, findingsAfterReview, toPullFindings } from "../review/thread-findings.js";
 import { checkFixedThreads } from "./check-fixed-threads.js";
 import { readOwnThreads } from "./read-pull-findings.js";
+import type { LatestPushes } from "../queue/latest-pushed-head.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
@@ -28,6 +29,7 @@ import { chooseReviewScope } from "./choose-review-scope.js";
 import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { completeOpenCheckRuns, openCheckRun, reportCheck, type CheckRunTarget } from "./check-run-for-head.js";
 import { readUntilHead } from "./confirm-head.js";
+import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { openRepository } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
@@ -54,6 +56,8 @@ export interface ReviewDependencies extends Omit<PullStateServices, "github" | "
   githubWebUrl?: string;
   /** Checks earlier findings against a new head (resolves fixed threads); none means no fix check. */
   fixChecker?: FixChecker;
+  /** The pushes the web process has seen, so a first run need not ask GitHub whether its head moved (recheck-head.ts). */
+  latestPushes?: LatestPushes;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
   /**
@@ -254,11 +258,8 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   if (plan.chunks.length === 0) return { outcome: { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" } };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
-  // A read that shows another head may be a replica behind the push of this very head: re-read first.
-  // The same (read-only GraphQL) query brings the app's reviews, which submitReview searches for this
-  // job's marker right before its POST: one request for both.
-  const current = await readUntilHead(() => loadReviewContext(github, ref, ownLogin), (read) => read.pr.head.sha, headSha, deps.headLagWaitsMs);
-  if (current.pr.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.pr.head.sha } };
+  const current = await recheckHead(github, ref, ownLogin, job, { headSha, ownReviews: target.earlier }, deps);
+  if (current.movedTo) return { outcome: { status: "superseded", headSha, currentHeadSha: current.movedTo } };
 
   const reviewId = await postReview(github, ref, headSha, review, log, ownLogin, current.ownReviews);
   const findings = findingsAfterReview(fixes.threads, review.posted, headSha);
