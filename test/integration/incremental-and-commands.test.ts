@@ -39,7 +39,7 @@ let nextPull = 1;
 const reviewCalls: FakeResponsesCall[] = [];
 const threadCalls: FakeResponsesCall[] = [];
 /** Runs once, on the next review call of the model (to change GitHub's answers while the model works). */
-let onReviewCall: () => void = () => undefined;
+let onReviewCall: () => void | Promise<void> = () => undefined;
 
 const webhookUrl = () => `${app.url}/api/github/webhooks`;
 const deliver = (event: string, payload: unknown) => deliverWebhook(webhookUrl(), event, payload, { secret: SECRET });
@@ -68,15 +68,16 @@ const reactionsOn = (commentId: number) =>
 beforeAll(async () => {
   github = await startGithubFake();
   model = await startAimlApiFake({
-    handler: (call) => {
+    handler: async (call) => {
       if (!isReviewCall(call)) {
         threadCalls.push(call);
         if (promptInput(call).includes(LONG_QUESTION)) return incompleteReply(CUT_ANSWER, { request: call.body });
         return completedReply(THREAD_ANSWER);
       }
       reviewCalls.push(call);
-      onReviewCall();
+      const during = onReviewCall;
       onReviewCall = () => undefined;
+      await during();
       return completedReply(findingPerAddedLine(promptInput(call)));
     },
   });
@@ -177,6 +178,28 @@ describe("incremental review", () => {
     const [review] = await waitForReviews(github, pull, 1);
     expect(review!.commit_id).toBe(history.sha(2));
     expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
+  });
+
+  it("drops its review when a push is delivered while the model works, and reviews the new head", async () => {
+    const pull = openPull(history.diff(0, 1), history.sha(1), "push-while-reviewing");
+    const pushed = target(pull.number, history.sha(2), pull.repo);
+    // The push lands and its webhook is taken in while the first head's review is with the model: the
+    // worker's check before posting sees it in Redis, GitHub confirms the head moved, and nothing is posted.
+    onReviewCall = async () => {
+      github.pushToPullRequest(OWNER, pull.repo, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+      expect((await deliver("pull_request", pullRequestPayload("synchronize", pushed))).status).toBeLessThan(300);
+    };
+    const callsBefore = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(github, pushed, 1);
+    expect(review!.commit_id).toBe(history.sha(2));
+    expect(await settledCheckRuns(github, pushed)).toEqual([["completed", "neutral"]]);
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
+    const [dropped] = github.checkRuns(OWNER, pull.repo).filter((run) => run.head_sha === pull.headSha);
+    expect(dropped!.output.title).toBe("Superseded by a newer push");
+    await settle();
+    expect(reviewsOf(pull, pull.repo)).toHaveLength(1);
+    expect(reviewCalls.length - callsBefore).toBe(2);
   });
 
   it("reviews again when the check run's Re-run is requested on a pull request from a fork", async () => {
