@@ -28,7 +28,9 @@ const runner = (): RunnerContext => ({
 const inputs = () => ({ "aimlapi-key": model.apiKey, "aimlapi-base-url": model.url, "context-mode": "diff" });
 const newPull = () => addPull(github, { owner: OWNER, repo: REPO, number: nextPull++, diff: multiHunkDiff });
 const modelCalls = () => model.requests.filter((request) => request.path === "/v1/responses").length;
-const writes = () => github.requests.filter((request) => request.method !== "GET" && request.path !== "/graphql").length;
+/** REST writes and GraphQL mutations (GraphQL queries are POSTs too). */
+const writes = () =>
+  github.requests.filter((request) => request.method !== "GET" && !(request.path === "/api/graphql" && !/^\s*mutation\b/.test((request.body as { query: string }).query))).length;
 
 /** A real `pull_request` payload as Actions hands it over: no `installation` (the token is the workflow's). */
 function pullEvent(action: string, pull: PullTarget) {
