@@ -1,4 +1,4 @@
-import type { ReviewJobData } from "../queue/review-job.js";
+import type { JobData, ReviewJobData } from "../queue/review-job.js";
 import { jobFromComment, type IssueCommentPayload } from "../webhooks/issue-comment-event.js";
 import { jobFromPullRequest, type PullRequestPayload } from "../webhooks/pull-request-event.js";
 
@@ -11,7 +11,9 @@ export const ACTION_EVENTS = ["pull_request", "pull_request_target", "issue_comm
  */
 const WORKFLOW_TOKEN_INSTALLATION = { id: 1 };
 
-export type ActionJobDecision = { job: ReviewJobData } | { skip: string };
+/** A review job of a known pull request (the events the Action takes all name theirs). */
+export type ActionJob = ReviewJobData & { pullNumber: number };
+export type ActionJobDecision = { job: ActionJob } | { skip: string };
 
 /**
  * Maps the workflow's event to the App's review job with the App's own webhook mappers (same triggers,
@@ -22,7 +24,7 @@ export function jobFromActionEvent(eventName: string, payload: Record<string, un
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const decision = jobFromPullRequest(withInstallation as unknown as PullRequestPayload, deliveryId);
     if ("skip" in decision) return decision;
-    return decision.job.kind === "review" ? { job: decision.job } : { skip: "not a review" };
+    return asActionJob(decision.job);
   }
   if (eventName === "issue_comment") {
     const decision = jobFromComment(withInstallation as unknown as IssueCommentPayload, deliveryId, appSlug);
@@ -30,7 +32,12 @@ export function jobFromActionEvent(eventName: string, payload: Record<string, un
     if (decision.job.kind !== "review") {
       return { skip: `\`/codex ${decision.job.kind === "command" ? decision.job.command : "reply"}\` is answered by the App only; the Action runs \`/codex review\`` };
     }
-    return { job: decision.job };
+    return asActionJob(decision.job);
   }
   return { skip: `the ${eventName} event triggers no review (the Action runs on ${ACTION_EVENTS.join(", ")})` };
+}
+
+function asActionJob(job: JobData): ActionJobDecision {
+  if (job.kind !== "review" || job.pullNumber === null) return { skip: "the event names no pull request to review" };
+  return { job: { ...job, pullNumber: job.pullNumber } };
 }

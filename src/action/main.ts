@@ -18,7 +18,7 @@ import { jobFromActionEvent } from "./job-from-action-event.js";
 import { renderJobSummary } from "./render-job-summary.js";
 import { appEnvOfStep, readRunnerEnv, type RunnerEnv } from "./runner-env.js";
 import { errorAnnotation, formatStepOutputs, noticeAnnotation } from "./step-files.js";
-import { actionOutputsOf, ignoredActionRun, summariseActionRun, type ActionRun } from "./summarise-action-run.js";
+import { actionOutputsOf, summariseIgnoredEvent, summariseActionRun, type ActionRun } from "./summarise-action-run.js";
 
 /** The identity of the workflow's own token: its reviews are `github-actions[bot]`'s. */
 const WORKFLOW_TOKEN_SLUG = "github-actions";
@@ -37,9 +37,9 @@ async function run(): Promise<ActionRun> {
   const payload = JSON.parse(await readFile(runner.GITHUB_EVENT_PATH, "utf8")) as Record<string, unknown>;
   const deliveryId = runner.GITHUB_RUN_ID ? `actions-run-${runner.GITHUB_RUN_ID}-${runner.GITHUB_RUN_ATTEMPT ?? "1"}` : null;
   const decision = jobFromActionEvent(runner.GITHUB_EVENT_NAME, payload, appSlug, deliveryId);
-  if ("skip" in decision) return ignoredActionRun(decision.skip);
+  if ("skip" in decision) return summariseIgnoredEvent(decision.skip);
   const { job } = decision;
-  const ref = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber! };
+  const ref = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
   // Secrets are not given to workflows run for a fork's pull request: say so rather than only "not set".
   if (!env.AIMLAPI_KEY) throw new Error(`${MISSING_AIMLAPI_KEY} In the workflow: \`aimlapi-key: \${{ secrets.AIMLAPI_KEY }}\`; a fork's pull_request run gets no secrets.`);
   if (!env.GITHUB_TOKEN) throw new Error("github-token is empty: leave the input at its default (the workflow's token) or pass one.");

@@ -63,7 +63,7 @@ export function summariseActionRun(outcome: ReviewOutcome, pull: PullRequestRef,
 }
 
 /** A run for an event that asks for no review (a comment that is no command, a closed PR). Pure. */
-export function ignoredActionRun(reason: string): ActionRun {
+export function summariseIgnoredEvent(reason: string): ActionRun {
   return {
     status: "ignored",
     pull: null,
