@@ -4,8 +4,11 @@ import { completedReply } from "../fakes/aimlapi-replies.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { addPull } from "../support/add-pull.js";
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
+import { realSourceFile } from "../support/git-history.js";
+import { allOf, createGitRepo, setLine, type GitRepo } from "../support/git-repo.js";
 import { FINDING_TITLE, multiHunkDiff, multiHunkModelOutput } from "../support/multi-hunk-review.js";
 import { readActionDefinition, runAction, type RunnerContext } from "../support/run-action.js";
+import { findingPerAddedLine, isReviewCall, promptInput } from "../support/scripted-model.js";
 import { prCommentPayload, pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
 const OWNER = "octo-org";
@@ -17,6 +20,7 @@ const USAGE = { inputTokens: 1_200, outputTokens: 300, usdSpent: 0.0045 };
 let github: GithubFake;
 let model: AimlApiFake;
 let nextPull = 1;
+const repos: GitRepo[] = [];
 
 const runner = (): RunnerContext => ({
   token: FAKE_GITHUB_TOKEN,
@@ -55,11 +59,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const repo of repos) repo.remove();
   await github?.close();
   await model?.close();
 });
 
-afterEach(() => expectCleanFakes({ github, model }));
+afterEach(() => {
+  expectCleanFakes({ github, model });
+  model.setHandler(() => completedReply(multiHunkModelOutput, USAGE));
+});
 
 describe("action.yml", () => {
   it("installs production dependencies in the action's directory, then runs the entry with every input mapped onto the App's env", () => {
@@ -130,6 +138,46 @@ describe("the Action on pull_request", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::codex-review failed: AIMLAPI_KEY is not set/m);
     expect(github.reviews(OWNER, REPO, pull.number)).toHaveLength(0);
+  });
+});
+
+describe("the Action on a push (pull_request.synchronize)", { timeout: 120_000 }, () => {
+  it("reviews only what the push changed since github-actions[bot]'s last review", async () => {
+    const repo = "with-history";
+    const git = createGitRepo({ "parse.js": realSourceFile(), "README.md": "# Project\n" });
+    repos.push(git);
+    github.useGitHistory(OWNER, repo, git);
+    const reviewPrompts: string[] = [];
+    model.setHandler((call) => {
+      if (isReviewCall(call)) reviewPrompts.push(promptInput(call));
+      return completedReply(findingPerAddedLine(promptInput(call)), USAGE);
+    });
+    git.commit("feature", allOf(setLine("parse.js", 5, "  const first = 'first change';"), setLine("parse.js", 100, "  const second = 'second change';")));
+    const number = nextPull++;
+    github.addPullRequest({ owner: OWNER, repo, number, branches: { base: "main", head: "feature" }, title: `Change ${number}` });
+    const opened = { owner: OWNER, repo, number, headSha: git.sha("feature"), installationId: github.state.installationId };
+    const context = { ...runner(), repository: `${OWNER}/${repo}` };
+    const withInputs = { ...inputs(), "resolve-fixed": "false" };
+
+    const first = await runAction(pullEvent("opened", opened), context, withInputs);
+    expect(first.code).toBe(0);
+    expect(github.reviews(OWNER, repo, number).map((review) => review.comments.map((comment) => comment.line))).toEqual([[5, 100]]);
+
+    git.commit("feature", setLine("parse.js", 200, "  const third = 'third change';"));
+    const pushed = { ...opened, headSha: git.sha("feature") };
+    const promptsBefore = reviewPrompts.length;
+    const second = await runAction(pullEvent("synchronize", pushed), context, withInputs);
+    expect(second.code).toBe(0);
+    expect(second.outputs.status).toBe("posted");
+    const prompts = reviewPrompts.slice(promptsBefore).join("\n");
+    expect(prompts).toContain("third change");
+    expect(prompts).not.toContain("first change");
+    const reviews = github.reviews(OWNER, repo, number);
+    expect(reviews.map((review) => review.user.login)).toEqual([ACTIONS_BOT, ACTIONS_BOT]);
+    expect(reviews[1]!.commit_id).toBe(pushed.headSha);
+    expect(reviews[1]!.comments.map((comment) => comment.line)).toEqual([200]);
+    // The PR's open findings: the first review's two and the push's one.
+    expect(second.outputs.p1).toBe("3");
   });
 });
 
