@@ -86,6 +86,11 @@ export interface ReviewContext {
   repositorySizeKb: number | null;
   /** The app's summary comment on the PR (the latest, should there be more), among its last 100 comments. */
   summaryComment: { id: number; body: string } | null;
+  /**
+   * The body of the app's review that carries the summary's history (a PR's first review does, until a
+   * later one creates the summary comment from it); null when none of its last 100 reviews does.
+   */
+  summaryInReview: string | null;
   /** The first page of the PR's review threads; `readReviewThreads` reads the rest when there is more. */
   threads: ReviewThreadConnection;
 }
@@ -142,6 +147,7 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
     files: { config, agents: data.repository.agents?.text ?? null },
     repositorySizeKb: data.repository.diskUsage ?? null,
     summaryComment: findSummaryComment(pull.comments.nodes, ownLogin),
+    summaryInReview: findSummaryComment(pull.reviews.nodes, ownLogin)?.body ?? null,
     threads: pull.reviewThreads,
   };
 }

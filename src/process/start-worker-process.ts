@@ -14,6 +14,7 @@ import { createHeldCheckRuns } from "../queue/held-check-runs.js";
 import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import { createFindingStateLedger } from "../queue/finding-state-ledger.js";
 import { createSummaryCommentClaims } from "../queue/summary-comment-claims.js";
+import { createLatestPushes } from "../queue/latest-pushed-head.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -88,6 +89,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
         findingLedger: createFindingStateLedger(options.connection, env.QUEUE_NAME),
       },
       checkRunCompletions,
+      latestPushes: createLatestPushes(options.connection, env.QUEUE_NAME),
     },
     log: options.log,
   });

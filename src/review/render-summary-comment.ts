@@ -42,6 +42,21 @@ export function renderSummaryComment(input: SummaryCommentInput): string {
   return [`### Codex review summary`, "The summary is too large to show.", marker].join("\n\n");
 }
 
+/**
+ * What a PR's first review adds to its body so that it stands in for the summary comment (the summary
+ * comment is created by a later review, from this history): the walkthrough and the hidden history
+ * marker, which ends the body. The review itself shows the findings. At most `maxChars`; null when even
+ * the marker does not fit. Pure.
+ */
+export function renderSummaryForReview(input: Omit<SummaryCommentInput, "findings">, maxChars: number): string | null {
+  const marker = renderSummaryMarker(input.data);
+  for (const detail of DETAIL_LEVELS) {
+    const text = [renderWalkthrough({ ...input, findings: [] }, detail), marker].join("\n\n");
+    if (text.length <= maxChars) return text;
+  }
+  return marker.length <= maxChars ? marker : null;
+}
+
 function renderSections(input: SummaryCommentInput, detail: Detail): string[] {
   return [
     `### Codex review summary\n<sub>One comment per pull request, kept up to date by codex-review (as of ${input.headSha.slice(0, 7)}).</sub>`,

@@ -35,6 +35,8 @@ export interface PullStateInput {
   settings: Pick<ReviewSettings, "checkFailOn" | "summaryComment">;
   /** The summary comment as the job's first read found it. */
   summaryComment: KnownSummaryComment | null;
+  /** The body of the app's review that holds the summary's history while the PR has no summary comment (review-context.ts). */
+  summaryInReview?: string | null;
   /** The PR's findings at the head (our review threads and what this job posted: read-pull-findings.ts). */
   findings: PullFinding[];
   /** The review this job posted or found posted. */
@@ -60,7 +62,7 @@ export async function publishPullState(outcome: JudgedOutcome, input: PullStateI
   if (input.settings.summaryComment && input.files) {
     const files = input.files;
     const render = (currentBody: string | null) => {
-      const data = updateSummaryData(parseSummaryData(currentBody), {
+      const data = updateSummaryData(parseSummaryData(currentBody ?? input.summaryInReview), {
         ...(input.review ? { review: input.review } : {}),
         walkthrough: input.walkthrough ?? [],
         pullFiles: files.map((file) => file.path),

@@ -15,6 +15,7 @@ import type { ReviewThreadConnection } from "../github/review-threads.js";
 import { dismissedFingerprints, findingsAfterReview, toPullFindings } from "../review/thread-findings.js";
 import { checkFixedThreads } from "./check-fixed-threads.js";
 import { readOwnThreads } from "./read-pull-findings.js";
+import type { LatestPushes } from "../queue/latest-pushed-head.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
 import { jobKey, type ReviewJobData } from "../queue/review-job.js";
@@ -28,12 +29,14 @@ import { chooseReviewScope } from "./choose-review-scope.js";
 import { BudgetExhausted, chargeReviewBudget, startReviewCheckRun, type ReviewBudgetGate } from "./charge-review-budget.js";
 import { completeOpenCheckRuns, openCheckRun, reportCheck, type CheckRunTarget } from "./check-run-for-head.js";
 import { readUntilHead } from "./confirm-head.js";
+import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { openRepository } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
+import { addSummaryToFirstReview } from "./summary-in-first-review.js";
 import { fileStatsOf, publishPullState, type PullStateInput, type PullStateServices } from "./publish-pull-state.js";
 import { parseSummaryData } from "../review/summary-data.js";
 
@@ -54,6 +57,8 @@ export interface ReviewDependencies extends Omit<PullStateServices, "github" | "
   githubWebUrl?: string;
   /** Checks earlier findings against a new head (resolves fixed threads); none means no fix check. */
   fixChecker?: FixChecker;
+  /** The pushes the web process has seen, so a first run need not ask GitHub whether its head moved (recheck-head.ts). */
+  latestPushes?: LatestPushes;
   /** Waits before re-reading a head that is not the job's (GitHub's replicas lag a push). Default: confirm-head.ts. */
   headLagWaitsMs?: readonly number[];
   /**
@@ -133,10 +138,10 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     const findings = toPullFindings(await readOwnThreads(github, ref, context, appBotLogin(deps.appSlug), headSha));
     const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}), findings };
     // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
-    const listed = parseSummaryData(context.summaryComment?.body).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
+    const listed = parseSummaryData(context.summaryComment?.body ?? context.summaryInReview).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
     const files = settings.summaryComment && !listed ? fileStatsOf((await fetchDiff(github, ref, log)).diff) : null;
     const review = { sha: headSha, job: same.marker.job, mode: null, usage: null };
-    const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, review, files, findings }, deps);
+    const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, summaryInReview: context.summaryInReview, review, files, findings }, deps);
     const completed = await completeOpenCheckRuns(github, checks, ...check);
     if (completed > 0) log.info({ reviewId: same.id, checkRuns: completed }, "Review was already posted; completed its open check run");
     return outcome;
@@ -146,7 +151,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
   let reviewed: Reviewed;
   try {
-    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb, threads: context.threads }, deps);
+    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb, threads: context.threads, summaryKept: context.summaryComment !== null || context.summaryInReview !== null }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -160,7 +165,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   // the run with the review's verdict.
   const { outcome, check } =
     reviewed.pull && (reviewed.outcome.status === "posted" || reviewed.outcome.status === "nothing-new")
-      ? await publishPullState(reviewed.outcome, { ...reviewed.pull, ref, headSha, settings, summaryComment: context.summaryComment }, deps)
+      ? await publishPullState(reviewed.outcome, { ...reviewed.pull, ref, headSha, settings, summaryComment: context.summaryComment, summaryInReview: context.summaryInReview }, deps)
       : { outcome: reviewed.outcome, check: summariseForCheck(reviewed.outcome) };
   if (deps.deferCheckRunCompletion) await deps.deferCheckRunCompletion(checkRunId, ...check);
   else await completeCheckRun(github, ref, checkRunId, ...check);
@@ -192,6 +197,8 @@ interface ReviewTarget {
   pr: { number: number; title: string; body: string; base: { ref: string; sha: string }; head: { ref: string } };
   /** The repository's size (KiB) from the review context; null when GitHub did not say. */
   repositorySizeKb?: number | null;
+  /** The PR already has its summary (a comment, or a review holding its history). */
+  summaryKept: boolean;
 }
 
 async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<Reviewed> {
@@ -254,15 +261,16 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   if (plan.chunks.length === 0) return { outcome: { status: "skipped", reason: incremental ? "no reviewable changes since the last review" : "no reviewable files" } };
 
   // A push while the model was busy makes this review stale; the job for the new head posts instead.
-  // A read that shows another head may be a replica behind the push of this very head: re-read first.
-  // The same (read-only GraphQL) query brings the app's reviews, which submitReview searches for this
-  // job's marker right before its POST: one request for both.
-  const current = await readUntilHead(() => loadReviewContext(github, ref, ownLogin), (read) => read.pr.head.sha, headSha, deps.headLagWaitsMs);
-  if (current.pr.head.sha !== headSha) return { outcome: { status: "superseded", headSha, currentHeadSha: current.pr.head.sha } };
+  const current = await recheckHead(github, ref, ownLogin, job, { headSha, ownReviews: target.earlier }, deps);
+  if (current.movedTo) return { outcome: { status: "superseded", headSha, currentHeadSha: current.movedTo } };
 
-  const reviewId = await postReview(github, ref, headSha, review, log, ownLogin, current.ownReviews);
+  const summaryReview = { sha: headSha, job: target.jobHash, mode, usage: review.usage };
+  // A PR's first review is its summary: the summary comment is created by a later review (one write less).
+  const withSummary = files && !target.summaryKept && target.earlier.length === 0 ? addSummaryToFirstReview(review, { headSha, files, review: summaryReview }) : null;
+  const reviewId = await postReview(github, ref, headSha, withSummary ?? review, log, ownLogin, current.ownReviews);
   const findings = findingsAfterReview(fixes.threads, review.posted, headSha);
-  const pull = { files, findings, walkthrough: review.walkthrough, review: { sha: headSha, job: target.jobHash, mode, usage: review.usage } };
+  // No files: the summary is left as it is, in the review just posted.
+  const pull = { files: withSummary ? null : files, findings, walkthrough: review.walkthrough, review: summaryReview };
   const outcome: ReviewOutcome = {
     status: "posted",
     reviewId,

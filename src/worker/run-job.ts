@@ -5,6 +5,7 @@ import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import type { FixChecker } from "../llm/fix-checker.js";
 import type { ThreadResponder } from "../llm/thread-responder.js";
 import { enqueueCheckRunCompletion, type CheckRunCompletionQueue } from "../queue/check-run-completions.js";
+import type { LatestPushes } from "../queue/latest-pushed-head.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { JobData } from "../queue/review-job.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
@@ -36,6 +37,8 @@ export interface JobServices {
   pullState?: Pick<PullStateServices, "summaryClaims" | "findingLedger">;
   /** Where reviews leave their check-run completion; none means the review job completes the run itself. */
   checkRunCompletions?: CheckRunCompletionQueue;
+  /** The PRs' latest pushes as ingest recorded them; none means a review asks GitHub whether its head moved. */
+  latestPushes?: LatestPushes;
 }
 
 /** What the worker knows about this run of the job. */
@@ -74,6 +77,7 @@ function dispatchJob(data: JobData, github: GithubClient, services: JobServices,
         ...(services.repository ? { repository: services.repository } : {}),
         ...(services.githubWebUrl ? { githubWebUrl: services.githubWebUrl } : {}),
         ...(fixChecker ? { fixChecker } : {}),
+        ...(services.latestPushes ? { latestPushes: services.latestPushes } : {}),
         ...services.pullState,
       });
     }

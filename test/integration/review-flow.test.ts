@@ -64,12 +64,12 @@ describe("automatic review", () => {
     expect(review!.body).toContain("Consider documenting the parser limits");
     expect(review!.body).toContain(`<!-- codex-review:v1 head=${pull.headSha}`);
 
-    // Eight GitHub requests for a first review, four of them through Octokit's write limiter: the GraphQL
-    // context read, the check run's create, the diff, the tarball at the head (a cold snapshot cache; this
-    // repository has no history: GitHub's 404), the head re-check (a GraphQL query that also brings the
-    // app's reviews for the marker search right before posting), the review, the summary comment (created:
-    // the context read found none), and the check run's completion (a follow-up job). No open-run lookup:
-    // a first attempt cannot have opened one.
+    // Six GitHub requests for a first review, three of them through Octokit's write limiter and one of
+    // those a notification: the GraphQL context read, the check run's create, the diff, the tarball at the
+    // head (a cold snapshot cache; this repository has no history: GitHub's 404), the review (which
+    // carries the PR's summary: a first review creates no summary comment), and the check run's
+    // completion (a follow-up job). No open-run lookup and no head re-check: a first attempt cannot have
+    // opened a run or posted, and Redis says whether a later push arrived.
     await waitForCompletedCheckRun(github, pull);
     const made = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
     const calls = made.map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
@@ -78,15 +78,15 @@ describe("automatic review", () => {
       "POST /repos/octo-org/hello-world/check-runs",
       "GET /repos/octo-org/hello-world/pulls/:n",
       "GET /repos/octo-org/hello-world/tarball/:sha",
-      "POST /api/graphql",
       "POST /repos/octo-org/hello-world/pulls/:n/reviews",
-      "POST /repos/octo-org/hello-world/issues/:n/comments",
       "PATCH /repos/octo-org/hello-world/check-runs/:n",
     ]);
+    expect(review!.body).toContain("#### What this pull request changes");
+    expect(review!.body).toMatch(/<!-- codex-review:summary data=[A-Za-z0-9_-]+ -->$/);
     const queries = made.filter((request) => request.path === "/api/graphql").map((request) => String((request.body as { query: string }).query));
     expect(queries.every((query) => isReadOnlyGraphql(query))).toBe(true);
     const throughWriteLimiter = made.filter((request) => request.method !== "GET" && request.path !== "/api/graphql");
-    expect(throughWriteLimiter).toHaveLength(4);
+    expect(throughWriteLimiter).toHaveLength(3);
 
     const modelCalls = model.requests.filter((request) => request.path === "/v1/responses");
     expect(modelCalls.length).toBeGreaterThan(0);
