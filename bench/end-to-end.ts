@@ -127,7 +127,7 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
         startRss.push(...run.workerStartRssMb);
         calls ??= countCalls(run.github.requests, pulls.length);
         const last = runs.at(-1)!;
-        log(`  ${workers} worker(s): ${last.reviewsPerMinute.toFixed(1)} reviews/min, ${(last.efficiency * 100).toFixed(0)}% of ideal, ${modelCalls} model calls, service ${(last.phases.serviceMs / 1000).toFixed(2)} s/review`);
+        log(`  ${workers} worker(s): ${last.reviewsPerMinute.toFixed(1)} reviews/min, ${(last.efficiency * 100).toFixed(0)}% of ideal, ${modelCalls} model calls, service ${(last.phases.serviceMs / 1000).toFixed(2)} s/review (median ms: before model ${last.phases.beforeModelMs.toFixed(0)}, model ${last.phases.modelMs.toFixed(0)}, to review ${last.phases.toReviewMs.toFixed(0)}, to check done ${last.phases.afterReviewMs.toFixed(0)})`);
       } finally {
         await closeClusterRun(run);
         await redis.client.flushall();

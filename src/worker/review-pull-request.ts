@@ -148,10 +148,13 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   }
 
   const open = () => (deps.firstAttempt ? startCheckRun(github, ref, CHECK_RUN_NAME, headSha) : openCheckRun(github, checks));
+  // The diff is read while the check run is created: on GitHub each is a round trip before the model.
+  const diff = fetchDiff(github, ref, log);
+  diff.catch(() => undefined); // awaited in reviewAndPost; unawaited if the check run fails first
   const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
   let reviewed: Reviewed;
   try {
-    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, repositorySizeKb: context.repositorySizeKb, threads: context.threads, summaryKept: context.summaryComment !== null || context.summaryInReview !== null }, deps);
+    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, diff, repositorySizeKb: context.repositorySizeKb, threads: context.threads, summaryKept: context.summaryComment !== null || context.summaryInReview !== null }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
@@ -199,12 +202,14 @@ interface ReviewTarget {
   repositorySizeKb?: number | null;
   /** The PR already has its summary (a comment, or a review holding its history). */
   summaryKept: boolean;
+  /** The PR's diff, being read. */
+  diff: Promise<{ diff: string; unreviewable: SkippedFile[] }>;
 }
 
 async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: ReviewTarget, deps: ReviewDependencies): Promise<Reviewed> {
   const { github, log } = deps;
   const { headSha, pr } = target;
-  const full = await fetchDiff(github, ref, log);
+  const full = await target.diff;
   const files = target.settings.summaryComment ? fileStatsOf(full.diff) : null;
   const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
   if (scope.mode === "nothing-new") {
