@@ -44,6 +44,8 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     port: env.PORT,
     host: env.HOST,
     webhookPath: env.WEBHOOK_PATH,
+    // Probot's smee client: after listening, it reads the channel and POSTs each delivery to WEBHOOK_PATH here.
+    webhookProxy: env.WEBHOOK_PROXY_URL,
     log: options.log,
   });
   const ingest = createDeliveryIngest(options.queue, options.connection, { namespace: env.QUEUE_NAME, replayWindowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
