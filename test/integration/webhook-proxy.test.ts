@@ -123,4 +123,16 @@ describe("WEBHOOK_PROXY_URL", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(channel.connections).toBe(connectionsBefore);
   });
+
+  it("the first-run setup flow registers the App with the channel as its webhook URL", async () => {
+    const connectionsBefore = channel.connections;
+    // No App credentials: Probot's setup flow. With WEBHOOK_PROXY_URL set it creates no smee.io channel of its own.
+    const app = await startAppProcess("src/main.ts", { WEBHOOK_PROXY_URL: channel.url });
+    apps.push(app);
+    const page = await (await fetch(`${app.url}/probot`)).text();
+    const manifest = JSON.parse(/name="manifest"[^>]*value='([^']*)'/.exec(page)![1]!);
+    expect(manifest.hook_attributes).toEqual({ url: channel.url });
+    await waitFor(() => (channel.connections > connectionsBefore ? true : undefined), 20_000, "the setup server to open the channel");
+    expect(app.output.some((line) => line.includes("smee.io"))).toBe(false);
+  });
 });
