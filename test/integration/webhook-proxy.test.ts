@@ -7,7 +7,7 @@ import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { startSmeeChannelFake, type SmeeChannelFake } from "../fakes/smee-channel-fake.js";
 import { addPull } from "../support/add-pull.js";
 import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
-import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
+import { freePort, startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
 import { dropQueue } from "../support/drop-queue.js";
 import { expectCleanFakes } from "../support/expect-clean-fakes.js";
 import { multiHunkDiff, multiHunkModelOutput } from "../support/multi-hunk-review.js";
@@ -134,5 +134,17 @@ describe("WEBHOOK_PROXY_URL", () => {
     expect(manifest.hook_attributes).toEqual({ url: channel.url });
     await waitFor(() => (channel.connections > connectionsBefore ? true : undefined), 20_000, "the setup server to open the channel");
     expect(app.output.some((line) => line.includes("smee.io"))).toBe(false);
+  });
+
+  it("stops start:web with a message naming WEBHOOK_PROXY_URL when the channel cannot be reached", async () => {
+    const closedPort = await freePort();
+    const env = appEnv({ github, model }, redisUrl, `proxy-${randomUUID().slice(0, 8)}`, { APP_SLUG: "codex-review", WEBHOOK_PROXY_URL: `http://127.0.0.1:${closedPort}/gone-channel` });
+    const app = await startAppProcess("src/web.ts", env, { waitForHttp: false });
+    apps.push(app);
+    const code = await waitFor(() => app.child.exitCode ?? undefined, 20_000, "the web process to exit");
+    expect(code).toBe(1);
+    const fatal = app.logs().find((line) => line.level === 60);
+    expect(String(fatal?.msg)).toContain(`WEBHOOK_PROXY_URL (http://127.0.0.1:${closedPort})`);
+    expect(String(fatal?.msg)).not.toContain("gone-channel");
   });
 });
