@@ -3,7 +3,7 @@ import { run } from "probot";
 import { readAppEnv } from "./config/env.js";
 import { readAppCredentials } from "./process/app-credentials.js";
 import { createLogger } from "./process/create-logger.js";
-import { onShutdown } from "./process/on-shutdown.js";
+import { onShutdown, SHUTDOWN_HARD_EXIT_MARGIN_MS } from "./process/on-shutdown.js";
 import { closeWorker } from "./worker/close-worker.js";
 import { redisForProcess } from "./process/redis-for-process.js";
 import { resolveAppSlug } from "./process/resolve-app-slug.js";
@@ -33,7 +33,7 @@ try {
       onShutdown(
         [() => server.stop(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => queue.close(), () => redis.close()],
         log,
-        env.WORKER_SHUTDOWN_GRACE_MS + 5_000,
+        env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_HARD_EXIT_MARGIN_MS,
       );
     } catch (error) {
       for (const stop of started) await stop().catch(() => undefined);

@@ -2,7 +2,7 @@
 import { readAppEnv } from "./config/env.js";
 import { readAppCredentials } from "./process/app-credentials.js";
 import { createLogger } from "./process/create-logger.js";
-import { onShutdown } from "./process/on-shutdown.js";
+import { onShutdown, SHUTDOWN_HARD_EXIT_MARGIN_MS } from "./process/on-shutdown.js";
 import { closeWorker } from "./worker/close-worker.js";
 import { redisForProcess } from "./process/redis-for-process.js";
 import { resolveAppSlug } from "./process/resolve-app-slug.js";
@@ -27,7 +27,7 @@ try {
   onShutdown(
     [async () => metricsServer?.close(), () => closeWorker(worker, env.WORKER_SHUTDOWN_GRACE_MS, log), () => redis.close()],
     log,
-    env.WORKER_SHUTDOWN_GRACE_MS + 5_000,
+    env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_HARD_EXIT_MARGIN_MS,
   );
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);

@@ -14,6 +14,14 @@ export const AppEnv = z.object({
   /** The App's slug (`@<slug>` commands, `<slug>[bot]` reviews); unset = read from GitHub (`GET /app`) at start. */
   APP_SLUG: optionalText,
   WEBHOOK_PATH: z.string().default("/api/github/webhooks"),
+  /**
+   * A smee.io channel (Probot's webhook proxy) the web server reads deliveries from and replays to itself,
+   * for an App with no public URL (a laptop). Unset: no proxy; deliveries come straight to WEBHOOK_PATH.
+   */
+  WEBHOOK_PROXY_URL: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z.url({ protocol: /^https?$/ }).optional(),
+  ),
   /** Larger deliveries are refused with 413 before parsing. 5 MiB: ~10x the largest event we act on. */
   WEBHOOK_MAX_BODY_BYTES: positiveInt(5 * 1024 * 1024),
   /** How long a delivery id is remembered, so a replay of it is ignored. */

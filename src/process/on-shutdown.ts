@@ -1,6 +1,13 @@
 import type { Logger } from "pino";
 
 /**
+ * How long after WORKER_SHUTDOWN_GRACE_MS a worker process exits by force when a close step hangs (a dead
+ * Redis). Container grace periods (compose's stop_grace_period, the pod's terminationGracePeriodSeconds)
+ * must cover the grace plus this margin.
+ */
+export const SHUTDOWN_HARD_EXIT_MARGIN_MS = 5_000;
+
+/**
  * Runs the steps in order on SIGTERM/SIGINT, then exits; a second signal or `timeoutMs` forces the exit
  * so a stuck close never keeps a container from stopping.
  */

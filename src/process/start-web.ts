@@ -5,6 +5,7 @@ import { createApp } from "../app.js";
 import { githubBaseUrl, type AppEnv } from "../config/env.js";
 import type { ReviewQueue } from "../queue/review-queue.js";
 import { createDeliveryIngest } from "../queue/ingest-delivery.js";
+import { explainServerStartError } from "./explain-server-start-error.js";
 import { limitWebhookBody } from "./limit-webhook-body.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
@@ -44,6 +45,8 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     port: env.PORT,
     host: env.HOST,
     webhookPath: env.WEBHOOK_PATH,
+    // Probot's smee client: after listening, it reads the channel and POSTs each delivery to WEBHOOK_PATH here.
+    webhookProxy: env.WEBHOOK_PROXY_URL,
     log: options.log,
   });
   const ingest = createDeliveryIngest(options.queue, options.connection, { namespace: env.QUEUE_NAME, replayWindowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
@@ -52,6 +55,8 @@ export async function startWeb(options: WebOptions): Promise<Server> {
   await server.load(
     createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),
   );
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    throw explainServerStartError(error, env.WEBHOOK_PROXY_URL);
+  });
   return server;
 }
