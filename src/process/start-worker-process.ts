@@ -15,6 +15,7 @@ import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import { createFindingStateLedger } from "../queue/finding-state-ledger.js";
 import { createSummaryCommentClaims } from "../queue/summary-comment-claims.js";
 import { createLatestPushes } from "../queue/latest-pushed-head.js";
+import { preloadTokenizer } from "../llm/count-tokens.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { instrumentGithubClient } from "../metrics/instrument-github-client.js";
@@ -95,6 +96,12 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   });
   // Outcomes, durations and comment counts come from the worker's events, not from inside the pipeline.
   observeWorker(worker, metrics);
+  // After the worker is up (its first poll sent), so the ~0.5 s load does not delay connecting to Redis.
+  setImmediate(() => {
+    const startedAt = performance.now();
+    preloadTokenizer();
+    options.log.info({ durationMs: Math.round(performance.now() - startedAt) }, "Tokenizer tables loaded");
+  });
   return {
     // Reviews first: one finishing in the grace period still queues its completion, which runs next.
     async close() {
