@@ -10,6 +10,8 @@
  *   BENCH_PIPELINE_RUNS, BENCH_PIPELINE_SCALES (0.1,1,10; quick 0.1,0.3,1)
  *   BENCH_E2E_PRS (50; quick 16), BENCH_E2E_WORKERS (1,2,4), BENCH_WORKER_CONCURRENCY (2),
  *   BENCH_MODEL_LATENCY_MS (1500), BENCH_CEILING_PRS (PRs per installation in the ceiling runs: 12; quick 6)
+ *   BENCH_TRACE=1            print each end-to-end review's GitHub requests and model calls with their times
+ *   BENCH_PROFILE_DIR=<dir>  write a CPU profile of every end-to-end worker there (node --cpu-prof)
  */
 export interface BenchSettings {
   quick: boolean;
