@@ -47,6 +47,29 @@ describe("parseRepoConfig", () => {
   });
 });
 
+describe("parseRepoConfig's bounds", () => {
+  it.each([
+    // Each rule's instructions go into every prompt whose files match: the count is bounded.
+    ["51 path rules", { path_instructions: Array.from({ length: 51 }, (_, i) => ({ path: `src/${i}/**`, instructions: "x".repeat(2_000) })) }, "path_instructions"],
+    ["101 exclude globs", { paths: { exclude: Array.from({ length: 101 }, (_, i) => `gen${i}/**`) } }, "paths.exclude"],
+    // A glob the matcher refuses would match nothing: the notice says so instead.
+    ["a glob of 128 brace alternatives", { paths: { include: ["{a,b}".repeat(7)] } }, "paths.include.0"],
+    ["a 1,001-character path rule glob", { path_instructions: [{ path: "x".repeat(1_001), instructions: "y" }] }, "path_instructions.0.path"],
+  ])("reports %s and falls back to the defaults", (_label, raw, key) => {
+    const { config, errors } = parseRepoConfig(raw);
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(errors).toEqual([expect.stringContaining(key)]);
+  });
+
+  it("takes 50 path rules and 100 globs per list", () => {
+    const raw = {
+      path_instructions: Array.from({ length: 50 }, (_, i) => ({ path: `src/${i}/**`, instructions: "x" })),
+      paths: { exclude: Array.from({ length: 100 }, (_, i) => `gen${i}/**`), include: ["**/*.{ts,tsx,js,jsx,mjs,cjs}"] },
+    };
+    expect(parseRepoConfig(raw).errors).toEqual([]);
+  });
+});
+
 describe("effectiveSettings", () => {
   it("lays the repository's config over the env settings", () => {
     const { config } = parseRepoConfig({ caps: { max_chunks: 3 }, paths: { exclude: ["gen/**"] }, severity_threshold: "P1", reasoning_effort: "low" });
