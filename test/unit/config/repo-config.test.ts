@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 import { effectiveSettings } from "../../../src/config/effective-settings.js";
-import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
+import { DEFAULT_REPO_CONFIG, parseRepoConfig, parseRepoConfigText } from "../../../src/config/repo-config.js";
 import { readAppEnv } from "../../../src/config/env.js";
 import { reviewSettingsFromEnv } from "../../../src/process/review-settings-from-env.js";
 import type { ReviewSettings } from "../../../src/review/review-settings.js";
@@ -59,6 +60,17 @@ describe("parseRepoConfig's bounds", () => {
     const { config, errors } = parseRepoConfig(raw);
     expect(config).toEqual(DEFAULT_REPO_CONFIG);
     expect(errors).toEqual([expect.stringContaining(key)]);
+  });
+
+  // "Billion laughs": nine levels of nine aliases would expand to 387 million strings.
+  it("refuses a YAML alias bomb quickly instead of expanding it", () => {
+    const levels = "abcdefghi".split("");
+    const text = levels.map((name, i) => `${name}: &${name} [${Array.from({ length: 9 }, () => (i === 0 ? '"lol"' : `*${levels[i - 1]}`)).join(",")}]`).join("\n");
+    const started = cpuMs();
+    const { config, errors } = parseRepoConfigText(text);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(errors).toEqual([expect.stringMatching(/^not valid YAML: .*alias/i)]);
   });
 
   it("takes 50 path rules and 100 globs per list", () => {
