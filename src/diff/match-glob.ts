@@ -26,7 +26,7 @@ type Token = { kind: "char"; char: string } | { kind: "any" } | { kind: "star" }
 type Segment = { kind: "globstar" } | { kind: "tokens"; tokens: Token[] };
 
 export type GlobMatcher = (path: string) => boolean;
-export type CompiledGlob = { ok: true; match: GlobMatcher } | { ok: false; reason: string };
+export type CompiledGlob = { ok: true; match: GlobMatcher; /** One per brace alternative. */ patterns: Segment[][] } | { ok: false; reason: string };
 
 /** One glob's matcher, or why the glob is refused (too long, or too many brace alternatives). */
 export function compileGlob(glob: string): CompiledGlob {
@@ -36,16 +36,19 @@ export function compileGlob(glob: string): CompiledGlob {
   if (alternatives === null) return { ok: false, reason: `a glob expands to at most ${MAX_GLOB_ALTERNATIVES} alternatives through its braces` };
   if (alternatives.reduce((sum, alternative) => sum + alternative.length, 0) > MAX_GLOB_CHARS) return tooLong;
   const patterns = alternatives.map(parsePattern);
-  return { ok: true, match: (path) => patterns.some((segments) => matchSegments(segments, path.split("/"))) };
+  return { ok: true, match: (path) => patterns.some((segments) => matchSegments(segments, path.split("/"))), patterns };
 }
 
-/** A matcher for any of `globs`; globs that are blank or refused match nothing. */
+/** A matcher for any of `globs`; globs that are blank or refused match nothing. The path is split once for all of them. */
 export function compileGlobs(globs: readonly string[]): GlobMatcher {
-  const matchers = globs.filter((glob) => glob.trim() !== "").flatMap((glob) => {
+  const patterns = globs.filter((glob) => glob.trim() !== "").flatMap((glob) => {
     const compiled = compileGlob(glob);
-    return compiled.ok ? [compiled.match] : [];
+    return compiled.ok ? compiled.patterns : [];
   });
-  return (path) => matchers.some((match) => match(path));
+  return (path) => {
+    const parts = path.split("/");
+    return patterns.some((segments) => matchSegments(segments, parts));
+  };
 }
 
 /** Why the glob is refused, or null when it compiles (for validating a repository's config). */
@@ -190,30 +193,63 @@ function matchSegment(tokens: readonly Token[], text: string): boolean {
   return t === tokens.length;
 }
 
-/** Pattern segments against path segments; `**` may take none or any number of them. */
+/**
+ * Pattern segments against path segments; `**` may take none or any number of them. The positions
+ * reached are flags swapped between two arrays: a path of half a million segments allocates nothing
+ * per segment.
+ */
 function matchSegments(pattern: readonly Segment[], path: readonly string[]): boolean {
-  let states = closeOverGlobstars(pattern, new Set([0]));
-  for (const part of path) {
-    const next = new Set<number>();
-    for (const at of states) {
-      const segment = pattern[at];
-      if (!segment) continue;
-      // `.` and `..` are never matched by a wildcard (they are not file names).
-      if (segment.kind === "globstar") {
-        if (part !== "." && part !== "..") next.add(at);
-      } else if (matchSegment(segment.tokens, part) && !(isDotName(part) && !isLiteral(segment.tokens))) next.add(at + 1);
-    }
-    if (next.size === 0) return false;
-    states = closeOverGlobstars(pattern, next);
+  // The segments before the first `**` and after the last one sit at fixed places: checked directly, so
+  // `**/package-lock.json` costs one segment, not the path's depth. Only between two `**` is there a walk.
+  const first = pattern.findIndex((segment) => segment.kind === "globstar");
+  if (first === -1) return pattern.length === path.length && pattern.every((segment, i) => matchOne(segment, path[i]!));
+  const last = pattern.length - 1 - [...pattern].reverse().findIndex((segment) => segment.kind === "globstar");
+  const suffix = pattern.length - 1 - last;
+  if (path.length < first + suffix) return false;
+  for (let i = 0; i < first; i++) if (!matchOne(pattern[i]!, path[i]!)) return false;
+  for (let i = 1; i <= suffix; i++) if (!matchOne(pattern[pattern.length - i]!, path[path.length - i]!)) return false;
+  const end = path.length - suffix;
+  if (first === last) {
+    for (let i = first; i < end; i++) if (isDotName(path[i]!)) return false;
+    return true;
   }
-  return states.has(pattern.length);
+  return walkSegments(pattern.slice(first, last + 1), path, first, end);
 }
 
-function closeOverGlobstars(pattern: readonly Segment[], states: Set<number>): Set<number> {
-  for (const at of [...states].sort((a, b) => a - b)) {
-    for (let i = at; pattern[i]?.kind === "globstar"; i++) states.add(i + 1);
+function matchOne(segment: Segment, part: string): boolean {
+  if (segment.kind === "globstar") return part !== "." && part !== "..";
+  // `.` and `..` are never matched by a wildcard (they are not file names).
+  return matchSegment(segment.tokens, part) && !(isDotName(part) && !isLiteral(segment.tokens));
+}
+
+/** `path[from..to)` against `pattern`, which starts and ends with `**`. */
+function walkSegments(pattern: readonly Segment[], path: readonly string[], from: number, to: number): boolean {
+  const size = pattern.length + 1;
+  let current = new Uint8Array(size);
+  let next = new Uint8Array(size);
+  current[0] = 1;
+  closeOverGlobstars(pattern, current);
+  for (let i = from; i < to; i++) {
+    const part = path[i]!;
+    next.fill(0);
+    let any = false;
+    for (let at = 0; at < pattern.length; at++) {
+      if (!current[at]) continue;
+      const segment = pattern[at]!;
+      if (!matchOne(segment, part)) continue;
+      next[segment.kind === "globstar" ? at : at + 1] = 1;
+      any = true;
+    }
+    if (!any) return false;
+    [current, next] = [next, current];
+    closeOverGlobstars(pattern, current);
   }
-  return states;
+  return current[pattern.length] === 1;
+}
+
+/** A position on a `**` also stands on the segment after it (the `**` taking none). */
+function closeOverGlobstars(pattern: readonly Segment[], states: Uint8Array): void {
+  for (let at = 0; at < pattern.length; at++) if (states[at] && pattern[at]!.kind === "globstar") states[at + 1] = 1;
 }
 
 function isDotName(part: string): boolean {
