@@ -7,7 +7,7 @@ import type { ChunkReviewer } from "../llm/chunk-reviewer.js";
 import { hashJobKey } from "../review/review-marker.js";
 import type { ReviewSettings } from "../review/review-settings.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
-import { openRepository } from "../worker/open-repository.js";
+import { openRepositoryForReview } from "../worker/open-repository.js";
 import { reviewDiff } from "../worker/review-diff.js";
 import { fetchDiff, postReview } from "../worker/review-pull-request.js";
 import type { CliProgress } from "./cli-progress.js";
@@ -45,7 +45,7 @@ export async function runPullRequestReview(
   const pullRequest = { owner: ref.owner, repo: ref.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const jobHash = hashJobKey(`cli/${ref.owner}/${ref.repo}/pull/${ref.pullNumber}/${headSha}`);
   const target = { owner: ref.owner, repo: ref.repo, headSha, baseSha: pr.base.sha, sizeKb: null };
-  const repository = await openRepository(deps.repository, github, target, deps.settings.context.mode, log);
+  const repository = await openRepositoryForReview(deps.repository, github, target, diff, deps.settings, log);
   const { review } = await reviewDiff(
     {
       diff,

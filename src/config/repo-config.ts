@@ -1,10 +1,22 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { globProblem } from "../diff/match-glob.js";
 
 export const REPO_CONFIG_PATH = ".github/codex-review.yml";
 
 const severity = z.enum(["P0", "P1", "P2", "P3"]);
-const globs = z.array(z.string().min(1));
+/** Globs per list, and path rules: each is matched against every file of a PR, and a rule's text joins every prompt it matches. */
+export const MAX_REPO_GLOBS = 100;
+export const MAX_PATH_INSTRUCTIONS = 50;
+// Its length (MAX_GLOB_CHARS, brace alternatives counted each) is checked with the rest by globProblem.
+const glob = z
+  .string()
+  .min(1)
+  .superRefine((value, context) => {
+    const problem = globProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
+const globs = z.array(glob).max(MAX_REPO_GLOBS);
 const positive = z.number().int().positive();
 
 /** `.github/codex-review.yml`: every key optional; defaults below. Unknown keys are errors, so typos surface. */
@@ -30,7 +42,8 @@ export const RepoConfig = z
     instructions: z.string().max(4_000).default(""),
     /** Extra instructions for files matching a glob. */
     path_instructions: z
-      .array(z.object({ path: z.string().min(1), instructions: z.string().min(1).max(2_000) }).strict())
+      .array(z.object({ path: glob, instructions: z.string().min(1).max(2_000) }).strict())
+      .max(MAX_PATH_INSTRUCTIONS)
       .default([]),
     reasoning_effort: z.enum(["low", "medium", "high"]).optional(),
     caps: z

@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { cutText } from "./cut-text.js";
+import { compileGlobs } from "./match-glob.js";
 import type { FileDiff } from "./types.js";
 
 export type SkipReason = "binary" | "deleted" | "excluded" | "generated" | "rename-only" | "no-changes";
@@ -76,10 +76,10 @@ export function selectReviewableFiles(
   files: readonly FileDiff[],
   options: FileFilterOptions = {},
 ): { reviewable: FileDiff[]; skipped: SkippedFile[] } {
-  // picomatch throws on an empty pattern; a blank entry in a repo's config must not sink the review.
-  const isExcluded = picomatch([...DEFAULT_EXCLUDE_GLOBS, ...nonEmpty(options.exclude)], { dot: true });
-  const include = nonEmpty(options.include);
-  const isIncluded = include.length > 0 ? picomatch(include, { dot: true }) : () => false;
+  // The repository's globs against the PR's paths: matched in linear time (see match-glob.ts); blank
+  // entries match nothing.
+  const isExcluded = compileGlobs([...DEFAULT_EXCLUDE_GLOBS, ...(options.exclude ?? [])]);
+  const isIncluded = compileGlobs(options.include ?? []);
 
   const reviewable: FileDiff[] = [];
   const skipped: SkippedFile[] = [];
@@ -106,9 +106,9 @@ export const MAX_GLOB_SEGMENT_CHARS = 255;
 
 /**
  * The path with every longer segment cut to its first and last characters, `MAX_GLOB_SEGMENT_CHARS` in
- * all, for glob matching only: picomatch's patterns backtrack within a segment (`*.min.*` is quadratic
- * in a segment's length), so a megabyte-long file name would hold the worker for minutes. Keeping the
- * end keeps the extension that most globs look at.
+ * all, for glob matching only: matching a segment costs its length times the glob's (match-glob.ts), and
+ * every glob of the defaults and the repository's config is tried, so a megabyte-long file name would
+ * still cost seconds. Keeping the end keeps the extension that most globs look at.
  */
 function boundSegments(path: string): string {
   if (path.length <= MAX_GLOB_SEGMENT_CHARS) return path;
@@ -119,9 +119,6 @@ function boundSegments(path: string): string {
     .join("/");
 }
 
-function nonEmpty(globs: string[] | undefined): string[] {
-  return (globs ?? []).filter((glob) => glob.trim().length > 0);
-}
 
 /** True when the top of the new file, as far as the diff shows it, carries a generated-code marker. */
 export function isGeneratedFile(file: FileDiff): boolean {

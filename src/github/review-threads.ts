@@ -5,15 +5,18 @@ import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 
 /**
  * The PR's review threads through GraphQL. The first page rides in the ReviewContext query (no extra
- * request); further pages, 100 threads each, only when a PR has more. The first 30 comments of a
- * thread are read: the opening comment (our finding and its marker), our fix reply, people's replies.
+ * request); further pages, 100 threads each, only when a PR has more. Every comment of a thread is read
+ * (the opening comment with our finding and its marker, our fix reply, people's replies): the first 30
+ * with the thread, the rest of a longer discussion 100 at a time.
  */
 export const THREADS_PER_PAGE = 100;
 const COMMENTS_PER_THREAD = 30;
 
+const COMMENT_FIELDS = "databaseId body url author { __typename login } reactionGroups { content users { totalCount } }";
+
 /** The fields of one thread; spread into the queries that read threads. */
 export const THREAD_FIELDS = `id isResolved isOutdated path line originalLine resolvedBy { login }
-        comments(first: ${COMMENTS_PER_THREAD}) { nodes { databaseId body url author { __typename login } reactionGroups { content users { totalCount } } } }`;
+        comments(first: ${COMMENTS_PER_THREAD}) { pageInfo { hasNextPage endCursor } nodes { ${COMMENT_FIELDS} } }`;
 
 /** The selection the ReviewContext query adds to `pullRequest`: the first page of threads. */
 export const FIRST_THREADS_SELECTION = `reviewThreads(first: ${THREADS_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${THREAD_FIELDS} } }`;
@@ -24,6 +27,11 @@ const NEXT_THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!,
       reviewThreads(first: ${THREADS_PER_PAGE}, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${THREAD_FIELDS} } }
     }
   }
+}`;
+
+/** A thread's comments after the first page: a long discussion's dismissal, or our fix reply, may be there. */
+const MORE_COMMENTS_QUERY = `query ThreadComments($id: ID!, $after: String!) {
+  node(id: $id) { ... on PullRequestReviewThread { comments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${COMMENT_FIELDS} } } } }
 }`;
 
 const Actor = z.object({ __typename: z.string(), login: z.string() }).nullable();
@@ -37,6 +45,8 @@ const ThreadNode = z.object({
   originalLine: z.number().nullable(),
   resolvedBy: z.object({ login: z.string() }).nullable(),
   comments: z.object({
+    // Without it (a page that did not ask), the comments given are taken as all of them.
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }).optional(),
     nodes: z.array(
       z
         .object({
@@ -58,6 +68,10 @@ export const ReviewThreadConnection = z.object({
 });
 export type ReviewThreadConnection = z.infer<typeof ReviewThreadConnection>;
 
+const MoreCommentsData = z.object({
+  node: z.object({ comments: ThreadNode.shape.comments.optional() }).nullable(),
+});
+
 const NextThreadsData = z.object({
   repository: z.object({ pullRequest: z.object({ reviewThreads: ReviewThreadConnection }).nullable() }).nullable(),
 });
@@ -72,20 +86,35 @@ export async function readReviewThreads(
   firstPage: ReviewThreadConnection,
   ownLogin: string | null,
 ): Promise<ReviewThread[]> {
-  const threads = toReviewThreads(firstPage, ownLogin);
+  const threads = await toReviewThreads(client, firstPage, ownLogin);
   let page = firstPage.pageInfo;
   while (page.hasNextPage && page.endCursor) {
     const raw = await client.graphql(NEXT_THREADS_QUERY, { owner: ref.owner, repo: ref.repo, number: ref.pullNumber, after: page.endCursor });
     const connection = NextThreadsData.parse(raw).repository?.pullRequest?.reviewThreads;
     if (!connection) break;
-    threads.push(...toReviewThreads(connection, ownLogin));
+    threads.push(...(await toReviewThreads(client, connection, ownLogin)));
     page = connection.pageInfo;
   }
   return threads;
 }
 
-function toReviewThreads(connection: ReviewThreadConnection, ownLogin: string | null): ReviewThread[] {
-  return connection.nodes.flatMap((node) => (node ? [toReviewThread(node, ownLogin)] : []));
+async function toReviewThreads(client: GithubClient, connection: ReviewThreadConnection, ownLogin: string | null): Promise<ReviewThread[]> {
+  const threads: ReviewThread[] = [];
+  for (const node of connection.nodes) if (node) threads.push(toReviewThread(await withAllComments(client, node), ownLogin));
+  return threads;
+}
+
+/** The thread with every comment: one more request per 100 comments, only for threads past the first page. */
+async function withAllComments(client: GithubClient, node: ThreadNode): Promise<ThreadNode> {
+  const nodes = [...node.comments.nodes];
+  let page = node.comments.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const more = MoreCommentsData.parse(await client.graphql(MORE_COMMENTS_QUERY, { id: node.id, after: page.endCursor })).node?.comments;
+    if (!more) break;
+    nodes.push(...more.nodes);
+    page = more.pageInfo;
+  }
+  return { ...node, comments: { ...node.comments, nodes } };
 }
 
 function toReviewThread(node: ThreadNode, ownLogin: string | null): ReviewThread {

@@ -13,7 +13,10 @@ export class SnapshotTooLargeError extends Error {
 export interface ExtractLimits {
   /** Bytes of archive received at most (REPO_SNAPSHOT_MAX_BYTES). */
   archiveBytes: number;
-  /** Bytes of files unpacked at most: a small archive of zeros must not fill the disk. */
+  /**
+   * Disk the unpacked tree may take, counted as ExtractedTree.bytes (every entry at least a block): a
+   * small archive of zeros, or of a million empty files, must not fill the disk or its inodes.
+   */
   unpackedBytes: number;
 }
 
@@ -38,7 +41,6 @@ const KEPT_TYPES = new Set(["File", "OldFile", "ContiguousFile", "Directory", "S
 export async function extractTarball(source: Readable, into: string, limits: ExtractLimits): Promise<ExtractedTree> {
   const tree: ExtractedTree = { bytes: 0, files: 0, skipped: 0 };
   let received = 0;
-  let unpacked = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
@@ -53,15 +55,14 @@ export async function extractTarball(source: Readable, into: string, limits: Ext
     }
     const directory = entry.type === "Directory";
     entry.mode = directory ? 0o755 : 0o644;
-    if (entry.type !== "SymbolicLink" && !directory) {
-      unpacked += entry.size ?? 0;
-      if (unpacked > limits.unpackedBytes) {
-        counter.destroy(new SnapshotTooLargeError(`the archive unpacks to over ${limits.unpackedBytes} bytes`));
-        return false;
-      }
-      tree.files++;
+    const file = entry.type !== "SymbolicLink" && !directory;
+    const bytes = file ? Math.ceil((entry.size ?? 0) / BLOCK) * BLOCK || BLOCK : BLOCK;
+    if (tree.bytes + bytes > limits.unpackedBytes) {
+      counter.destroy(new SnapshotTooLargeError(`the archive unpacks to over ${limits.unpackedBytes} bytes`));
+      return false;
     }
-    tree.bytes += directory || entry.type === "SymbolicLink" ? BLOCK : Math.ceil((entry.size ?? 0) / BLOCK) * BLOCK || BLOCK;
+    if (file) tree.files++;
+    tree.bytes += bytes;
     return true;
   };
   const unpack = extract({

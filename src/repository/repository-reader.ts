@@ -43,7 +43,7 @@ export interface RepositoryReader {
   readonly limitation: string | null;
   /** Path relative to the repository root, `/`-separated. */
   readFile(path: string, version: SnapshotVersion): Promise<ReadFileResult>;
-  /** Literal (not regex), case-sensitive substring search over text files at head; `pathGlob` (picomatch) narrows it. */
+  /** Literal (not regex), case-sensitive substring search over text files at head; `pathGlob` (a glob, see diff/match-glob.ts) narrows it. */
   searchCode(query: string, pathGlob: string | null, maxMatches: number): Promise<SearchCodeResult>;
   /** One directory's entries at head, sorted by name; `""` or `"."` is the root. */
   listFiles(path: string, maxEntries: number): Promise<ListFilesResult>;

@@ -1,6 +1,6 @@
 import { open, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import picomatch from "picomatch";
+import { compileGlobs } from "../diff/match-glob.js";
 import { looksBinary } from "./detect-binary.js";
 import type { CodeMatch, SearchCodeResult } from "./repository-reader.js";
 
@@ -23,7 +23,8 @@ export const SEARCH_LIMITS = {
 export async function searchSnapshot(root: string, query: string, pathGlob: string | null, maxMatches: number): Promise<SearchCodeResult> {
   const matches: CodeMatch[] = [];
   if (query === "") return { kind: "matches", matches, omitted: 0 };
-  const inGlob = pathGlob ? picomatch(pathGlob, { dot: true }) : () => true;
+  // The glob is the model's and the paths the PR's: matched in linear time (see match-glob.ts).
+  const inGlob = pathGlob ? compileGlobs([pathGlob]) : () => true;
   let counted = 0;
   let scanned = 0;
   const countCap = maxMatches + SEARCH_LIMITS.countedBeyond;

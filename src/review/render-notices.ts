@@ -13,11 +13,16 @@ export function configNoticeMarker(source: string, errors: string[]): string {
   return `<!-- codex-review:config-error=${hash} -->`;
 }
 
+/** Errors a config notice lists; the rest are counted. A comment over 65,536 characters is refused (422), and the job would fail on it at every retry. */
+const MAX_LISTED_ERRORS = 20;
+
 export function renderConfigNotice(source: string, errors: string[]): string {
+  const unlisted = errors.length - MAX_LISTED_ERRORS;
   return [
     `**codex-review**: ${renderCodeSpan(source)} has problems, so this pull request is reviewed with the default settings.`,
     "",
-    ...errors.map((error) => `- ${renderInline(error)}`),
+    ...errors.slice(0, MAX_LISTED_ERRORS).map((error) => `- ${renderInline(error)}`),
+    ...(unlisted > 0 ? [`- …and ${unlisted} more`] : []),
     "",
     "Fix the file and push; `/codex help` shows the settings in use.",
     configNoticeMarker(source, errors),

@@ -31,7 +31,7 @@ import { completeOpenCheckRuns, openCheckRun, reportCheck, type CheckRunTarget }
 import { readUntilHead } from "./confirm-head.js";
 import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
-import { openRepository } from "./open-repository.js";
+import { openRepositoryForReview } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
@@ -219,11 +219,12 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const incremental = scope.mode === "incremental";
   const mode = scope.mode;
 
-  const repository = await openRepository(
+  const repository = await openRepositoryForReview(
     deps.repository,
     github,
     { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: target.repositorySizeKb ?? null },
-    target.settings.context.mode,
+    incremental ? scope.files : full.diff,
+    target.settings,
     log,
   );
   // The job's budget is charged once, by whichever model call comes first (fix check or review).

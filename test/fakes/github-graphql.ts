@@ -3,13 +3,14 @@ import { Kind, parse, valueFromASTUntyped, type DocumentNode, type FieldNode, ty
 import type { RouteReply } from "./github-fake-routes.js";
 import { readHeadSha, repoKey, type FakePullRequest, type FakeRepo, type GithubFakeState } from "./github-fake-state.js";
 import { syncPullWithGit } from "./github-git.js";
-import { findThread, replyToThread, setThreadResolved, threadJson, threadsOf } from "./github-threads.js";
+import { commentsJson, findThread, replyToThread, setThreadResolved, threadJson, threadsOf, type CommentsPage } from "./github-threads.js";
 
 /**
  * GitHub's GraphQL endpoint (`POST /api/graphql` on Enterprise). Every document is first validated
  * against GitHub's published schema (`@octokit/graphql-schema`): an invalid one gets GitHub's error
  * answer and is recorded as unexpected. Then the fake answers the operations the app sends:
- * `ReviewContext` (with the first page of review threads), `ReviewThreads` (further pages), and the
+ * `ReviewContext` (with the first page of review threads), `ReviewThreads` (further pages),
+ * `ThreadComments` (a thread's further comments, through `node(id:)`), and the
  * mutations `resolveReviewThread`, `unresolveReviewThread` and `addPullRequestReviewThreadReply`,
  * aliased several to a document. Anything else is a test failure (recorded as unexpected).
  */
@@ -27,6 +28,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState, origin: str
   const name = operation?.name?.value;
   if (name === "ReviewContext") return answerReviewContext(document, variables, state, origin);
   if (name === "ReviewThreads") return answerThreadPage(document, variables, state, origin);
+  if (name === "ThreadComments") return answerThreadComments(document, variables, state);
   return { status: 200, json: { errors: [{ message: "the fake does not answer this query" }] }, unexpected: `unknown GraphQL query: ${query.slice(0, 80)}` };
 }
 
@@ -44,11 +46,29 @@ function threadPage(document: DocumentNode, variables: Record<string, unknown>, 
   const threads = threadsOf(pull);
   const page = threads.slice(start, start + first);
   const end = start + page.length - 1;
+  // Each thread's comments as the document pages them (GitHub returns `first` of them, never more).
+  const commentsField = field?.selectionSet ? findField([field.selectionSet], "comments") : undefined;
+  const commentsPage = commentsPageOf(commentsField, variables);
   return {
     totalCount: threads.length,
     pageInfo: { hasNextPage: end < threads.length - 1, endCursor: page.length > 0 ? Buffer.from(`cursor:v2:${end}`).toString("base64") : null },
-    nodes: page.map((thread) => threadJson(repo, pull, thread)),
+    nodes: page.map((thread) => threadJson(repo, pull, thread, commentsPage)),
   };
+}
+
+function commentsPageOf(field: FieldNode | undefined, variables: Record<string, unknown>): CommentsPage {
+  const args = Object.fromEntries((field?.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)]));
+  return { first: Number(args.first ?? 100), ...(typeof args.after === "string" ? { after: args.after } : {}) };
+}
+
+/** `ThreadComments`: `node(id:)` on a review thread, a further page of its comments. */
+function answerThreadComments(document: DocumentNode, variables: Record<string, unknown>, state: GithubFakeState): RouteReply {
+  const nodeField = findField(document.definitions.flatMap((definition) => ("selectionSet" in definition && definition.selectionSet ? [definition.selectionSet] : [])), "node");
+  const id = String(Object.fromEntries((nodeField?.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)])).id ?? "");
+  const found = findThreadAnywhere(state, id);
+  if (!found) return { status: 200, json: { data: { node: null }, errors: [{ type: "NOT_FOUND", path: ["node"], message: `Could not resolve to a node with the global id of '${id}'` }] } };
+  const commentsField = nodeField?.selectionSet ? findField([nodeField.selectionSet], "comments") : undefined;
+  return { status: 200, json: { data: { node: { __typename: "PullRequestReviewThread", id, comments: commentsJson(found.pull, found.thread, commentsPageOf(commentsField, variables)) } } } };
 }
 
 function findField(sets: readonly SelectionSetNode[], name: string): FieldNode | undefined {

@@ -122,9 +122,16 @@ export function placeOnHead(repo: FakeRepo, pull: FakePullRequest, root: GithubR
 }
 
 /** One thread as GraphQL's `PullRequestReviewThread` (every field the app may select). */
-export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeThread): Record<string, unknown> {
+/** A `comments(first:, after:)` page as GitHub cuts it; none given: all of them (the fake's own reads). */
+export interface CommentsPage {
+  first?: number;
+  after?: string;
+}
+
+const commentCursor = (index: number) => Buffer.from(`cursor:v2:${index}`).toString("base64");
+
+export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
   const placed = placeOnHead(repo, pull, thread.root);
-  const reactions = storeOf(pull).reactions;
   return {
     __typename: "PullRequestReviewThread",
     id: thread.id,
@@ -138,9 +145,20 @@ export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeTh
     originalStartLine: thread.root.original_start_line,
     diffSide: thread.root.side,
     resolvedBy: thread.state.resolvedBy ? { login: thread.state.resolvedBy.login } : null,
-    comments: {
+    comments: commentsJson(pull, thread, page),
+  };
+}
+
+/** One page of a thread's comments, with GitHub's cursors. */
+export function commentsJson(pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
+  const reactions = storeOf(pull).reactions;
+  const start = page.after ? Number(Buffer.from(page.after, "base64").toString("utf8").replace(/^cursor:v2:/, "")) + 1 : 0;
+  const shown = thread.comments.slice(start, page.first === undefined ? undefined : start + Math.min(page.first, 100));
+  const end = start + shown.length - 1;
+  return {
       totalCount: thread.comments.length,
-      nodes: thread.comments.map((comment) => ({
+      pageInfo: { hasNextPage: end < thread.comments.length - 1, endCursor: shown.length > 0 ? commentCursor(end) : null },
+      nodes: shown.map((comment) => ({
         __typename: "PullRequestReviewComment",
         id: comment.node_id,
         databaseId: comment.id,
@@ -155,7 +173,6 @@ export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeTh
           users: { totalCount: (reactions.get(comment.id) ?? []).filter((reaction) => reaction.content === rest).length },
         })),
       })),
-    },
   };
 }
 

@@ -110,3 +110,24 @@ describe("an agentic review of a planted bug whose evidence is in another file",
     expect(review!.body).toMatch(/1 tool call\(s\): search_code 1/);
   });
 });
+
+describe("a pull request with nothing to review", () => {
+  // A lockfile bump has no chunk for the model: the snapshot would be downloaded for nothing (on a
+  // large repository, hundreds of megabytes per dependency-update PR).
+  it("is skipped without downloading the repository's archive", async () => {
+    const git = createGitRepo({ ...PLANTED_BUG.base, "package-lock.json": '{\n  "lockfileVersion": 3\n}\n' });
+    repos.push(git);
+    git.commit("topic", { "package-lock.json": '{\n  "lockfileVersion": 3,\n  "requires": true\n}\n' }, "Bump the lockfile");
+    github.useGitHistory(OWNER, "lockfile-only", git);
+    github.addPullRequest({ owner: OWNER, repo: "lockfile-only", number: 1, branches: { base: "main", head: "topic" }, title: "Bump the lockfile" });
+    const pull: PullTarget = { owner: OWNER, repo: "lockfile-only", number: 1, headSha: git.sha("topic"), installationId: github.state.installationId };
+    expect((await deliverWebhook(`${app.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", pull), { secret: SECRET })).status).toBeLessThan(300);
+
+    const run = await waitForCompletedCheckRun(github, pull, 20_000);
+    expect(run.conclusion).toBe("skipped");
+    expect(run.output.title).toContain("no reviewable files");
+    expect(callsByRepo.get("lockfile-only")).toBeUndefined();
+    const ofRepo = github.requests.filter((request) => request.path.startsWith(`/repos/${OWNER}/lockfile-only/`));
+    expect(ofRepo.filter((request) => request.path.includes("/tarball/") || request.path.includes("/contents/"))).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { cpuMs, LINEAR_TIME_LIMIT_MS } from "../../support/linear-time.js";
 import { effectiveSettings } from "../../../src/config/effective-settings.js";
-import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "../../../src/config/repo-config.js";
+import { DEFAULT_REPO_CONFIG, parseRepoConfig, parseRepoConfigText } from "../../../src/config/repo-config.js";
 import { readAppEnv } from "../../../src/config/env.js";
 import { reviewSettingsFromEnv } from "../../../src/process/review-settings-from-env.js";
 import type { ReviewSettings } from "../../../src/review/review-settings.js";
@@ -44,6 +45,40 @@ describe("parseRepoConfig", () => {
     expect(config).toEqual(DEFAULT_REPO_CONFIG);
     expect(errors).toHaveLength(keys.length);
     keys.forEach((key, index) => expect(errors[index]).toContain(key));
+  });
+});
+
+describe("parseRepoConfig's bounds", () => {
+  it.each([
+    // Each rule's instructions go into every prompt whose files match: the count is bounded.
+    ["51 path rules", { path_instructions: Array.from({ length: 51 }, (_, i) => ({ path: `src/${i}/**`, instructions: "x".repeat(2_000) })) }, "path_instructions"],
+    ["101 exclude globs", { paths: { exclude: Array.from({ length: 101 }, (_, i) => `gen${i}/**`) } }, "paths.exclude"],
+    // A glob the matcher refuses would match nothing: the notice says so instead.
+    ["a glob of 128 brace alternatives", { paths: { include: ["{a,b}".repeat(7)] } }, "paths.include.0"],
+    ["a 1,001-character path rule glob", { path_instructions: [{ path: "x".repeat(1_001), instructions: "y" }] }, "path_instructions.0.path"],
+  ])("reports %s and falls back to the defaults", (_label, raw, key) => {
+    const { config, errors } = parseRepoConfig(raw);
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(errors).toEqual([expect.stringContaining(key)]);
+  });
+
+  // "Billion laughs": nine levels of nine aliases would expand to 387 million strings.
+  it("refuses a YAML alias bomb quickly instead of expanding it", () => {
+    const levels = "abcdefghi".split("");
+    const text = levels.map((name, i) => `${name}: &${name} [${Array.from({ length: 9 }, () => (i === 0 ? '"lol"' : `*${levels[i - 1]}`)).join(",")}]`).join("\n");
+    const started = cpuMs();
+    const { config, errors } = parseRepoConfigText(text);
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(config).toEqual(DEFAULT_REPO_CONFIG);
+    expect(errors).toEqual([expect.stringMatching(/^not valid YAML: .*alias/i)]);
+  });
+
+  it("takes 50 path rules and 100 globs per list", () => {
+    const raw = {
+      path_instructions: Array.from({ length: 50 }, (_, i) => ({ path: `src/${i}/**`, instructions: "x" })),
+      paths: { exclude: Array.from({ length: 100 }, (_, i) => `gen${i}/**`), include: ["**/*.{ts,tsx,js,jsx,mjs,cjs}"] },
+    };
+    expect(parseRepoConfig(raw).errors).toEqual([]);
   });
 });
 

@@ -212,3 +212,16 @@ describe("isGeneratedFile", () => {
     expect(isGeneratedFile({ ...file, status: "modified" })).toBe(false);
   });
 });
+
+describe("selectReviewableFiles with a repository's hostile globs", () => {
+  // The globs come from `.github/codex-review.yml`, the paths from the pull request. picomatch's RegExp
+  // for `*a*a*a*a*ab` backtracked for 49 s against a 200-character name: one repository stalled the
+  // operator's worker.
+  it("decides in bounded time", () => {
+    const name = `src/${"a".repeat(200)}c`;
+    const started = cpuMs();
+    const { reviewable } = selectReviewableFiles([textFileAt(name)], { exclude: [`src/${"*a".repeat(5)}b`], include: [`${"*a".repeat(5)}b`] });
+    expect(cpuMs() - started).toBeLessThan(LINEAR_TIME_LIMIT_MS);
+    expect(reviewable.map((file) => file.path)).toEqual([name]);
+  });
+});

@@ -97,4 +97,22 @@ describe("the GitHub fake's review threads", () => {
     fake.resolveThreadAs(OWNER, REPO, 1, thread!.rootCommentId, "mia", false);
     expect(fake.reviewThreads(OWNER, REPO, 1)[0]).toMatchObject({ isResolved: false });
   });
+
+  // A contested finding gathers a discussion; the reply that dismisses it, or our fix reply, can come
+  // after the 30th comment. GitHub returns `first: 30` and not one more.
+  it("pages a thread's comments past the first 30, and the app reads them all", async () => {
+    await postReview([5]);
+    const rootId = fake.reviewThreads(OWNER, REPO, 1)[0]!.rootCommentId;
+    for (let i = 1; i <= 34; i++) fake.addReviewReply(OWNER, REPO, 1, rootId, { body: `discussion ${i}`, user: i % 2 ? "octocat" : "hubot" });
+    fake.addReviewReply(OWNER, REPO, 1, rootId, { body: "won't fix: by design", user: "octocat" });
+
+    const context = await loadReviewContext(client(), REF, "codex-review[bot]");
+    // The fake cuts the page as GitHub does.
+    expect(context.threads.nodes[0]!.comments.nodes).toHaveLength(30);
+    const [thread] = await readReviewThreads(client(), REF, context.threads, "codex-review[bot]");
+    expect(thread!.comments).toHaveLength(36);
+    expect(thread!.comments[0]).toMatchObject({ body: "finding at 5", fromApp: true });
+    expect(thread!.comments.at(-1)).toMatchObject({ body: "won't fix: by design", fromPerson: true });
+    expect(fake.unexpected).toEqual([]);
+  });
 });
