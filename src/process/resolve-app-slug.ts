@@ -19,11 +19,16 @@ export interface AppSlugOptions {
  */
 export async function resolveAppSlug(options: AppSlugOptions): Promise<string> {
   if (options.env.APP_SLUG) return options.env.APP_SLUG;
-  const probot = new Probot({ appId: options.appId, privateKey: options.privateKey, baseUrl: githubBaseUrl(options.env), log: options.log });
+  const baseUrl = githubBaseUrl(options.env);
+  const probot = new Probot({ appId: options.appId, privateKey: options.privateKey, baseUrl, log: options.log });
   try {
-    const octokit = await probot.auth();
-    const { data } = await octokit.request("GET /app");
-    const { slug } = AppInfo.parse(data);
+    // Not through the Octokit's own request: the throttling plugin builds its limiters once per process,
+    // at the first request any Octokit sends, and this one has no Redis. Sent through it, the workers'
+    // installation clients would space writes per process instead of across processes on the same Redis.
+    const { token } = (await (await probot.auth()).auth({ type: "app" })) as { token: string };
+    const response = await fetch(`${baseUrl}/app`, { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "user-agent": "codex-review" } });
+    if (!response.ok) throw new Error(`GitHub answered ${response.status}`);
+    const { slug } = AppInfo.parse(await response.json());
     options.log.info({ appSlug: slug }, "App slug read from GitHub");
     return slug;
   } catch (error) {
