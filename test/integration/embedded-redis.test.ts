@@ -150,6 +150,8 @@ describe("one data folder, one app", { timeout: 60_000 }, () => {
       stopLeftoverRedis(again);
       stopLeftoverRedis(killed);
     }
+    // The orphan's exit is not immediate; the next test would find it still holding the folder.
+    await waitFor(() => (redisRunsOn(orphanPort) ? undefined : true), 5_000, "the orphaned redis-server to stop");
   });
 
   it("stops its embedded Redis when the start fails after starting it (port taken)", async () => {
@@ -161,7 +163,7 @@ describe("one data folder, one app", { timeout: 60_000 }, () => {
       app = await startAppProcess("src/main.ts", { ...embeddedEnv("port-taken"), PORT: String(port) }, { waitForHttp: false });
       expect(await exitWithin(app, 15_000)).toBe(1);
       const redisPort = embeddedPort(app);
-      expect(redisPort).toBeDefined();
+      expect(redisPort, app.output.join("\n")).toBeDefined();
       expect(app.output.join("\n")).toContain(`Port ${port} is already in use`);
       await waitFor(() => (redisRunsOn(redisPort!) ? undefined : true), 5_000, "the embedded redis-server to stop");
     } finally {
