@@ -11,7 +11,7 @@
  *   BENCH_E2E_PRS (50; quick 16), BENCH_E2E_WORKERS (1,2,4), BENCH_WORKER_CONCURRENCY (2),
  *   BENCH_MODEL_LATENCY_MS (1500), BENCH_CEILING_PRS (PRs per installation in the ceiling runs: 12; quick 6)
  *   BENCH_TRACE=1            print each end-to-end review's GitHub requests and model calls with their times
- *   BENCH_PROFILE_DIR=<dir>  write a CPU profile of every end-to-end worker there (node --cpu-prof)
+ *   BENCH_PROFILE_DIR=<dir>  keep CPU profiles there (node --cpu-prof): each end-to-end worker's and the ingest sides'
  */
 export interface BenchSettings {
   quick: boolean;

@@ -147,7 +147,7 @@ export async function measureIngest(settings: BenchSettings["ingest"], log: (lin
     if (missed || settings.forceProfile) {
       log(`  profiling ours and the floor (${settings.profileSeconds} s of load each, node --cpu-prof)`);
       for (const side of ["ours", "floor"] as const) {
-        const dir = join(work, `profile-${side}`);
+        const dir = join(process.env.BENCH_PROFILE_DIR ?? work, `profile-${side}`);
         const profiled = await startSide(side, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
         await fire(profiled, settings.warmupSeconds);
         const run = await fire(profiled, settings.profileSeconds);
