@@ -12,7 +12,11 @@ import { isOwnReviewAuthor, restLoginOf } from "./own-review-author.js";
 export const THREADS_PER_PAGE = 100;
 const COMMENTS_PER_THREAD = 30;
 
-const COMMENT_FIELDS = "databaseId body url author { __typename login } reactionGroups { content users { totalCount } }";
+/** 👎s read per comment, with who gave them (whether one came from a writer decides a dismissal). */
+export const THUMBS_DOWN_PER_COMMENT = 10;
+
+const COMMENT_FIELDS = `databaseId body url authorAssociation author { __typename login }
+        reactions(content: THUMBS_DOWN, first: ${THUMBS_DOWN_PER_COMMENT}) { totalCount nodes { user { login } } }`;
 
 /** The fields of one thread; spread into the queries that read threads. */
 export const THREAD_FIELDS = `id isResolved isOutdated path line originalLine resolvedBy { login }
@@ -54,7 +58,8 @@ const ThreadNode = z.object({
           body: z.string(),
           url: z.string().nullable().optional(),
           author: Actor,
-          reactionGroups: z.array(z.object({ content: z.string(), users: z.object({ totalCount: z.number() }) })).nullable(),
+          authorAssociation: z.string(),
+          reactions: z.object({ totalCount: z.number(), nodes: z.array(z.object({ user: z.object({ login: z.string() }).nullable() }).nullable()) }),
         })
         .nullable(),
     ),
@@ -137,7 +142,9 @@ function toReviewThread(node: ThreadNode, ownLogin: string | null): ReviewThread
           author,
           fromApp: author !== null && isOwnReviewAuthor(author, ownLogin),
           fromPerson: comment.author?.__typename === "User",
-          thumbsDown: comment.reactionGroups?.find((group) => group.content === "THUMBS_DOWN")?.users.totalCount ?? 0,
+          association: comment.authorAssociation,
+          thumbsDown: comment.reactions.totalCount,
+          thumbsDownBy: comment.reactions.nodes.flatMap((reaction) => (reaction?.user ? [reaction.user.login] : [])),
         },
       ];
     }),

@@ -13,8 +13,12 @@ export interface ThreadComment {
   fromApp: boolean;
   /** Written by a person (a GraphQL `User`), not a bot. */
   fromPerson: boolean;
+  /** GitHub's `authorAssociation` of the author with the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...). */
+  association: string;
   /** 👎 reactions on the comment. */
   thumbsDown: number;
+  /** Who gave the first of them (GitHub's order; at most a page), as REST logins; people only. */
+  thumbsDownBy: string[];
 }
 
 export interface ReviewThread {
@@ -27,6 +31,7 @@ export interface ReviewThread {
   line: number | null;
   /** Line on the commit the thread was raised on. */
   originalLine: number | null;
+  /** The person who resolved it; null when unresolved, or resolved by an App (GraphQL's `resolvedBy` is a User). */
   resolvedBy: string | null;
   /** Oldest first: the first is the comment that opened the thread. */
   comments: ThreadComment[];

@@ -58,7 +58,13 @@ function threadPage(document: DocumentNode, variables: Record<string, unknown>, 
 
 function commentsPageOf(field: FieldNode | undefined, variables: Record<string, unknown>): CommentsPage {
   const args = Object.fromEntries((field?.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)]));
-  return { first: Number(args.first ?? 100), ...(typeof args.after === "string" ? { after: args.after } : {}) };
+  const reactionsField = field?.selectionSet ? findField([field.selectionSet], "reactions") : undefined;
+  const reactionArgs = Object.fromEntries((reactionsField?.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)]));
+  const reactions = {
+    ...(typeof reactionArgs.content === "string" ? { content: reactionArgs.content } : {}),
+    ...(reactionArgs.first !== undefined ? { first: Number(reactionArgs.first) } : {}),
+  };
+  return { first: Number(args.first ?? 100), ...(typeof args.after === "string" ? { after: args.after } : {}), reactions };
 }
 
 /** `ThreadComments`: `node(id:)` on a review thread, a further page of its comments. */
@@ -68,7 +74,7 @@ function answerThreadComments(document: DocumentNode, variables: Record<string, 
   const found = findThreadAnywhere(state, id);
   if (!found) return { status: 200, json: { data: { node: null }, errors: [{ type: "NOT_FOUND", path: ["node"], message: `Could not resolve to a node with the global id of '${id}'` }] } };
   const commentsField = nodeField?.selectionSet ? findField([nodeField.selectionSet], "comments") : undefined;
-  return { status: 200, json: { data: { node: { __typename: "PullRequestReviewThread", id, comments: commentsJson(found.pull, found.thread, commentsPageOf(commentsField, variables)) } } } };
+  return { status: 200, json: { data: { node: { __typename: "PullRequestReviewThread", id, comments: commentsJson(found.repo, found.pull, found.thread, commentsPageOf(commentsField, variables)) } } } };
 }
 
 function findField(sets: readonly SelectionSetNode[], name: string): FieldNode | undefined {
@@ -204,7 +210,7 @@ function answerMutation(operation: OperationDefinitionNode, variables: Record<st
 function findThreadAnywhere(state: GithubFakeState, nodeId: string) {
   for (const repo of state.repos.values()) {
     const found = findThread(repo, nodeId);
-    if (found) return found;
+    if (found) return { ...found, repo };
   }
   return null;
 }

@@ -126,6 +126,20 @@ export function placeOnHead(repo: FakeRepo, pull: FakePullRequest, root: GithubR
 export interface CommentsPage {
   first?: number;
   after?: string;
+  /** Each comment's `reactions(content:, first:)` as the document asks them; none given: every reaction. */
+  reactions?: { content?: string; first?: number };
+}
+
+/**
+ * GitHub's `authorAssociation` of a comment's author, from the repository's permission table: the
+ * owner is OWNER, anyone given a role (read included, as for a read-only collaborator) COLLABORATOR,
+ * everyone else (a fork's author, a bot) NONE.
+ */
+export function associationOf(repo: FakeRepo, user: GithubUser): string {
+  if (user.type !== "User") return "NONE";
+  if (user.login.toLowerCase() === repo.owner.toLowerCase()) return "OWNER";
+  const role = repo.permissions.get(user.login.toLowerCase());
+  return role && role !== "none" ? "COLLABORATOR" : "NONE";
 }
 
 const commentCursor = (index: number) => Buffer.from(`cursor:v2:${index}`).toString("base64");
@@ -145,12 +159,12 @@ export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeTh
     originalStartLine: thread.root.original_start_line,
     diffSide: thread.root.side,
     resolvedBy: thread.state.resolvedBy ? { login: thread.state.resolvedBy.login } : null,
-    comments: commentsJson(pull, thread, page),
+    comments: commentsJson(repo, pull, thread, page),
   };
 }
 
 /** One page of a thread's comments, with GitHub's cursors. */
-export function commentsJson(pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
+export function commentsJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
   const reactions = storeOf(pull).reactions;
   const start = page.after ? Number(Buffer.from(page.after, "base64").toString("utf8").replace(/^cursor:v2:/, "")) + 1 : 0;
   const shown = thread.comments.slice(start, page.first === undefined ? undefined : start + Math.min(page.first, 100));
@@ -168,11 +182,26 @@ export function commentsJson(pull: FakePullRequest, thread: FakeThread, page: Co
         diffHunk: comment.diff_hunk,
         createdAt: comment.created_at,
         author: { __typename: comment.user.type === "Bot" ? "Bot" : "User", login: comment.user.login.replace(/\[bot\]$/, "") },
+        authorAssociation: associationOf(repo, comment.user),
+        reactions: reactionsJson(reactions.get(comment.id) ?? [], page.reactions ?? {}),
         reactionGroups: Object.entries(REACTION_CONTENT).map(([rest, content]) => ({
           content,
           users: { totalCount: (reactions.get(comment.id) ?? []).filter((reaction) => reaction.content === rest).length },
         })),
       })),
+  };
+}
+
+/** `reactions(content:, first:)`: the comment's reactions of that kind, oldest first; `user` is a User (null for an App's). */
+function reactionsJson(all: readonly GithubReaction[], args: { content?: string; first?: number }): Record<string, unknown> {
+  const matching = args.content ? all.filter((reaction) => REACTION_CONTENT[reaction.content] === args.content) : all;
+  return {
+    totalCount: matching.length,
+    nodes: matching.slice(0, Math.min(args.first ?? 100, 100)).map((reaction) => ({
+      __typename: "Reaction",
+      content: REACTION_CONTENT[reaction.content],
+      user: reaction.user.type === "User" ? { __typename: "User", login: reaction.user.login } : null,
+    })),
   };
 }
 
