@@ -5,6 +5,8 @@
 export interface ThreadComment {
   /** REST id of the comment (`databaseId`); null when GitHub does not give one. */
   id: number | null;
+  /** GraphQL node id of the comment. */
+  nodeId: string;
   body: string;
   url: string | null;
   /** Login as REST spells it (`<slug>[bot]` for Apps); null for a deleted account. */
@@ -17,7 +19,7 @@ export interface ThreadComment {
   association: string;
   /** 👎 reactions on the comment. */
   thumbsDown: number;
-  /** Who gave the first of them (GitHub's order; at most a page), as REST logins; people only. */
+  /** Who gave the first of them (GitHub's order; at most a page), people only; read only when needed, else empty. */
   thumbsDownBy: string[];
 }
 

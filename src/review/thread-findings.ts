@@ -60,20 +60,36 @@ export function classifyThreads(threads: readonly ReviewThread[], headSha: strin
   });
 }
 
+/** Our threads whose state people can still decide: all but those we resolved as fixed. */
+function undecidedOwnThreads(threads: readonly ReviewThread[]): ReviewThread[] {
+  return threads.filter((thread) => {
+    const root = thread.comments[0];
+    const marker = root?.fromApp ? parseFindingMarker(root.body) : null;
+    return marker !== null && !(thread.isResolved && lastFixReply(thread.comments, marker.fingerprint));
+  });
+}
+
+/** Node ids of our findings' comments that got a 👎: only for them is it read who gave it. Pure. */
+export function commentsNeedingReactors(threads: readonly ReviewThread[]): string[] {
+  return undecidedOwnThreads(threads).flatMap((thread) => (thread.comments[0]!.thumbsDown > 0 ? [thread.comments[0]!.nodeId] : []));
+}
+
+/** The threads with who gave the 👎s on their opening comments (`reactors` by comment node id). Pure. */
+export function withThumbsDownReactors(threads: readonly ReviewThread[], reactors: ReadonlyMap<string, string[]>): ReviewThread[] {
+  return threads.map((thread) => {
+    const [root, ...replies] = thread.comments;
+    const by = root ? reactors.get(root.nodeId) : undefined;
+    return root && by ? { ...thread, comments: [{ ...root, thumbsDownBy: by }, ...replies] } : thread;
+  });
+}
+
 /**
  * Who must be confirmed a writer before `classifyThreads` can tell whether our threads are dismissed:
  * the people who gave the 👎s on our findings, resolved them without our fix reply, or answered them
  * with a dismissal. Empty (no lookup at all) when nobody did any of that. Pure.
  */
 export function loginsToAuthorise(threads: readonly ReviewThread[]): string[] {
-  const logins = new Set<string>();
-  for (const thread of threads) {
-    const root = thread.comments[0];
-    const marker = root?.fromApp ? parseFindingMarker(root.body) : null;
-    if (!marker || (thread.isResolved && lastFixReply(thread.comments, marker.fingerprint))) continue;
-    for (const login of dismissalCandidates(thread)) logins.add(login);
-  }
-  return [...logins];
+  return [...new Set(undecidedOwnThreads(threads).flatMap(dismissalCandidates))];
 }
 
 function lastFixReply(comments: readonly ThreadComment[], fingerprint: string) {

@@ -126,8 +126,6 @@ export function placeOnHead(repo: FakeRepo, pull: FakePullRequest, root: GithubR
 export interface CommentsPage {
   first?: number;
   after?: string;
-  /** Each comment's `reactions(content:, first:)` as the document asks them; none given: every reaction. */
-  reactions?: { content?: string; first?: number };
 }
 
 /**
@@ -183,7 +181,6 @@ export function commentsJson(repo: FakeRepo, pull: FakePullRequest, thread: Fake
         createdAt: comment.created_at,
         author: { __typename: comment.user.type === "Bot" ? "Bot" : "User", login: comment.user.login.replace(/\[bot\]$/, "") },
         authorAssociation: associationOf(repo, comment.user),
-        reactions: reactionsJson(reactions.get(comment.id) ?? [], page.reactions ?? {}),
         reactionGroups: Object.entries(REACTION_CONTENT).map(([rest, content]) => ({
           content,
           users: { totalCount: (reactions.get(comment.id) ?? []).filter((reaction) => reaction.content === rest).length },
@@ -192,8 +189,18 @@ export function commentsJson(repo: FakeRepo, pull: FakePullRequest, thread: Fake
   };
 }
 
-/** `reactions(content:, first:)`: the comment's reactions of that kind, oldest first; `user` is a User (null for an App's). */
-function reactionsJson(all: readonly GithubReaction[], args: { content?: string; first?: number }): Record<string, unknown> {
+/** The review comment with GraphQL node id `nodeId`, and its PR, or null when there is none. */
+export function findReviewComment(repo: FakeRepo, nodeId: string): { pull: FakePullRequest; comment: GithubReviewComment } | null {
+  for (const pull of repo.pulls.values()) {
+    const comment = [...pull.reviewComments.values()].flat().find((candidate) => candidate.node_id === nodeId);
+    if (comment) return { pull, comment };
+  }
+  return null;
+}
+
+/** `reactions(content:, first:)` of a review comment: its reactions of that kind, oldest first; `user` is a User (null for an App's). */
+export function reviewCommentReactionsJson(pull: FakePullRequest, commentId: number, args: { content?: string; first?: number }): Record<string, unknown> {
+  const all = storeOf(pull).reactions.get(commentId) ?? [];
   const matching = args.content ? all.filter((reaction) => REACTION_CONTENT[reaction.content] === args.content) : all;
   return {
     totalCount: matching.length,

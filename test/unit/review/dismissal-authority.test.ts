@@ -3,7 +3,7 @@ import { NO_WRITERS, type DismissalAuthority } from "../../../src/review/dismiss
 import { renderFindingMarker, renderFixedMarker } from "../../../src/review/finding-marker.js";
 import type { ReviewThread, ThreadComment } from "../../../src/review/review-thread.js";
 import { selectFixCandidates } from "../../../src/review/select-fix-candidates.js";
-import { classifyThreads, loginsToAuthorise, toPullFindings } from "../../../src/review/thread-findings.js";
+import { classifyThreads, commentsNeedingReactors, loginsToAuthorise, toPullFindings, withThumbsDownReactors } from "../../../src/review/thread-findings.js";
 
 /*
  * Only people with write access dismiss a finding. On a public repository anyone can react, reply, and
@@ -16,6 +16,7 @@ const FP = "0123456789";
 
 const comment = (extra: Partial<ThreadComment>): ThreadComment => ({
   id: 1,
+  nodeId: "PRRC_1",
   body: "",
   url: null,
   author: null,
@@ -107,5 +108,24 @@ describe("loginsToAuthorise", () => {
     const fixed = comment({ id: 3, author: "codex-review[bot]", fromApp: true, fromPerson: false, body: renderFixedMarker({ fingerprint: FP, headSha: HEAD2 }) });
     const personThread = thread([reply("fork-fred", "CONTRIBUTOR", "my own thread"), reply("maintainer-mia", "OWNER")], { isResolved: true, resolvedBy: "someone" });
     expect(loginsToAuthorise([thread([root(["fork-fred"]), fixed], { isResolved: true, resolvedBy: null }), personThread])).toEqual([]);
+  });
+});
+
+describe("who gave the 👎s", () => {
+  const thumbed = (count: number) => ({ ...root(), thumbsDown: count });
+  it("is read only for our findings' opening comments that have one, and filled in before classifying", () => {
+    const fixed = comment({ id: 3, author: "codex-review[bot]", fromApp: true, fromPerson: false, body: renderFixedMarker({ fingerprint: FP, headSha: HEAD2 }) });
+    const threads = [
+      thread([{ ...thumbed(2), nodeId: "PRRC_a" }], { id: "PRRT_a" }),
+      thread([{ ...thumbed(0), nodeId: "PRRC_b" }], { id: "PRRT_b" }),
+      thread([{ ...thumbed(1), nodeId: "PRRC_c" }, fixed], { id: "PRRT_c", isResolved: true }),
+    ];
+    expect(commentsNeedingReactors(threads)).toEqual(["PRRC_a"]);
+    expect(commentsNeedingReactors([thread([root()])])).toEqual([]);
+    const filled = withThumbsDownReactors(threads, new Map([["PRRC_a", ["fork-fred", "maintainer-mia"]]]));
+    expect(filled.map((entry) => entry.comments[0]!.thumbsDownBy)).toEqual([["fork-fred", "maintainer-mia"], [], []]);
+    expect(classifyThreads(filled, HEAD2, AUTHORITY).map((own) => own.state)).toEqual(["dismissed", "open", "fixed"]);
+    // A 👎 whose givers were not read dismisses nothing.
+    expect(classifyThreads(threads, HEAD2, AUTHORITY)[0]!.state).toBe("open");
   });
 });

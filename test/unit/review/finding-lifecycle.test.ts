@@ -71,6 +71,7 @@ describe("the dismiss rule", () => {
 
 const app = (body: string, extra: Partial<ThreadComment> = {}): ThreadComment => ({
   id: 1,
+  nodeId: "PRRC_1",
   body,
   url: "https://x/1",
   author: "codex-review[bot]",
@@ -81,7 +82,7 @@ const app = (body: string, extra: Partial<ThreadComment> = {}): ThreadComment =>
   thumbsDownBy: [],
   ...extra,
 });
-const person = (body: string): ThreadComment => ({ id: 2, body, url: null, author: "mia", fromApp: false, fromPerson: true, association: "COLLABORATOR", thumbsDown: 0, thumbsDownBy: [] });
+const person = (body: string): ThreadComment => ({ id: 2, nodeId: "PRRC_2", body, url: null, author: "mia", fromApp: false, fromPerson: true, association: "COLLABORATOR", thumbsDown: 0, thumbsDownBy: [] });
 /** mia has write access (dismissal-authority.test.ts covers those who do not). */
 const MIA_WRITES: DismissalAuthority = { writers: new Set(["mia"]) };
 const root = (fingerprint = FP, extra: Partial<ThreadComment> = {}) =>
