@@ -12,7 +12,7 @@ import { createGitRepo, setLine, type GitRepo } from "../support/git-repo.js";
 import { waitForReviews } from "../support/review-waits.js";
 import { addedLinesInPrompt, isReviewCall, promptInput } from "../support/scripted-model.js";
 import { deliverWebhook } from "../support/sign-webhook.js";
-import { pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
+import { prCommentPayload, pullRequestPayload, type PullTarget } from "../support/webhook-payloads.js";
 
 /*
  * Only people with write access dismiss a finding. On a public repository anyone can put a 👎 on our
@@ -30,6 +30,7 @@ let github: GithubFake;
 let model: AimlApiFake;
 let app: AppProcess;
 let git: GitRepo;
+const repos: GitRepo[] = [];
 
 const deliver = (event: string, payload: unknown) => deliverWebhook(`${app.url}/api/github/webhooks`, event, payload, { secret: SECRET });
 
@@ -51,10 +52,23 @@ afterAll(async () => {
   await app?.stop();
   await github?.close();
   await model?.close();
-  git?.remove();
+  for (const repo of repos) repo.remove();
 });
 
 afterEach(() => expectCleanFakes({ github, model }));
+
+/** A repository gated with `check.fail_on: P1`, a writer and a reader, and a PR adding a line the model flags. */
+function openGatedPull(repo: string, number: number): PullTarget {
+  git = createGitRepo({ "parse.js": realSourceFile() });
+  repos.push(git);
+  github.useGitHistory(OWNER, repo, git);
+  github.setFile(OWNER, repo, ".github/codex-review.yml", "check:\n  fail_on: P1\n");
+  github.setPermission(OWNER, repo, WRITER, "write");
+  github.setPermission(OWNER, repo, READER, "read");
+  git.commit("feature", setLine("parse.js", 5, "  const lines = input.split('\\n'); // BUG"));
+  github.addPullRequest({ owner: OWNER, repo, number, branches: { base: "main", head: "feature" }, title: "Parse faster" });
+  return { owner: OWNER, repo, number, headSha: git.sha("feature"), installationId: github.state.installationId };
+}
 
 async function push(pull: PullTarget, line: number, code: string): Promise<PullTarget> {
   git.commit("feature", setLine("parse.js", line, code));
@@ -65,7 +79,7 @@ async function push(pull: PullTarget, line: number, code: string): Promise<PullT
 }
 
 const completedCheck = (pull: PullTarget) =>
-  waitFor(() => github.checkRuns(OWNER, REPO).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 30_000, `the check run of ${pull.headSha}`);
+  waitFor(() => github.checkRuns(OWNER, pull.repo).find((run) => run.head_sha === pull.headSha && run.status === "completed"), 30_000, `the check run of ${pull.headSha}`);
 /** Whose write access the app looked up from request `from` on, in order. */
 const permissionLookups = (from: number) =>
   github.requests
@@ -76,14 +90,7 @@ const summaryOf = (pull: PullTarget) => github.issueComments(OWNER, REPO, pull.n
 
 describe("who may dismiss a finding", { timeout: 240_000 }, () => {
   it("keeps a `fail_on: P1` check failing through a reader's 👎 and `won't fix` and the PR author's resolution; a writer's `won't fix` dismisses it", async () => {
-    git = createGitRepo({ "parse.js": realSourceFile() });
-    github.useGitHistory(OWNER, REPO, git);
-    github.setFile(OWNER, REPO, ".github/codex-review.yml", "check:\n  fail_on: P1\n");
-    github.setPermission(OWNER, REPO, WRITER, "write");
-    github.setPermission(OWNER, REPO, READER, "read");
-    git.commit("feature", setLine("parse.js", 5, "  const lines = input.split('\\n'); // BUG"));
-    github.addPullRequest({ owner: OWNER, repo: REPO, number: 1, branches: { base: "main", head: "feature" }, title: "Parse faster" });
-    const pull: PullTarget = { owner: OWNER, repo: REPO, number: 1, headSha: git.sha("feature"), installationId: github.state.installationId };
+    const pull = openGatedPull(REPO, 1);
 
     let from = github.requests.length;
     await deliver("pull_request", pullRequestPayload("opened", pull));
@@ -125,5 +132,32 @@ describe("who may dismiss a finding", { timeout: 240_000 }, () => {
     expect(permissionLookups(from).sort()).toEqual([AUTHOR, WRITER, READER].sort());
     await waitFor(() => (summaryOf(pull)?.body.includes("**Dismissed**: 1") ? true : undefined), 10_000, "the summary showing the dismissal");
     expect(github.reviewThreads(OWNER, REPO, 1)[0]!.comments.every((comment) => !parseFixedMarker(comment.body))).toBe(true);
+  });
+
+  it("dismisses, on a writer's `/codex resolve`, a finding the PR's author had resolved: reopened, then resolved by the app", async () => {
+    const pull = openGatedPull("gated-resolve", 2);
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [first] = await waitForReviews(github, pull, 1);
+    const finding = first!.comments[0]!;
+    expect((await completedCheck(pull)).conclusion).toBe("failure");
+    github.resolveThreadAs(OWNER, pull.repo, pull.number, finding.id, AUTHOR);
+
+    const from = github.requests.length;
+    const asked = github.addIssueComment(OWNER, pull.repo, pull.number, { body: "/codex resolve", user: WRITER });
+    await deliver("issue_comment", prCommentPayload(pull, { id: asked.id, body: "/codex resolve", login: WRITER }));
+    await waitFor(() => (github.reviewThreads(OWNER, pull.repo, pull.number).find((thread) => thread.isResolved && thread.resolvedBy === null) ? true : undefined), 20_000, "the app's resolution");
+    const mutations = github.requests
+      .slice(from)
+      .filter((request) => request.path === "/api/graphql")
+      .map((request) => String((request.body as { query: string }).query))
+      .filter((query) => query.startsWith("mutation"));
+    expect(mutations.map((query) => query.split("(")[0])).toEqual(["mutation UnresolveThreads", "mutation ResolveThreads"]);
+    // The writer's own access was checked for the command, and not asked again; the author's resolution was.
+    expect(permissionLookups(from).sort()).toEqual([AUTHOR, WRITER]);
+
+    const second = await push(pull, 100, "      oldLines: toNumOfLines(oldNumLines), // counts may be missing");
+    await waitForReviews(github, pull, 2);
+    expect((await completedCheck(second)).conclusion).toBe("success");
+    expect(github.reviewThreads(OWNER, pull.repo, pull.number)[0]).toMatchObject({ isResolved: true, resolvedBy: null, comments: [expect.objectContaining({ id: finding.id })] });
   });
 });
