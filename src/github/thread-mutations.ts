@@ -53,9 +53,9 @@ export async function replyInThreads(client: GithubClient, replies: readonly Thr
   return runMutation(client, query, variables, replies.map((reply) => reply.threadId), "r", { retries: 0 });
 }
 
-export async function resolveThreads(client: GithubClient, threadIds: readonly string[]): Promise<MutationResults> {
+export async function resolveThreads(client: GithubClient, threadIds: readonly string[], resolve = true): Promise<MutationResults> {
   if (threadIds.length === 0) return { done: [], failed: [] };
-  const { query, variables } = buildResolveMutation(threadIds);
+  const { query, variables } = buildResolveMutation(threadIds, resolve);
   return runMutation(client, query, variables, threadIds, "t");
 }
 

@@ -5,7 +5,8 @@
  *     `by design` or `not an issue` anywhere (any case, ’ or ' for the apostrophe); or
  *   - its first word is `ignore`, `ignored`, `dismiss` or `dismissed` ("Ignore: generated code").
  * Quoted lines (`> ...`) and code are left out first: quoting our comment, or code that says
- * `ignore`, is no verdict. Only replies from people count (bots, the app itself, never).
+ * `ignore`, is no verdict. Only replies from people with write access count (bots, the app itself,
+ * never; who may dismiss: dismissal-authority.ts).
  */
 const PHRASES = /\b(?:won'?t fix|wontfix|will not fix|not a bug|false positive|by design|not an issue)\b/;
 const FIRST_WORD = /^(?:ignore|ignored|dismiss|dismissed)\b/;

@@ -5,6 +5,8 @@
 export interface ThreadComment {
   /** REST id of the comment (`databaseId`); null when GitHub does not give one. */
   id: number | null;
+  /** GraphQL node id of the comment. */
+  nodeId: string;
   body: string;
   url: string | null;
   /** Login as REST spells it (`<slug>[bot]` for Apps); null for a deleted account. */
@@ -13,8 +15,12 @@ export interface ThreadComment {
   fromApp: boolean;
   /** Written by a person (a GraphQL `User`), not a bot. */
   fromPerson: boolean;
+  /** GitHub's `authorAssociation` of the author with the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...). */
+  association: string;
   /** 👎 reactions on the comment. */
   thumbsDown: number;
+  /** Who gave the first of them (GitHub's order; at most a page), people only; read only when needed, else empty. */
+  thumbsDownBy: string[];
 }
 
 export interface ReviewThread {
@@ -27,6 +33,7 @@ export interface ReviewThread {
   line: number | null;
   /** Line on the commit the thread was raised on. */
   originalLine: number | null;
+  /** The person who resolved it; null when unresolved, or resolved by an App (GraphQL's `resolvedBy` is a User). */
   resolvedBy: string | null;
   /** Oldest first: the first is the comment that opened the thread. */
   comments: ThreadComment[];

@@ -24,7 +24,8 @@ export function selectFixCandidates(input: FixCandidateInput): OwnThread[] {
   if (input.lastReviewedHead === input.headSha) return [];
   const changed = input.newChanges ? changedLinesByPath(input.newChanges) : null;
   return input.threads.filter((own) => {
-    if (own.state !== "open" || own.reopened || own.marker.headSha === input.headSha) return false;
+    // Resolved yet open: someone without write access resolved it; we neither reply in it nor resolve it again.
+    if (own.state !== "open" || own.reopened || own.thread.isResolved || own.marker.headSha === input.headSha) return false;
     if (!changed) return own.thread.isOutdated;
     const lines = changed.get(own.thread.path);
     if (!lines) return false;

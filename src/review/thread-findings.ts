@@ -1,4 +1,4 @@
-import { isDismissingReply } from "./dismiss-rule.js";
+import { dismissalCandidates, isDismissedByWriters, isResolvedByWriter, type DismissalAuthority } from "./dismissal-authority.js";
 import { parseFindingMarker, parseFixedMarker, type FindingMarker } from "./finding-marker.js";
 import type { PostedFinding } from "./assemble-review.js";
 import type { FindingState, PullFinding } from "./pull-findings.js";
@@ -27,22 +27,22 @@ const HEADING = /^\*\*P[0-3]\*\*\s·[^·\n]*·\s\*\*(.+?)\*\*\s*(?:\n|$)/;
  * Our threads (opened by the app, with a finding marker) and their state. Pure.
  *
  * - fixed: resolved, with our fix reply in it (or our fix reply at `headSha`, resolve pending);
- * - dismissed: resolved without our fix reply (a person resolved it, or `/codex resolve`), or its first
- *   comment got a 👎, or a person answered with a dismissing reply (dismiss-rule.ts);
- * - open: the rest.
+ * - dismissed, only by people with write access (`authority`, dismissal-authority.ts): resolved without
+ *   our fix reply by a writer or by an App (`/codex resolve`), or its first comment got a writer's 👎,
+ *   or a writer answered with a dismissing reply (dismiss-rule.ts);
+ * - open: the rest, a thread someone without write access resolved included (it is left resolved).
  */
-export function classifyThreads(threads: readonly ReviewThread[], headSha: string): OwnThread[] {
+export function classifyThreads(threads: readonly ReviewThread[], headSha: string, authority: DismissalAuthority): OwnThread[] {
   return threads.flatMap((thread) => {
     const root = thread.comments[0];
     const marker = root?.fromApp ? parseFindingMarker(root.body) : null;
     if (!root || !marker) return [];
     const fixed = lastFixReply(thread.comments, marker.fingerprint);
-    const dismissedByPeople = root.thumbsDown > 0 || thread.comments.some((comment) => comment.fromPerson && isDismissingReply(comment.body));
     let state: FindingState = "open";
     let resolvePending = false;
     let reopened = false;
-    if (thread.isResolved) state = fixed ? "fixed" : "dismissed";
-    else if (dismissedByPeople) state = "dismissed";
+    if (thread.isResolved && fixed) state = "fixed";
+    else if (isResolvedByWriter(thread, authority) || isDismissedByWriters(thread, authority)) state = "dismissed";
     else if (fixed && fixed.headSha === headSha) [state, resolvePending] = ["fixed", true];
     else if (fixed) reopened = true;
     return [
@@ -58,6 +58,38 @@ export function classifyThreads(threads: readonly ReviewThread[], headSha: strin
       },
     ];
   });
+}
+
+/** Our threads whose state people can still decide: all but those we resolved as fixed. */
+function undecidedOwnThreads(threads: readonly ReviewThread[]): ReviewThread[] {
+  return threads.filter((thread) => {
+    const root = thread.comments[0];
+    const marker = root?.fromApp ? parseFindingMarker(root.body) : null;
+    return marker !== null && !(thread.isResolved && lastFixReply(thread.comments, marker.fingerprint));
+  });
+}
+
+/** Node ids of our findings' comments that got a 👎: only for them is it read who gave it. Pure. */
+export function commentsNeedingReactors(threads: readonly ReviewThread[]): string[] {
+  return undecidedOwnThreads(threads).flatMap((thread) => (thread.comments[0]!.thumbsDown > 0 ? [thread.comments[0]!.nodeId] : []));
+}
+
+/** The threads with who gave the 👎s on their opening comments (`reactors` by comment node id). Pure. */
+export function withThumbsDownReactors(threads: readonly ReviewThread[], reactors: ReadonlyMap<string, string[]>): ReviewThread[] {
+  return threads.map((thread) => {
+    const [root, ...replies] = thread.comments;
+    const by = root ? reactors.get(root.nodeId) : undefined;
+    return root && by ? { ...thread, comments: [{ ...root, thumbsDownBy: by }, ...replies] } : thread;
+  });
+}
+
+/**
+ * Who must be confirmed a writer before `classifyThreads` can tell whether our threads are dismissed:
+ * the people who gave the 👎s on our findings, resolved them without our fix reply, or answered them
+ * with a dismissal. Empty (no lookup at all) when nobody did any of that. Pure.
+ */
+export function loginsToAuthorise(threads: readonly ReviewThread[]): string[] {
+  return [...new Set(undecidedOwnThreads(threads).flatMap(dismissalCandidates))];
 }
 
 function lastFixReply(comments: readonly ThreadComment[], fingerprint: string) {

@@ -3,14 +3,15 @@ import { Kind, parse, valueFromASTUntyped, type DocumentNode, type FieldNode, ty
 import type { RouteReply } from "./github-fake-routes.js";
 import { readHeadSha, repoKey, type FakePullRequest, type FakeRepo, type GithubFakeState } from "./github-fake-state.js";
 import { syncPullWithGit } from "./github-git.js";
-import { commentsJson, findThread, replyToThread, setThreadResolved, threadJson, threadsOf, type CommentsPage } from "./github-threads.js";
+import { commentsJson, findReviewComment, findThread, replyToThread, reviewCommentReactionsJson, setThreadResolved, threadJson, threadsOf, type CommentsPage } from "./github-threads.js";
 
 /**
  * GitHub's GraphQL endpoint (`POST /api/graphql` on Enterprise). Every document is first validated
  * against GitHub's published schema (`@octokit/graphql-schema`): an invalid one gets GitHub's error
  * answer and is recorded as unexpected. Then the fake answers the operations the app sends:
  * `ReviewContext` (with the first page of review threads), `ReviewThreads` (further pages),
- * `ThreadComments` (a thread's further comments, through `node(id:)`), and the
+ * `ThreadComments` (a thread's further comments, through `node(id:)`), `ThumbsDownReactors` (who
+ * reacted 👎 to review comments, through `nodes(ids:)`), and the
  * mutations `resolveReviewThread`, `unresolveReviewThread` and `addPullRequestReviewThreadReply`,
  * aliased several to a document. Anything else is a test failure (recorded as unexpected).
  */
@@ -29,6 +30,7 @@ export function answerGraphql(body: unknown, state: GithubFakeState, origin: str
   if (name === "ReviewContext") return answerReviewContext(document, variables, state, origin);
   if (name === "ReviewThreads") return answerThreadPage(document, variables, state, origin);
   if (name === "ThreadComments") return answerThreadComments(document, variables, state);
+  if (name === "ThumbsDownReactors") return answerCommentReactions(document, variables, state);
   return { status: 200, json: { errors: [{ message: "the fake does not answer this query" }] }, unexpected: `unknown GraphQL query: ${query.slice(0, 80)}` };
 }
 
@@ -68,7 +70,31 @@ function answerThreadComments(document: DocumentNode, variables: Record<string, 
   const found = findThreadAnywhere(state, id);
   if (!found) return { status: 200, json: { data: { node: null }, errors: [{ type: "NOT_FOUND", path: ["node"], message: `Could not resolve to a node with the global id of '${id}'` }] } };
   const commentsField = nodeField?.selectionSet ? findField([nodeField.selectionSet], "comments") : undefined;
-  return { status: 200, json: { data: { node: { __typename: "PullRequestReviewThread", id, comments: commentsJson(found.pull, found.thread, commentsPageOf(commentsField, variables)) } } } };
+  return { status: 200, json: { data: { node: { __typename: "PullRequestReviewThread", id, comments: commentsJson(found.repo, found.pull, found.thread, commentsPageOf(commentsField, variables)) } } } };
+}
+
+/**
+ * `ThumbsDownReactors`: `nodes(ids:)` on review comments, each with its `reactions(content:, first:)`.
+ * An id that names no comment is null in `nodes`, with GitHub's NOT_FOUND error for its index.
+ */
+function answerCommentReactions(document: DocumentNode, variables: Record<string, unknown>, state: GithubFakeState): RouteReply {
+  const sets = document.definitions.flatMap((definition) => ("selectionSet" in definition && definition.selectionSet ? [definition.selectionSet] : []));
+  const argsOf = (field: FieldNode | undefined) => Object.fromEntries((field?.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables)]));
+  const nodesField = findField(sets, "nodes");
+  const ids = argsOf(nodesField).ids;
+  if (!Array.isArray(ids) || ids.length > 100) return { status: 200, json: { errors: [{ message: "ids: at most 100" }] }, unexpected: "ThumbsDownReactors without 1..100 ids" };
+  const reactionArgs = argsOf(nodesField?.selectionSet ? findField([nodesField.selectionSet], "reactions") : undefined);
+  const args = { ...(typeof reactionArgs.content === "string" ? { content: reactionArgs.content } : {}), ...(reactionArgs.first !== undefined ? { first: Number(reactionArgs.first) } : {}) };
+  const errors: Array<Record<string, unknown>> = [];
+  const nodes = ids.map((id, index) => {
+    for (const repo of state.repos.values()) {
+      const found = findReviewComment(repo, String(id));
+      if (found) return { __typename: "PullRequestReviewComment", id: found.comment.node_id, reactions: reviewCommentReactionsJson(found.pull, found.comment.id, args) };
+    }
+    errors.push({ type: "NOT_FOUND", path: ["nodes", index], message: `Could not resolve to a node with the global id of '${String(id)}'` });
+    return null;
+  });
+  return { status: 200, json: errors.length > 0 ? { data: { nodes }, errors } : { data: { nodes } } };
 }
 
 function findField(sets: readonly SelectionSetNode[], name: string): FieldNode | undefined {
@@ -204,7 +230,7 @@ function answerMutation(operation: OperationDefinitionNode, variables: Record<st
 function findThreadAnywhere(state: GithubFakeState, nodeId: string) {
   for (const repo of state.repos.values()) {
     const found = findThread(repo, nodeId);
-    if (found) return found;
+    if (found) return { ...found, repo };
   }
   return null;
 }

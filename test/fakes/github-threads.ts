@@ -128,6 +128,18 @@ export interface CommentsPage {
   after?: string;
 }
 
+/**
+ * GitHub's `authorAssociation` of a comment's author, from the repository's permission table: the
+ * owner is OWNER, anyone given a role (read included, as for a read-only collaborator) COLLABORATOR,
+ * everyone else (a fork's author, a bot) NONE.
+ */
+export function associationOf(repo: FakeRepo, user: GithubUser): string {
+  if (user.type !== "User") return "NONE";
+  if (user.login.toLowerCase() === repo.owner.toLowerCase()) return "OWNER";
+  const role = repo.permissions.get(user.login.toLowerCase());
+  return role && role !== "none" ? "COLLABORATOR" : "NONE";
+}
+
 const commentCursor = (index: number) => Buffer.from(`cursor:v2:${index}`).toString("base64");
 
 export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
@@ -145,12 +157,12 @@ export function threadJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeTh
     originalStartLine: thread.root.original_start_line,
     diffSide: thread.root.side,
     resolvedBy: thread.state.resolvedBy ? { login: thread.state.resolvedBy.login } : null,
-    comments: commentsJson(pull, thread, page),
+    comments: commentsJson(repo, pull, thread, page),
   };
 }
 
 /** One page of a thread's comments, with GitHub's cursors. */
-export function commentsJson(pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
+export function commentsJson(repo: FakeRepo, pull: FakePullRequest, thread: FakeThread, page: CommentsPage = {}): Record<string, unknown> {
   const reactions = storeOf(pull).reactions;
   const start = page.after ? Number(Buffer.from(page.after, "base64").toString("utf8").replace(/^cursor:v2:/, "")) + 1 : 0;
   const shown = thread.comments.slice(start, page.first === undefined ? undefined : start + Math.min(page.first, 100));
@@ -168,11 +180,35 @@ export function commentsJson(pull: FakePullRequest, thread: FakeThread, page: Co
         diffHunk: comment.diff_hunk,
         createdAt: comment.created_at,
         author: { __typename: comment.user.type === "Bot" ? "Bot" : "User", login: comment.user.login.replace(/\[bot\]$/, "") },
+        authorAssociation: associationOf(repo, comment.user),
         reactionGroups: Object.entries(REACTION_CONTENT).map(([rest, content]) => ({
           content,
           users: { totalCount: (reactions.get(comment.id) ?? []).filter((reaction) => reaction.content === rest).length },
         })),
       })),
+  };
+}
+
+/** The review comment with GraphQL node id `nodeId`, and its PR, or null when there is none. */
+export function findReviewComment(repo: FakeRepo, nodeId: string): { pull: FakePullRequest; comment: GithubReviewComment } | null {
+  for (const pull of repo.pulls.values()) {
+    const comment = [...pull.reviewComments.values()].flat().find((candidate) => candidate.node_id === nodeId);
+    if (comment) return { pull, comment };
+  }
+  return null;
+}
+
+/** `reactions(content:, first:)` of a review comment: its reactions of that kind, oldest first; `user` is a User (null for an App's). */
+export function reviewCommentReactionsJson(pull: FakePullRequest, commentId: number, args: { content?: string; first?: number }): Record<string, unknown> {
+  const all = storeOf(pull).reactions.get(commentId) ?? [];
+  const matching = args.content ? all.filter((reaction) => REACTION_CONTENT[reaction.content] === args.content) : all;
+  return {
+    totalCount: matching.length,
+    nodes: matching.slice(0, Math.min(args.first ?? 100, 100)).map((reaction) => ({
+      __typename: "Reaction",
+      content: REACTION_CONTENT[reaction.content],
+      user: reaction.user.type === "User" ? { __typename: "User", login: reaction.user.login } : null,
+    })),
   };
 }
 

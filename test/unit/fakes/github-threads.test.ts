@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GithubClient } from "../../../src/github/github-client.js";
 import { loadReviewContext } from "../../../src/github/review-context.js";
 import { readReviewThreads } from "../../../src/github/review-threads.js";
+import { renderFindingMarker } from "../../../src/review/finding-marker.js";
+import { readThumbsDownReactors } from "../../../src/github/thumbs-down-reactors.js";
+import { readOwnThreads } from "../../../src/worker/read-pull-findings.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
 import { createGitRepo, setLine, type GitRepo } from "../../support/git-repo.js";
 
@@ -30,7 +33,7 @@ afterEach(async () => {
   git.remove();
 });
 
-async function postReview(lines: number[]) {
+async function postReview(lines: number[], body = (line: number) => `finding at ${line}`) {
   await octokit.rest.pulls.createReview({
     owner: OWNER,
     repo: REPO,
@@ -38,7 +41,7 @@ async function postReview(lines: number[]) {
     commit_id: git.sha("feature"),
     event: "COMMENT",
     body: "review",
-    comments: lines.map((line) => ({ path: "a.txt", line, side: "RIGHT", body: `finding at ${line}` })),
+    comments: lines.map((line) => ({ path: "a.txt", line, side: "RIGHT", body: body(line) })),
   });
 }
 
@@ -67,7 +70,7 @@ describe("the GitHub fake's review threads", () => {
     const firstPage = (await octokit.graphql<{ repository: { pullRequest: { reviewThreads: never } } }>(
       `query ReviewThreads($owner: String!, $repo: String!, $number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $number) {
         reviewThreads(first: 1) { pageInfo { hasNextPage endCursor } nodes { id isResolved isOutdated path line originalLine resolvedBy { login }
-          comments(first: 30) { nodes { databaseId body url author { __typename login } reactionGroups { content users { totalCount } } } } } } } } }`,
+          comments(first: 30) { nodes { id databaseId body url authorAssociation author { __typename login } reactionGroups { content users { totalCount } } } } } } } } }`,
       { owner: OWNER, repo: REPO, number: 1 },
     )).repository.pullRequest.reviewThreads;
     const threads = await readReviewThreads(client(), REF, firstPage, "codex-review[bot]");
@@ -113,6 +116,66 @@ describe("the GitHub fake's review threads", () => {
     expect(thread!.comments).toHaveLength(36);
     expect(thread!.comments[0]).toMatchObject({ body: "finding at 5", fromApp: true });
     expect(thread!.comments.at(-1)).toMatchObject({ body: "won't fix: by design", fromPerson: true });
+    expect(fake.unexpected).toEqual([]);
+  });
+
+  // Only writers dismiss (dismissal-authority.ts): the app reads each comment's author association and
+  // who gave the 👎s, and looks up the write access of those people alone.
+  it("answers each comment's authorAssociation from the permission table, on every page, and who gave a comment's 👎s", async () => {
+    fake.setPermission(OWNER, REPO, "maintainer-mia", "write");
+    fake.setPermission(OWNER, REPO, "reader-rita", "read");
+    await postReview([5]);
+    const rootId = fake.reviewThreads(OWNER, REPO, 1)[0]!.rootCommentId;
+    for (const user of ["fork-fred", "reader-rita", "maintainer-mia"]) fake.reactToReviewComment(OWNER, REPO, 1, rootId, "-1", user);
+    fake.reactToReviewComment(OWNER, REPO, 1, rootId, "+1", "octocat");
+    for (let i = 1; i <= 30; i++) fake.addReviewReply(OWNER, REPO, 1, rootId, { body: `discussion ${i}`, user: "fork-fred" });
+    for (const user of [OWNER, "maintainer-mia", "reader-rita", "fork-fred"]) fake.addReviewReply(OWNER, REPO, 1, rootId, { body: "won't fix", user });
+
+    const context = await loadReviewContext(client(), REF, "codex-review[bot]");
+    const [thread] = await readReviewThreads(client(), REF, context.threads, "codex-review[bot]");
+    const root = thread!.comments[0]!;
+    expect(root).toMatchObject({ thumbsDown: 3, thumbsDownBy: [], association: "NONE" });
+    // The last four came through the ThreadComments page.
+    expect(thread!.comments.slice(-4).map((comment) => [comment.author, comment.association])).toEqual([
+      [OWNER, "OWNER"],
+      ["maintainer-mia", "COLLABORATOR"],
+      ["reader-rita", "COLLABORATOR"],
+      ["fork-fred", "NONE"],
+    ]);
+    // Who reacted, oldest first; an id that names no comment is left out, as GitHub answers NOT_FOUND for it.
+    const reactors = await readThumbsDownReactors(client(), [root.nodeId, "PRRC_gone"]);
+    expect([...reactors]).toEqual([[root.nodeId, ["fork-fred", "reader-rita", "maintainer-mia"]]]);
+    expect(fake.unexpected).toEqual([]);
+  });
+
+  it("reads who gave 👎s and looks up write access once per person who dismissed, and not at all when nobody did", async () => {
+    fake.setPermission(OWNER, REPO, "maintainer-mia", "write");
+    fake.setPermission(OWNER, REPO, "reader-rita", "read");
+    // Findings of ours: only their threads are looked at.
+    await postReview([5, 30], (line) => `finding at ${line}\n\n${renderFindingMarker({ fingerprint: `abcdef000${line % 10}`, severity: "P1", headSha: git.sha("feature") })}`);
+    const cache = new Map<string, Promise<boolean>>();
+    const read = async () => readOwnThreads(client(), REF, await loadReviewContext(client(), REF, "codex-review[bot]"), "codex-review[bot]", git.sha("feature"), cache);
+    const lookups = () => fake.requests.filter((request) => request.path.endsWith("/permission")).map((request) => request.path.split("/").at(-2));
+    const reactorReads = () => fake.requests.filter((request) => String((request.body as { query?: string } | undefined)?.query ?? "").startsWith("query ThumbsDownReactors"));
+
+    expect((await read()).map((own) => own.state)).toEqual(["open", "open"]);
+    expect([lookups(), reactorReads()]).toEqual([[], []]);
+
+    const [first, second] = fake.reviewThreads(OWNER, REPO, 1);
+    fake.reactToReviewComment(OWNER, REPO, 1, first!.rootCommentId, "-1", "reader-rita");
+    fake.reactToReviewComment(OWNER, REPO, 1, second!.rootCommentId, "-1", "reader-rita");
+    fake.addReviewReply(OWNER, REPO, 1, second!.rootCommentId, { body: "false positive", user: "reader-rita" });
+    fake.addReviewReply(OWNER, REPO, 1, first!.rootCommentId, { body: "won't fix", user: "maintainer-mia" });
+    fake.addReviewReply(OWNER, REPO, 1, first!.rootCommentId, { body: "won't fix", user: "fork-fred" });
+    fake.resolveThreadAs(OWNER, REPO, 1, second!.rootCommentId, "fork-fred");
+    expect((await read()).map((own) => own.state)).toEqual(["dismissed", "open"]);
+    // fork-fred's reply (no association) needs no lookup; their resolution does. Both 👎s in one read.
+    expect(lookups().sort()).toEqual(["fork-fred", "maintainer-mia", "reader-rita"]);
+    expect(reactorReads()).toHaveLength(1);
+    // Again in the same job: no lookup is repeated.
+    await read();
+    expect(lookups()).toHaveLength(3);
+
     expect(fake.unexpected).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { parseFindingMarker, parseFixedMarker, renderFindingMarker, renderFixedM
 import { parseFixVerdicts } from "../../../src/review/fix-verdicts.js";
 import { renderComment } from "../../../src/review/render-review.js";
 import { parseReviewMarker, renderReviewMarker } from "../../../src/review/review-marker.js";
+import type { DismissalAuthority } from "../../../src/review/dismissal-authority.js";
 import type { ReviewThread, ThreadComment } from "../../../src/review/review-thread.js";
 import { selectFixCandidates } from "../../../src/review/select-fix-candidates.js";
 import { classifyThreads, dismissedFingerprints, toPullFindings } from "../../../src/review/thread-findings.js";
@@ -68,8 +69,22 @@ describe("the dismiss rule", () => {
   });
 });
 
-const app = (body: string, extra: Partial<ThreadComment> = {}): ThreadComment => ({ id: 1, body, url: "https://x/1", author: "codex-review[bot]", fromApp: true, fromPerson: false, thumbsDown: 0, ...extra });
-const person = (body: string): ThreadComment => ({ id: 2, body, url: null, author: "mia", fromApp: false, fromPerson: true, thumbsDown: 0 });
+const app = (body: string, extra: Partial<ThreadComment> = {}): ThreadComment => ({
+  id: 1,
+  nodeId: "PRRC_1",
+  body,
+  url: "https://x/1",
+  author: "codex-review[bot]",
+  fromApp: true,
+  fromPerson: false,
+  association: "NONE",
+  thumbsDown: 0,
+  thumbsDownBy: [],
+  ...extra,
+});
+const person = (body: string): ThreadComment => ({ id: 2, nodeId: "PRRC_2", body, url: null, author: "mia", fromApp: false, fromPerson: true, association: "COLLABORATOR", thumbsDown: 0, thumbsDownBy: [] });
+/** mia has write access (dismissal-authority.test.ts covers those who do not). */
+const MIA_WRITES: DismissalAuthority = { writers: new Set(["mia"]) };
 const root = (fingerprint = FP, extra: Partial<ThreadComment> = {}) =>
   app(`**P1** · should fix · **Null dereference**\n\nBody\n\n${renderFindingMarker({ fingerprint, severity: "P1", headSha: HEAD1 })}`, extra);
 const thread = (comments: ThreadComment[], extra: Partial<ReviewThread> = {}): ReviewThread => ({
@@ -89,21 +104,21 @@ describe("classifyThreads", () => {
     ["an open finding", thread([root()]), HEAD2, { state: "open", title: "Null dereference", resolvePending: false, reopened: false }],
     ["resolved with our fix reply", thread([root(), app(`Fixed in 2222222\n\n${renderFixedMarker({ fingerprint: FP, headSha: HEAD2 })}`)], { isResolved: true }), HEAD2, { state: "fixed", fixedIn: HEAD2 }],
     ["resolved by a person", thread([root()], { isResolved: true, resolvedBy: "mia" }), HEAD2, { state: "dismissed" }],
-    ["given a 👎", thread([root(FP, { thumbsDown: 1 })]), HEAD2, { state: "dismissed" }],
+    ["given a 👎", thread([root(FP, { thumbsDown: 1, thumbsDownBy: ["mia"] })]), HEAD2, { state: "dismissed" }],
     ["answered with a dismissal", thread([root(), person("false positive")]), HEAD2, { state: "dismissed" }],
     ["with our fix reply at this head, not yet resolved", thread([root(), app(renderFixedMarker({ fingerprint: FP, headSha: HEAD2 }))]), HEAD2, { state: "fixed", resolvePending: true }],
     ["reopened after our fix reply at an earlier head", thread([root(), app(renderFixedMarker({ fingerprint: FP, headSha: HEAD1 }))]), HEAD2, { state: "open", reopened: true }],
     ["with a fix marker written by a person", thread([root(), person(renderFixedMarker({ fingerprint: FP, headSha: HEAD2 }))]), HEAD2, { state: "open", resolvePending: false }],
   ])("%s", (_label, input, headSha, expected) => {
-    expect(classifyThreads([input], headSha)[0]).toMatchObject(expected);
+    expect(classifyThreads([input], headSha, MIA_WRITES)[0]).toMatchObject(expected);
   });
 
   it("leaves out threads a person opened, or that carry no marker", () => {
-    expect(classifyThreads([thread([person(`copied ${renderFindingMarker({ fingerprint: FP, severity: "P0", headSha: HEAD1 })}`)]), thread([app("no marker")])], HEAD2)).toEqual([]);
+    expect(classifyThreads([thread([person(`copied ${renderFindingMarker({ fingerprint: FP, severity: "P0", headSha: HEAD1 })}`)]), thread([app("no marker")])], HEAD2, MIA_WRITES)).toEqual([]);
   });
 
   it("gives the check run and the summary one shape", () => {
-    const own = classifyThreads([thread([root()], { id: "PRRT_1" }), thread([root("abcdefabcd")], { isResolved: true, id: "PRRT_2" })], HEAD2);
+    const own = classifyThreads([thread([root()], { id: "PRRT_1" }), thread([root("abcdefabcd")], { isResolved: true, id: "PRRT_2" })], HEAD2, MIA_WRITES);
     expect(toPullFindings(own)).toEqual([
       { fingerprint: FP, severity: "P1", title: "Null dereference", path: "src/a.ts", line: 10, state: "open", raisedOn: HEAD1, fixedIn: null, url: "https://x/1", threadId: "PRRT_1" },
       expect.objectContaining({ fingerprint: "abcdefabcd", state: "dismissed", threadId: "PRRT_2" }),
@@ -115,7 +130,7 @@ describe("classifyThreads", () => {
 const push = (lines: string) => parseUnifiedDiff(`diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n${lines}`);
 
 describe("selectFixCandidates", () => {
-  const open = (extra: Partial<ReviewThread> = {}) => classifyThreads([thread([root()], extra)], HEAD2);
+  const open = (extra: Partial<ReviewThread> = {}) => classifyThreads([thread([root()], extra)], HEAD2, MIA_WRITES);
   it.each<[string, Partial<ReviewThread>, ReturnType<typeof push> | null, number]>([
     ["a line the push changed", { line: 10 }, push("@@ -10 +10 @@\n-a\n+b\n"), 1],
     ["a line 5 below a change", { line: 15 }, push("@@ -10 +10 @@\n-a\n+b\n"), 1],
@@ -131,8 +146,8 @@ describe("selectFixCandidates", () => {
   it("checks nothing on a head already reviewed, or dismissed and reopened threads", () => {
     const changes = push("@@ -10 +10 @@\n-a\n+b\n");
     expect(selectFixCandidates({ threads: open(), headSha: HEAD2, lastReviewedHead: HEAD2, newChanges: changes })).toEqual([]);
-    const dismissed = classifyThreads([thread([root(FP, { thumbsDown: 2 })])], HEAD2);
-    const reopened = classifyThreads([thread([root(), app(renderFixedMarker({ fingerprint: FP, headSha: HEAD1 }))])], HEAD2);
+    const dismissed = classifyThreads([thread([root(FP, { thumbsDown: 2, thumbsDownBy: ["octocat", "mia"] })])], HEAD2, MIA_WRITES);
+    const reopened = classifyThreads([thread([root(), app(renderFixedMarker({ fingerprint: FP, headSha: HEAD1 }))])], HEAD2, MIA_WRITES);
     expect(selectFixCandidates({ threads: [...dismissed, ...reopened], headSha: HEAD2, lastReviewedHead: HEAD1, newChanges: changes })).toEqual([]);
   });
 });
