@@ -129,8 +129,10 @@ describe("a pull request that tries to break out of the prompt", () => {
     expect(posted).not.toMatch(/<(img|script)\b/i);
     expect(posted).toContain("&lt;img");
     expect(posted).not.toContain("<!-- hidden -->");
-    // The one HTML comment left is our own marker.
-    expect(count(review!.body, "<!--")).toBe(1);
+    // The HTML comments left are our own markers: the review's, and the PR summary's history that a
+    // first review carries at its end.
+    expect(count(review!.body, "<!--")).toBe(2);
     expect(review!.body).toMatch(/<!-- codex-review:v1 head=/);
+    expect(review!.body).toMatch(/<!-- codex-review:summary data=[A-Za-z0-9_-]+ -->$/);
   });
 });
