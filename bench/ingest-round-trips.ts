@@ -1,5 +1,5 @@
 /*
- * Redis round trips and commands per delivery of the web process's bookkeeping + enqueue: the one-MULTI
+ * Redis round trips and commands per delivery of the web process's bookkeeping + enqueue: the one-script
  * ingest (src/queue/ingest-delivery.ts) against the sequence it replaced (replay ledger SET NX, getJob,
  * Queue.add, supersede EVAL), for a new delivery on a PR whose previous job completed. Counted on one
  * connection: socket writes (round trips) and, by MONITOR, the commands it sent and those Lua ran.
@@ -54,7 +54,7 @@ await measure("before (ledger + enqueueJob + supersede)", async () => {
   await ledger.remember(data.deliveryId!);
   await enqueueJob(queue, data, { supersedeWith: redis });
 });
-await measure("after (one MULTI)", () => ingest.ingest({ job: delivery() }));
+await measure("after (one script)", () => ingest.ingest({ job: delivery() }));
 
 monitor.disconnect();
 await queue.obliterate({ force: true });

@@ -50,7 +50,7 @@ export function ingestRows(f: IngestFigures, rounds: number): Row[] {
   ];
 }
 
-/** Commands our web process sends itself: it sends only MULTI, scripts and EXEC (the rest run inside Lua). */
+/** Commands our web process sends itself: one script per delivery (the rest run inside Lua). */
 const sent = (f: IngestFigures) =>
   f.redisCommandsPerDelivery.filter((c) => ["multi", "exec", "eval", "evalsha"].includes(c.command)).reduce((t, c) => t + c.perDelivery, 0);
 

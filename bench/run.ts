@@ -154,7 +154,7 @@ function ingestDetails(f: IngestFigures): string[] {
   lines.push(
     "",
     "Redis commands per delivery sent by our web process (INFO commandstats; commands run inside Lua scripts are counted too). " +
-      "The web process sends one MULTI of three scripts per delivery, one round trip (counted in test/unit/queue/ingest-delivery.test.ts):",
+      "The web process sends one script (our decision and BullMQ's add) per delivery, one round trip (counted in test/unit/queue/ingest-delivery.test.ts):",
     "",
     "```",
   );

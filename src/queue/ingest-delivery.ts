@@ -1,8 +1,8 @@
-import { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { DELIVERY_WINDOW_SECONDS, deliveryKey } from "../webhooks/delivery-ledger.js";
 import { PERSON_REPLY_WINDOW_SECONDS, personReplyKey } from "../webhooks/person-reply-limit.js";
-import { INGEST_AFTER_ADD, INGEST_BEFORE_ADD, PLACEHOLDER_FIELD } from "./ingest-scripts.js";
+import { captureBullmqAdd } from "./capture-bullmq-add.js";
+import { composeIngestScript, DECIDE_KEYS } from "./ingest-scripts.js";
 import { jobId as jobIdOf, type JobData } from "./review-job.js";
 import { enqueueJob, type ReviewQueue } from "./review-queue.js";
 import { LATEST_REVIEW_TTL_SECONDS, latestReviewKey } from "./supersede-older-review.js";
@@ -37,33 +37,40 @@ export interface DeliveryIngest {
 
 type Outcome = "add" | "duplicate" | "replay" | "limited" | "replace";
 
-interface IngestCommands {
-  codexIngestBefore(...args: Array<string | number>): unknown;
-  codexIngestAfter(...args: Array<string | number>): unknown;
+interface LoadedScript {
+  lua: string;
+  numberOfKeys: number | null;
 }
 
-const withScripts = new WeakSet<Redis>();
-
-function defineScripts(redis: Redis): void {
-  if (withScripts.has(redis)) return;
-  redis.defineCommand("codexIngestBefore", { numberOfKeys: 9, lua: INGEST_BEFORE_ADD });
-  redis.defineCommand("codexIngestAfter", { numberOfKeys: 1, lua: INGEST_AFTER_ADD });
-  withScripts.add(redis);
+/**
+ * Defines (once per connection and BullMQ add command) the script that runs our decision and that add
+ * together; returns the command's name. The add's Lua is the one BullMQ loaded on the queue's connection.
+ */
+async function ingestCommandFor(queue: ReviewQueue, redis: Redis, addName: string): Promise<{ command: string; addKeys: number }> {
+  const command = `codexIngest:${addName}`;
+  const defined = (redis as unknown as { scriptsSet: Record<string, LoadedScript> }).scriptsSet;
+  const own = defined[command];
+  if (own) return { command, addKeys: (own.numberOfKeys ?? DECIDE_KEYS) - DECIDE_KEYS };
+  const client = (await queue.getBackend().client) as unknown as { scriptsSet?: Record<string, LoadedScript> };
+  const add = client.scriptsSet?.[addName] ?? defined[addName];
+  if (!add || add.numberOfKeys === null) throw new Error(`BullMQ's ${addName} script is not loaded on the queue's connection`);
+  redis.defineCommand(command, { numberOfKeys: DECIDE_KEYS + add.numberOfKeys, lua: composeIngestScript(add.lua) });
+  return { command, addKeys: add.numberOfKeys };
 }
 
 /**
  * A delivery's bookkeeping (replay ledger, per-person reply limit, duplicate id, the PR's latest review
- * for supersede) and BullMQ's add, in ONE Redis round trip: a MULTI of our BEFORE script, BullMQ's own
- * add script (what `Queue.add` sends) and our AFTER script. MULTI makes the three atomic, so two racing
- * deliveries still see each other, and a failure leaves nothing half done. Only rare cases take more:
- * an id whose job failed for good (Redeliver: removed and added again, as enqueueJob does) and an older
- * head's job still waiting (removed after the add; a worker that takes it first drops its review).
+ * for supersede) and BullMQ's own add in ONE script, sent as one EVALSHA like `Queue.add` sends: one round
+ * trip, atomic in Redis, so two racing deliveries still see each other and a decision not to add leaves
+ * no job behind. Only rare cases take more: an id whose job failed for good (Redeliver: removed and added
+ * again, as enqueueJob does) and an older head's job still waiting (removed after the add; a worker that
+ * takes it first drops its review).
  */
 export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: DeliveryIngestOptions): DeliveryIngest {
-  defineScripts(redis);
   const ledgerWindow = options.ledger === false ? 0 : (options.replayWindowSeconds ?? DELIVERY_WINDOW_SECONDS);
   const personWindow = options.replyLimit === false ? 0 : (options.personWindowSeconds ?? PERSON_REPLY_WINDOW_SECONDS);
   const prefix = queue.toKey("");
+  const listKeys = [queue.toKey("failed"), queue.toKey("wait"), queue.toKey("paused"), queue.toKey("prioritized"), queue.toKey("waiting-children")] as const;
   return {
     async ingest({ job: data, limitedPerson }) {
       const id = jobIdOf(data);
@@ -71,36 +78,27 @@ export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: 
       const latest = latestReviewKey(queue, data);
       const ledgerKey = data.deliveryId && ledgerWindow > 0 ? deliveryKey(options.namespace, data.deliveryId) : null;
       const personKey = limitedPerson && personWindow > 0 ? personReplyKey(options.namespace, data.owner, data.repo, limitedPerson) : null;
+      const add = captureBullmqAdd(queue, data, id);
+      const { command, addKeys } = await ingestCommandFor(queue, redis, add.name);
       // Unused keys are given as the job's own key: every key stays in the job's hash slot family.
-      const keys = [
-        jobKey,
-        queue.toKey("failed"),
-        ledgerKey ?? jobKey,
-        personKey ?? jobKey,
-        latest ?? jobKey,
-        queue.toKey("wait"),
-        queue.toKey("paused"),
-        queue.toKey("prioritized"),
-        queue.toKey("waiting-children"),
-      ];
+      const keys = [jobKey, listKeys[0], ledgerKey ?? jobKey, personKey ?? jobKey, latest ?? jobKey, listKeys[1], listKeys[2], listKeys[3], listKeys[4]];
       const headSha = data.kind === "review" ? (data.headSha ?? "") : "";
-      const argv = [id, ledgerKey ? ledgerWindow : 0, personKey ? personWindow : 0, latest ? LATEST_REVIEW_TTL_SECONDS : 0, headSha, prefix, PLACEHOLDER_FIELD];
+      const argv = [id, ledgerKey ? ledgerWindow : 0, personKey ? personWindow : 0, latest ? LATEST_REVIEW_TTL_SECONDS : 0, headSha, prefix];
+      const run = (redis as unknown as Record<string, (...args: unknown[]) => Promise<[Outcome, string, unknown?]>>)[command]!;
 
-      const client = await queue.getBackend().client;
-      const multi = client.multi() as unknown as ReturnType<Redis["multi"]> & IngestCommands;
-      multi.codexIngestBefore(...keys, ...argv);
-      // BullMQ's own add (the script Queue.add sends), with the queue's default job options.
-      void new Job(queue, data.kind, data, { ...queue.jobsOpts, jobId: id }, id).addJob(multi as never);
-      multi.codexIngestAfter(jobKey, PLACEHOLDER_FIELD);
-      const results = await multi.exec();
-      const failure = results ? results.find(([error]) => error)?.[0] : new Error("Ingest transaction aborted");
-      if (failure) {
-        // A command failed inside EXEC while BEFORE may have recorded the delivery: forget it, so the
+      let outcome: Outcome;
+      let superseded: string;
+      try {
+        let added: unknown;
+        [outcome, superseded, added] = await run.call(redis, ...keys, ...add.args.slice(0, addKeys), ...argv, ...add.args.slice(addKeys));
+        // BullMQ's add answers a negative code for a job it refuses (a missing parent, for one).
+        if (typeof added === "number" && added < 0) throw new Error(`BullMQ refused the job (${add.name} answered ${added})`);
+      } catch (error) {
+        // The script failed or refused after it may have recorded the delivery: forget it, so the
         // redelivery of the delivery we answer 503 gets through.
         if (ledgerKey) await redis.del(ledgerKey).catch(() => undefined);
-        throw failure;
+        throw error;
       }
-      const [outcome, superseded] = results![0]![1] as [Outcome, string];
 
       switch (outcome) {
         case "add":

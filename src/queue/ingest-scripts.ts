@@ -1,42 +1,37 @@
 /**
- * The Lua around BullMQ's add in the one-round-trip ingest (src/queue/ingest-delivery.ts). The three
- * scripts run in one MULTI: BEFORE decides, BullMQ's own add script adds, AFTER tidies up.
+ * The Lua of the one-command ingest (src/queue/ingest-delivery.ts): our decision and BullMQ's own add
+ * script, composed into ONE script, so a delivery costs the web process what a bare `Queue.add` costs
+ * (one EVALSHA) and runs atomically in Redis.
  */
 
-/** A field no BullMQ job hash has: marks the stand-in that turns BullMQ's add into a no-op. */
-export const PLACEHOLDER_FIELD = "codexIngestPlaceholder";
+/** How many KEYS and ARGV the decision takes; BullMQ's add takes those after them. */
+export const DECIDE_KEYS = 9;
+export const DECIDE_ARGS = 6;
 
 /**
- * Decides what a delivery does, atomically with the add that follows it in the MULTI.
+ * Decides what a delivery does.
  *
  * KEYS: [1] the job's hash, [2] failed zset, [3] delivery ledger key, [4] person reply key,
  * [5] the PR's latest-review key, [6] wait list, [7] paused list, [8] prioritized zset,
  * [9] waiting-children zset.
  * ARGV: [1] job id, [2] ledger window s (0: no ledger), [3] person window s (0: not limited),
- * [4] latest-review TTL s (0: supersedes nothing), [5] head SHA, [6] job key prefix,
- * [7] placeholder field.
+ * [4] latest-review TTL s (0: supersedes nothing), [5] head SHA, [6] job key prefix.
  *
  * Returns {outcome, superseded id or ""}. Outcomes: "add" (BullMQ's add creates the job), "duplicate"
  * (the id is taken), "replay", "limited", "replace" (the id's job failed for good: the caller removes
- * it and adds again, the rare slow path). When nothing may be added and the id is free, a placeholder
- * hash makes BullMQ's add see the id taken; AFTER deletes it in the same MULTI, so no other client
- * ever sees it.
+ * it and adds again, the rare slow path).
  */
-export const INGEST_BEFORE_ADD = `local rcall = redis.call
+const DECIDE = `local rcall = redis.call
 local jobKey = KEYS[1]
 local jobId = ARGV[1]
 local exists = rcall("EXISTS", jobKey) == 1
 local failed = exists and rcall("ZSCORE", KEYS[2], jobId) ~= false
-local function skip(outcome)
-  if not exists then rcall("HSET", jobKey, ARGV[7], "1") end
-  return {outcome, ""}
-end
 if tonumber(ARGV[2]) > 0 and not rcall("SET", KEYS[3], "1", "EX", ARGV[2], "NX") then
   if failed then return {"replace", ""} end
-  return skip("replay")
+  return {"replay", ""}
 end
 if tonumber(ARGV[3]) > 0 and not rcall("SET", KEYS[4], "1", "EX", ARGV[3], "NX") then
-  return skip("limited")
+  return {"limited", ""}
 end
 if failed then return {"replace", ""} end
 if exists then return {"duplicate", ""} end
@@ -54,6 +49,23 @@ if rcall("LPOS", KEYS[6], previous) or rcall("LPOS", KEYS[7], previous)
 end
 return {"add", ""}`;
 
-/** KEYS[1] the job's hash, ARGV[1] the placeholder field: deletes BEFORE's stand-in, never a real job. */
-export const INGEST_AFTER_ADD = `if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 1 then redis.call("DEL", KEYS[1]) end
-return 0`;
+/**
+ * One script: the decision, then (only for "add") BullMQ's add script as loaded by BullMQ itself, each
+ * a Lua function whose KEYS/ARGV parameters shadow the globals, so both bodies run unchanged. A chunk
+ * and a function body have the same limits (locals, upvalues), so any script BullMQ can run runs here.
+ * Returns {outcome, superseded id or "", BullMQ's add result (only for "add")}.
+ */
+export function composeIngestScript(bullmqAddLua: string): string {
+  // A shebang line (`#!lua flags=...`) is only valid as a script's first line.
+  if (bullmqAddLua.trimStart().startsWith("#!")) throw new Error("BullMQ's add script declares script flags: it cannot be composed into the ingest script");
+  return `local function decide(KEYS, ARGV)
+${DECIDE}
+end
+local function bullmqAdd(KEYS, ARGV)
+${bullmqAddLua}
+end
+local decision = decide({unpack(KEYS, 1, ${DECIDE_KEYS})}, {unpack(ARGV, 1, ${DECIDE_ARGS})})
+if decision[1] ~= "add" then return decision end
+local added = bullmqAdd({unpack(KEYS, ${DECIDE_KEYS + 1})}, {unpack(ARGV, ${DECIDE_ARGS + 1})})
+return {decision[1], decision[2], added}`;
+}

@@ -3,7 +3,6 @@ import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDeliveryIngest, type DeliveryIngest } from "../../../src/queue/ingest-delivery.js";
-import { PLACEHOLDER_FIELD } from "../../../src/queue/ingest-scripts.js";
 import type { CommandJobData, ReviewJobData } from "../../../src/queue/review-job.js";
 import { createReviewQueue, type ReviewQueue } from "../../../src/queue/review-queue.js";
 
@@ -55,8 +54,8 @@ const help = (commentId: number, login: string): CommandJobData => ({
   deliveryId: randomUUID(),
 });
 
-async function expectNoPlaceholder(jobId: string) {
-  expect(await redis.hexists(queue.toKey(jobId), PLACEHOLDER_FIELD)).toBe(0);
+async function expectNoJobKey(jobId: string) {
+  expect(await redis.exists(queue.toKey(jobId))).toBe(0);
 }
 
 describe("createDeliveryIngest", () => {
@@ -85,7 +84,7 @@ describe("createDeliveryIngest", () => {
     const second = await ingest.ingest({ job: help(502, "mona"), limitedPerson: "mona" });
     expect(second.outcome).toBe("limited");
     expect(await queue.getJob(second.jobId)).toBeUndefined();
-    await expectNoPlaceholder(second.jobId);
+    await expectNoJobKey(second.jobId);
     expect((await ingest.ingest({ job: help(503, "hubot"), limitedPerson: "hubot" })).outcome).toBe("queued");
   });
 
@@ -100,7 +99,7 @@ describe("createDeliveryIngest", () => {
     expect(ttl).toBeGreaterThan(0);
   });
 
-  it("sends one round trip per delivery: the bookkeeping and BullMQ's add in one MULTI", async () => {
+  it("sends one round trip per delivery: the bookkeeping and BullMQ's add in one script", async () => {
     const warm = await ingest.ingest({ job: push(6, "e".repeat(40)) });
     expect(warm.outcome).toBe("queued");
     const port = (redis as unknown as { stream: { localPort: number } }).stream.localPort;
@@ -132,7 +131,29 @@ describe("createDeliveryIngest", () => {
       stream.write = write;
     }
     await drain("end");
-    expect(commands).toEqual(["multi", "evalsha", "evalsha", "evalsha", "exec"]);
+    expect(commands).toEqual(["evalsha"]);
+  });
+
+  it("stores the job exactly as BullMQ's Queue.add does: same fields, options, data and events", async () => {
+    const data = push(30, "3".repeat(40));
+    const { jobId } = await ingest.ingest({ job: data });
+    const afterIngest = await redis.xrevrange(queue.toKey("events"), "+", "-", "COUNT", 1);
+    const twin = { ...data, pullNumber: 31, deliveryId: randomUUID() };
+    const added = await queue.add(twin.kind, twin, { jobId: `${jobId}-twin` });
+    const afterAdd = await redis.xrevrange(queue.toKey("events"), "+", "-", "COUNT", 1);
+
+    const ours = await redis.hgetall(queue.toKey(jobId));
+    const theirs = await redis.hgetall(queue.toKey(added.id!));
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+    expect(ours.name).toBe(theirs.name);
+    expect(JSON.parse(ours.opts!)).toEqual({ ...JSON.parse(theirs.opts!), jobId });
+    expect(JSON.parse(ours.data!)).toEqual(data);
+    const job = await queue.getJob(jobId);
+    expect(job?.opts).toMatchObject({ attempts: 3, backoff: { type: "exponential", delay: 5_000 } });
+    expect(await job?.getState()).toBe("waiting");
+    // The same event in the queue's stream (what QueueEvents and the dashboard read), for our id.
+    const fields = (entry: [string, string[]] | undefined) => Object.fromEntries((entry?.[1] ?? []).flatMap((value, i, all) => (i % 2 ? [] : [[value, all[i + 1]]])));
+    expect(fields(afterIngest[0])).toMatchObject({ event: fields(afterAdd[0]).event, jobId });
   });
 
   it("replaces the job of a Redeliver whose job failed for good", async () => {
