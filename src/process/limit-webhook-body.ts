@@ -74,6 +74,7 @@ function readUpTo(req: IncomingMessage, maxBytes: number): Promise<string | null
   });
 }
 
+// As @octokit/webhooks resolves it (absolute-form targets, dot segments), so no target slips past the limit.
 function pathnameOf(url: string | undefined): string {
   try {
     return new URL(url ?? "/", "http://localhost").pathname;

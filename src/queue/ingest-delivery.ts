@@ -42,17 +42,19 @@ interface LoadedScript {
   numberOfKeys: number | null;
 }
 
+interface IngestCommand {
+  command: string;
+  addKeys: number;
+}
+
 /**
- * Defines (once per connection and BullMQ add command) the script that runs our decision and that add
- * together; returns the command's name. The add's Lua is the one BullMQ loaded on the queue's connection.
+ * Defines the script that runs our decision and one BullMQ add command together; returns the command's
+ * name. The add's Lua is the one BullMQ loaded on the queue's connection.
  */
-async function ingestCommandFor(queue: ReviewQueue, redis: Redis, addName: string): Promise<{ command: string; addKeys: number }> {
+async function defineIngestCommand(queue: ReviewQueue, redis: Redis, addName: string): Promise<IngestCommand> {
   const command = `codexIngest:${addName}`;
-  const defined = (redis as unknown as { scriptsSet: Record<string, LoadedScript> }).scriptsSet;
-  const own = defined[command];
-  if (own) return { command, addKeys: (own.numberOfKeys ?? DECIDE_KEYS) - DECIDE_KEYS };
   const client = (await queue.getBackend().client) as unknown as { scriptsSet?: Record<string, LoadedScript> };
-  const add = client.scriptsSet?.[addName] ?? defined[addName];
+  const add = client.scriptsSet?.[addName] ?? (redis as unknown as { scriptsSet: Record<string, LoadedScript> }).scriptsSet[addName];
   if (!add || add.numberOfKeys === null) throw new Error(`BullMQ's ${addName} script is not loaded on the queue's connection`);
   redis.defineCommand(command, { numberOfKeys: DECIDE_KEYS + add.numberOfKeys, lua: composeIngestScript(add.lua) });
   return { command, addKeys: add.numberOfKeys };
@@ -70,6 +72,8 @@ export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: 
   const ledgerWindow = options.ledger === false ? 0 : (options.replayWindowSeconds ?? DELIVERY_WINDOW_SECONDS);
   const personWindow = options.replyLimit === false ? 0 : (options.personWindowSeconds ?? PERSON_REPLY_WINDOW_SECONDS);
   const prefix = queue.toKey("");
+  // Per BullMQ add command (a standard job's, in practice), defined on first use.
+  const commands = new Map<string, IngestCommand>();
   const listKeys = [queue.toKey("failed"), queue.toKey("wait"), queue.toKey("paused"), queue.toKey("prioritized"), queue.toKey("waiting-children")] as const;
   return {
     async ingest({ job: data, limitedPerson }) {
@@ -79,7 +83,9 @@ export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: 
       const ledgerKey = data.deliveryId && ledgerWindow > 0 ? deliveryKey(options.namespace, data.deliveryId) : null;
       const personKey = limitedPerson && personWindow > 0 ? personReplyKey(options.namespace, data.owner, data.repo, limitedPerson) : null;
       const add = captureBullmqAdd(queue, data, id);
-      const { command, addKeys } = await ingestCommandFor(queue, redis, add.name);
+      let ingestCommand = commands.get(add.name);
+      if (!ingestCommand) commands.set(add.name, (ingestCommand = await defineIngestCommand(queue, redis, add.name)));
+      const { command, addKeys } = ingestCommand;
       // Unused keys are given as the job's own key: every key stays in the job's hash slot family.
       const keys = [jobKey, listKeys[0], ledgerKey ?? jobKey, personKey ?? jobKey, latest ?? jobKey, listKeys[1], listKeys[2], listKeys[3], listKeys[4]];
       const headSha = data.kind === "review" ? (data.headSha ?? "") : "";

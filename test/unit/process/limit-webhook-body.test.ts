@@ -75,6 +75,14 @@ describe("limitWebhookBody", () => {
     expect(seenByInner.at(-1)).toEqual({ url: "/other", body: undefined });
   });
 
+  it("guards the webhook path however the request target spells it (absolute form, query, dot segments)", async () => {
+    const before = seenByInner.length;
+    for (const target of ["http://example.com/api/github/webhooks", "/api/github/webhooks?x=1", "/api/github/../github/webhooks"]) {
+      expect((await post(target, Buffer.alloc(MAX * 2, 0x61), { declare: true })).status, target).toBe(413);
+    }
+    expect(seenByInner.length).toBe(before);
+  });
+
   it("compares a path of thousands of slashes in linear time", async () => {
     // Just under Node's 16 KB header limit. `/\/+$/` spent about 0.4 s of the web process on each
     // such request; five of them now take a few milliseconds each.
