@@ -20,7 +20,7 @@ export interface FakeArchives {
   /** token -> `owner/repo@sha` it opens. */
   tokens: Map<string, string>;
   /** `owner/repo@sha` (lower-case repo) -> bytes served instead of `git archive` (a hostile tarball). */
-  substitutes: Map<string, Buffer>;
+  substitutes: Map<string, Buffer | Buffer[]>;
 }
 
 const archivesByState = new WeakMap<GithubFakeState, FakeArchives>();
@@ -65,6 +65,7 @@ export function answerArchive(path: string, query: Record<string, string>, state
   const repo = state.repos.get(repoKey(owner, name));
   const substitute = archives.substitutes.get(key);
   const headers = { "content-disposition": `attachment; filename=${owner}-${name}-${sha.slice(0, 7)}.tar.gz` };
+  if (Array.isArray(substitute)) return { status: 200, stream: () => Readable.from(substitute), contentType: "application/x-gzip", headers };
   if (substitute) return { status: 200, bytes: substitute, contentType: "application/x-gzip", headers };
   const git = repo?.git;
   if (!git) return { status: 404, text: "404: Not Found", unexpected: `archive ${key} of a repository without history` };

@@ -129,9 +129,10 @@ export interface GithubFake {
   checkRuns(owner: string, repo: string): GithubCheckRun[];
   /**
    * Serves `bytes` as the tarball of `sha` (which then need not be in the repository's history), e.g. a
-   * hostile archive. `GET /tarball/{sha}` redirects to it as to any archive.
+   * hostile archive. `GET /tarball/{sha}` redirects to it as to any archive. An array of chunks is
+   * streamed one HTTP chunk each, without Content-Length, as codeload sends `git archive` output.
    */
-  setArchive(owner: string, repo: string, sha: string, bytes: Buffer): void;
+  setArchive(owner: string, repo: string, sha: string, bytes: Buffer | Buffer[]): void;
   /** The next `fault.times` (default 1) requests matching `route` get `fault` instead of the real answer. */
   failNext(route: FaultRoute, fault: GithubFault): void;
   close(): Promise<void>;

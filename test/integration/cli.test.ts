@@ -66,7 +66,9 @@ describe("codex-review review owner/repo#N", () => {
     expect(run.stderr).toMatch(/1\/1 chunks reviewed/);
     expect(github.reviews(OWNER, REPO, pull.number)).toHaveLength(0);
     expect(posts()).toEqual([]);
-    expect(github.requests.every((request) => request.headers.authorization === `token ${FAKE_GITHUB_TOKEN}`)).toBe(true);
+    // The archive host is the exception: it takes the token of GitHub's redirect, in the URL, and no header.
+    expect(github.requests.filter((request) => !request.path.startsWith("/_codeload/")).every((request) => request.headers.authorization === `token ${FAKE_GITHUB_TOKEN}`)).toBe(true);
+    expect(github.requests.find((request) => request.path.startsWith("/_codeload/"))?.headers.authorization).toBeUndefined();
   });
 
   it("posts ONE review with the comment on the diff line and the off-diff finding in the body", async () => {
