@@ -37,6 +37,7 @@ if failed then return {"replace", ""} end
 if exists then return {"duplicate", ""} end
 if tonumber(ARGV[4]) == 0 then return {"add", ""} end
 local previous = rcall("GET", KEYS[5])
+latestBefore = previous
 rcall("SET", KEYS[5], jobId, "EX", ARGV[4])
 if not previous or previous == jobId then return {"add", ""} end
 local raw = rcall("HGET", ARGV[6] .. previous, "data")
@@ -54,18 +55,35 @@ return {"add", ""}`;
  * a Lua function whose KEYS/ARGV parameters shadow the globals, so both bodies run unchanged. A chunk
  * and a function body have the same limits (locals, upvalues), so any script BullMQ can run runs here.
  * Returns {outcome, superseded id or "", BullMQ's add result (only for "add")}.
+ *
+ * Redis does not roll a script back when a command in it fails: if BullMQ's add errs (or refuses with a
+ * negative code), the decision's writes are undone here, so the redelivery of the delivery we answer 503
+ * is neither a replay, nor limited, nor blind to the older head it must supersede.
  */
 export function composeIngestScript(bullmqAddLua: string): string {
   // A shebang line (`#!lua flags=...`) is only valid as a script's first line.
   if (bullmqAddLua.trimStart().startsWith("#!")) throw new Error("BullMQ's add script declares script flags: it cannot be composed into the ingest script");
-  return `local function decide(KEYS, ARGV)
+  return `local latestBefore = false
+local function decide(KEYS, ARGV)
 ${DECIDE}
+end
+local function undoDecision()
+  if tonumber(ARGV[2]) > 0 then redis.call("DEL", KEYS[3]) end
+  if tonumber(ARGV[3]) > 0 then redis.call("DEL", KEYS[4]) end
+  if tonumber(ARGV[4]) > 0 then
+    if latestBefore then redis.call("SET", KEYS[5], latestBefore, "EX", ARGV[4]) else redis.call("DEL", KEYS[5]) end
+  end
 end
 local function bullmqAdd(KEYS, ARGV)
 ${bullmqAddLua}
 end
 local decision = decide({unpack(KEYS, 1, ${DECIDE_KEYS})}, {unpack(ARGV, 1, ${DECIDE_ARGS})})
 if decision[1] ~= "add" then return decision end
-local added = bullmqAdd({unpack(KEYS, ${DECIDE_KEYS + 1})}, {unpack(ARGV, ${DECIDE_ARGS + 1})})
+local ok, added = pcall(bullmqAdd, {unpack(KEYS, ${DECIDE_KEYS + 1})}, {unpack(ARGV, ${DECIDE_ARGS + 1})})
+if not ok then
+  undoDecision()
+  error(added, 0)
+end
+if type(added) == "number" and added < 0 then undoDecision() end
 return {decision[1], decision[2], added}`;
 }

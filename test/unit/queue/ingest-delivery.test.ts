@@ -173,3 +173,35 @@ describe("createDeliveryIngest", () => {
     expect(await (await queue.getJob(jobId))?.getState()).toBe("waiting");
   });
 });
+
+describe("createDeliveryIngest when BullMQ's add fails inside the script", () => {
+  // A job counter that is not a number makes BullMQ's add fail at its first write (INCR), after our
+  // decision recorded the delivery: what a Redis error mid-script leaves behind.
+  async function withBrokenAdd<T>(run: () => Promise<T>): Promise<T> {
+    await redis.set(queue.toKey("id"), "not-a-number");
+    try {
+      return await run();
+    } finally {
+      await redis.del(queue.toKey("id"));
+    }
+  }
+
+  it("lets the redelivery of a person's limited request through: nothing of the failed delivery counts", async () => {
+    const data = help(601, "octocat");
+    await withBrokenAdd(() => expect(ingest.ingest({ job: data, limitedPerson: "octocat" })).rejects.toThrow(/not an integer/));
+    await expectNoJobKey(`command/octo-org/ingest/pull/3/comment-601`);
+    const again = await ingest.ingest({ job: data, limitedPerson: "octocat" });
+    expect(again.outcome).toBe("queued");
+    expect(await (await queue.getJob(again.jobId))?.getState()).toBe("waiting");
+  });
+
+  it("still supersedes the PR's older waiting job when the newer push's redelivery gets through", async () => {
+    const older = await ingest.ingest({ job: push(40, "1".repeat(40)) });
+    const newer = push(40, "2".repeat(40));
+    await withBrokenAdd(() => expect(ingest.ingest({ job: newer })).rejects.toThrow());
+    const again = await ingest.ingest({ job: newer });
+    expect(again).toMatchObject({ outcome: "queued", superseded: older.jobId });
+    expect(await queue.getJob(older.jobId)).toBeUndefined();
+    expect(await (await queue.getJob(again.jobId))?.getState()).toBe("waiting");
+  });
+});
