@@ -31,9 +31,21 @@ export function downloadArchive(url: URL, signal?: AbortSignal, redirects = MAX_
     const location = response.headers.location;
     if (status === 200) return { status, body: response, contentLength: lengthOf(response) };
     response.resume();
-    if (status >= 300 && status < 400 && location && redirects > 0) return downloadArchive(new URL(location, url), signal, redirects - 1);
+    if (status >= 300 && status < 400 && location && redirects > 0) return downloadArchive(resolveRedirect(location, url), signal, redirects - 1);
     return { status, body: null, contentLength: null };
   });
+}
+
+/**
+ * A redirect's Location as an address. Node's URL error keeps the text and the base it was given (both
+ * hold the archive token) as properties a logger prints: a malformed one fails with neither.
+ */
+export function resolveRedirect(location: string, base?: URL): URL {
+  try {
+    return new URL(location, base);
+  } catch {
+    throw new Error("the archive redirect's Location is not a valid address");
+  }
 }
 
 function lengthOf(response: IncomingMessage): number | null {

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { httpStatusOf, type GithubClient } from "../github/github-client.js";
-import { downloadArchive } from "./download-archive.js";
+import { downloadArchive, resolveRedirect } from "./download-archive.js";
 import { SnapshotTooLargeError } from "./extract-tarball.js";
 
 /** GitHub refused the archive (404 for a commit it does not have, 5xx); `status` is GitHub's. */
@@ -50,7 +50,7 @@ export async function requestTarball(github: GithubClient, request: TarballReque
   if (response.status >= 300 && response.status < 400 && typeof location === "string") {
     await cancelBody(response.data);
     // GitHub's Location is absolute (codeload.github.com, or the GHES appliance's own host).
-    return downloadFromArchiveHost(new URL(location), request);
+    return downloadFromArchiveHost(resolveRedirect(location), request);
   }
   return capped(toReadable(response.data), Number(response.headers["content-length"]), request);
 }

@@ -183,6 +183,29 @@ describe("the snapshot cache over the GitHub fake", () => {
     expect((await cache().open(github, target())).source).toBe("snapshot");
   });
 
+  it("fails an open whose redirect Location is not a valid address, and nothing in the error holds the archive token", async () => {
+    // The archive host's own redirect: Node's URL error would keep the address it was resolved against.
+    fake.failNext("GET /_codeload/*", { status: 302, body: "", headers: { location: "http://[codeload/archive.tar.gz?token=FORGED-TOKEN" } });
+    const hostError = await cache()
+      .open(github, target())
+      .then(() => null, (caught: unknown) => caught as Error);
+    const token = requestsTo(ARCHIVE).at(-1)!.query.token!;
+    expect(token).toBeTruthy();
+    expect(hostError?.message).toMatch(/redirect/);
+    const seen = (error: Error | null) => JSON.stringify({ ...error, message: error?.message, stack: error?.stack, cause: String((error as { cause?: unknown })?.cause) });
+    expect(seen(hostError)).not.toContain(token);
+    expect(seen(hostError)).not.toContain("FORGED-TOKEN");
+    // GitHub's own redirect to the archive host, as malformed.
+    fake.failNext("GET /repos/:owner/:repo/tarball/*", { status: 302, body: "", headers: { location: "https://[codeload/x?token=GITHUB-TOKEN" } });
+    const githubError = await cache()
+      .open(github, target())
+      .then(() => null, (caught: unknown) => caught as Error);
+    expect(githubError?.message).toMatch(/redirect/);
+    expect(seen(githubError)).not.toContain("GITHUB-TOKEN");
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+    expect((await cache().open(github, target())).source).toBe("snapshot");
+  });
+
   it("never writes or reads outside the snapshot from a hostile archive", async () => {
     const outside = join(dir, "outside");
     mkdirSync(outside);
