@@ -81,8 +81,16 @@ function renderWalkthrough({ data, files }: SummaryCommentInput, detail: Detail)
   return lines.join("\n");
 }
 
+/**
+ * A path can spell an HTML comment (git allows any character but NUL): in a first review's body, whose
+ * walkthrough comes after the review's marker, it would be read as the review's marker (the last one
+ * wins). A word joiner between `<!` and `--` shows the same and opens no comment.
+ */
+const COMMENT_OPENER = /<!--/g;
+const INERT_OPENER = "<!\u2060--";
+
 function renderPaths(paths: readonly string[], max: number): string {
-  const shown = paths.slice(0, max).map((path) => renderCodeSpan(path.length > 200 ? `${cutText(path, 200)}…` : path));
+  const shown = paths.slice(0, max).map((path) => renderCodeSpan((path.length > 200 ? `${cutText(path, 200)}…` : path).replace(COMMENT_OPENER, INERT_OPENER)));
   const more = paths.length - shown.length;
   return [...shown, ...(more > 0 ? [`${shown.length ? "and " : ""}${more} file(s)`] : [])].join(", ");
 }
