@@ -156,6 +156,19 @@ describe("createDeliveryIngest", () => {
     expect(fields(afterIngest[0])).toMatchObject({ event: fields(afterAdd[0]).event, jobId });
   });
 
+  it("under racing deliveries keeps one job per id and only the last head's job for a PR, across a SCRIPT FLUSH", async () => {
+    const same = push(50, "5".repeat(40));
+    const racing = await Promise.all(Array.from({ length: 20 }, () => ingest.ingest({ job: { ...same, deliveryId: randomUUID() } })));
+    expect(racing.filter((result) => result.outcome === "queued")).toHaveLength(1);
+    // Redis forgets its scripts (a restart, SCRIPT FLUSH): ioredis's EVALSHA falls back to EVAL.
+    await redis.script("FLUSH");
+    const heads = await Promise.all(Array.from({ length: 12 }, (_, i) => ingest.ingest({ job: push(51, i.toString(16).repeat(40)) })));
+    const waiting = (await queue.getJobs(["waiting"])).filter((job) => job.data.pullNumber === 51);
+    expect(waiting).toHaveLength(1);
+    expect(heads.filter((result) => result.outcome === "queued" && result.superseded === null)).toHaveLength(1);
+    expect(await redis.get(`${queue.toKey("latest-review")}:octo-org/ingest#51`)).toBe(waiting[0]!.id);
+  });
+
   it("replaces the job of a Redeliver whose job failed for good", async () => {
     const data = push(8, "9".repeat(40));
     const { jobId } = await ingest.ingest({ job: data });
