@@ -49,8 +49,11 @@ export async function requestTarball(github: GithubClient, request: TarballReque
   const location = response.headers.location;
   if (response.status >= 300 && response.status < 400 && typeof location === "string") {
     await cancelBody(response.data);
-    // GitHub's Location is absolute (codeload.github.com, or the GHES appliance's own host).
-    return downloadFromArchiveHost(resolveRedirect(location), request);
+    // GitHub's Location is absolute (codeload.github.com, or the GHES appliance's own host); HTTP allows
+    // a relative one, resolved against the request's URL.
+    // (Octokit's response has the URL; GithubClient does not promise it.)
+    const requested = (response as { url?: unknown }).url;
+    return downloadFromArchiveHost(resolveRedirect(location, typeof requested === "string" ? resolveRedirect(requested) : undefined), request);
   }
   return capped(toReadable(response.data), Number(response.headers["content-length"]), request);
 }

@@ -8,6 +8,7 @@ import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GithubClient } from "../../src/github/github-client.js";
 import type { RepositoryTarget } from "../../src/repository/repository-reader.js";
+import { requestTarball } from "../../src/repository/request-tarball.js";
 import { createSnapshotCache, type SnapshotCache, type SnapshotCacheOptions } from "../../src/repository/snapshot-cache.js";
 import { createSnapshotMetrics } from "../../src/repository/snapshot-metrics.js";
 import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
@@ -181,6 +182,17 @@ describe("the snapshot cache over the GitHub fake", () => {
     expect(JSON.stringify({ ...error, message: error!.message, stack: error!.stack })).not.toContain(token);
     // The next open tries again (a failure is not remembered like an oversized archive).
     expect((await cache().open(github, target())).source).toBe("snapshot");
+  });
+
+  it("follows a relative Location from GitHub's tarball redirect to the archive host", async () => {
+    // A token the archive host honours, from an ordinary redirect first.
+    (await requestTarball(github, { owner: OWNER, repo: REPO, sha: head, maxBytes: 16 * 1024 ** 2 })).destroy();
+    const token = requestsTo(ARCHIVE).at(-1)!.query.token!;
+    fake.failNext("GET /repos/:owner/:repo/tarball/*", { status: 302, body: "", headers: { location: `/_codeload/${OWNER}/${REPO}/legacy.tar.gz/${head}?token=${token}` } });
+    const reader = await cache().open(github, target());
+    expect(reader.source).toBe("snapshot");
+    expect(await reader.readFile("lib/extra.js", "head")).toEqual({ kind: "text", text: "exports.extra = 1;\n" });
+    await reader.close?.();
   });
 
   it("fails an open whose redirect Location is not a valid address, and nothing in the error holds the archive token", async () => {
