@@ -50,8 +50,8 @@ export async function requestTarball(github: GithubClient, request: TarballReque
   if (response.status >= 300 && response.status < 400 && typeof location === "string") {
     await cancelBody(response.data);
     // GitHub's Location is absolute (codeload.github.com, or the GHES appliance's own host); HTTP allows
-    // a relative one, resolved against the request's URL.
-    // (Octokit's response has the URL; GithubClient does not promise it.)
+    // a relative one, resolved against the request's URL (Octokit's response has it, GithubClient does
+    // not promise it).
     const requested = (response as { url?: unknown }).url;
     return downloadFromArchiveHost(resolveRedirect(location, typeof requested === "string" ? resolveRedirect(requested) : undefined), request);
   }
