@@ -82,7 +82,9 @@ if decision[1] ~= "add" then return decision end
 local ok, added = pcall(bullmqAdd, {unpack(KEYS, ${DECIDE_KEYS + 1})}, {unpack(ARGV, ${DECIDE_ARGS + 1})})
 if not ok then
   undoDecision()
-  error(added, 0)
+  -- redis.call's error is a table {err = ...}, which as a reply is that error; a Lua error is text.
+  if type(added) == "table" and added.err then return added end
+  return redis.error_reply(tostring(added))
 end
 if type(added) == "number" and added < 0 then undoDecision() end
 return {decision[1], decision[2], added}`;
