@@ -15,6 +15,8 @@ import { createRepoReviewBudget } from "../queue/repo-review-budget.js";
 import { createFindingStateLedger } from "../queue/finding-state-ledger.js";
 import { createSummaryCommentClaims } from "../queue/summary-comment-claims.js";
 import { createLatestPushes } from "../queue/latest-pushed-head.js";
+import { createNewestHeadRequeue } from "../queue/requeue-newest-head.js";
+import { createReviewQueue } from "../queue/review-queue.js";
 import { preloadTokenizer } from "../llm/count-tokens.js";
 import { reviewSettingsFromEnv } from "./review-settings-from-env.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
@@ -57,6 +59,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   const { reviewer, responder, fixChecker } = createModelFromEnv(env, options.log, (client) => instrumentResponsesClient(client, metrics));
   const githubForInstallation = async (installationId: number) => instrumentGithubClient(await probot.auth(installationId), metrics) as unknown as GithubClient;
   const checkRunCompletions = createCheckRunCompletionQueue(env.QUEUE_NAME, options.connection);
+  // For the rare review a worker queues itself: the current head's, when no delivered push asked for it.
+  const reviewQueue = createReviewQueue(env.QUEUE_NAME, options.connection);
   const checkRunWorker = startCheckRunWorker({
     queueName: env.QUEUE_NAME,
     connection: options.connection,
@@ -91,6 +95,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       },
       checkRunCompletions,
       latestPushes: createLatestPushes(options.connection, env.QUEUE_NAME),
+      newestHead: createNewestHeadRequeue(reviewQueue, options.connection),
     },
     log: options.log,
   });
@@ -108,6 +113,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       await worker.close();
       await checkRunWorker.close();
       await checkRunCompletions.close();
+      await reviewQueue.close();
     },
     cancelAllJobs: (reason) => worker.cancelAllJobs(reason),
   };

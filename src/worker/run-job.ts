@@ -7,6 +7,7 @@ import type { ThreadResponder } from "../llm/thread-responder.js";
 import { enqueueCheckRunCompletion, type CheckRunCompletionQueue } from "../queue/check-run-completions.js";
 import type { LatestPushes } from "../queue/latest-pushed-head.js";
 import type { PauseStore } from "../queue/pause-store.js";
+import type { NewestHeadRequeue } from "../queue/requeue-newest-head.js";
 import type { JobData } from "../queue/review-job.js";
 import type { RepositoryOpener } from "../repository/repository-reader.js";
 import type { ReviewSettings } from "../review/review-settings.js";
@@ -39,6 +40,8 @@ export interface JobServices {
   checkRunCompletions?: CheckRunCompletionQueue;
   /** The PRs' latest pushes as ingest recorded them; none means a review asks GitHub whether its head moved. */
   latestPushes?: LatestPushes;
+  /** Queues the current head's review when an automatic one finds its head moved with no later push delivered. */
+  newestHead?: NewestHeadRequeue;
 }
 
 /** What the worker knows about this run of the job. */
@@ -51,6 +54,7 @@ export interface JobRun {
 export async function runJob(data: JobData, github: GithubClient, services: JobServices, log: Logger, run: JobRun = { firstAttempt: false }): Promise<ReviewOutcome> {
   const outcome = await dispatchJob(data, github, services, log, run);
   await settleWaitingJob(services.budget, data, github, outcome);
+  if (data.kind === "review" && outcome.status === "superseded") await services.newestHead?.requeue(data, outcome.currentHeadSha, log);
   return outcome;
 }
 

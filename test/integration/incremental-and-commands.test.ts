@@ -202,6 +202,23 @@ describe("incremental review", () => {
     expect(reviewCalls.length - callsBefore).toBe(2);
   });
 
+  it("reviews the PR's current head when the push that moved it was never delivered", async () => {
+    // GitHub's head is already the second push, whose webhook was lost: only the opening is delivered.
+    const pull = openPull(history.diff(0, 1), history.sha(1), "lost-push");
+    github.pushToPullRequest(OWNER, pull.repo, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+    const current = target(pull.number, history.sha(2), pull.repo);
+    const callsBefore = reviewCalls.length;
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    const [review] = await waitForReviews(github, current, 1);
+    expect(review!.commit_id).toBe(history.sha(2));
+    expect(await settledCheckRuns(github, current)).toEqual([["completed", "neutral"]]);
+    await settle();
+    // The opened head's job paid for no model call and left no check run; exactly one review was posted.
+    expect(github.checkRuns(OWNER, pull.repo).filter((run) => run.head_sha === history.sha(1))).toEqual([]);
+    expect(reviewsOf(pull, pull.repo)).toHaveLength(1);
+    expect(reviewCalls.length - callsBefore).toBe(1);
+  });
+
   it("reviews again when the check run's Re-run is requested on a pull request from a fork", async () => {
     const number = nextPull++;
     github.addPullRequest({ owner: OWNER, repo: "fork-rerun", number, diff: history.diff(0, 1), headSha: history.sha(1), title: `Change ${number}`, fork: "forker" });

@@ -1,0 +1,39 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createLatestPushes } from "./latest-pushed-head.js";
+import type { ReviewJobData } from "./review-job.js";
+import { enqueueJob, type ReviewQueue } from "./review-queue.js";
+
+/** Queues the review of a PR's head that no delivered push asked for. */
+export interface NewestHeadRequeue {
+  /**
+   * After an automatic review found the PR's head moved to `currentHeadSha`: when no push after this
+   * job's was delivered (the PR's latest recorded push is still this job), queues an automatic review of
+   * the current head, and returns its job id; null when a later push was delivered (its job reviews it)
+   * or the job is not automatic.
+   */
+  requeue(job: ReviewJobData, currentHeadSha: string, log: Logger): Promise<string | null>;
+}
+
+/**
+ * Why: ingest lets a PR's newest push supersede its older waiting job, so the order deliveries are ingested
+ * in decides which head is left. Deliveries can arrive out of order (two web replicas, GitHub's retries), and
+ * a push's webhook can be lost; then the job left is for an older head, finds the head moved, and nothing
+ * reviews the newest. The job that finds itself superseded while still recorded as the latest push queues
+ * the current head's review, under the id that push's own delivery would give it: a late delivery of that
+ * push, or a second finder, adds nothing.
+ */
+export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): NewestHeadRequeue {
+  const latest = createLatestPushes(redis, queue.name);
+  return {
+    async requeue(job, currentHeadSha, log) {
+      if (job.trigger === "command" || job.trigger === "rerun" || job.headSha === currentHeadSha) return null;
+      if ((await latest.newerHead(job)) !== null) return null;
+      const newest: ReviewJobData = { ...job, headSha: currentHeadSha, trigger: "synchronize", mode: "incremental", commentId: null, requestedBy: null, deliveryId: null };
+      const { jobId, duplicate } = await enqueueJob(queue, newest, { supersedeWith: redis });
+      if (duplicate) return null;
+      log.info({ jobId, supersededHead: job.headSha, headSha: currentHeadSha }, "Head moved with no later push delivered: its review queued");
+      return jobId;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDeliveryIngest, type DeliveryIngest } from "../../../src/queue/ingest-delivery.js";
+import { createNewestHeadRequeue, type NewestHeadRequeue } from "../../../src/queue/requeue-newest-head.js";
+import type { ReviewJobData } from "../../../src/queue/review-job.js";
+import { createReviewQueue, type ReviewQueue } from "../../../src/queue/review-queue.js";
+
+let redis: Redis;
+let queue: ReviewQueue;
+let ingest: DeliveryIngest;
+let newest: NewestHeadRequeue;
+const log = pino({ level: "silent" });
+
+beforeAll(async () => {
+  redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+  const namespace = `requeue-${randomUUID().slice(0, 8)}`;
+  queue = createReviewQueue(namespace, redis);
+  await queue.waitUntilReady();
+  ingest = createDeliveryIngest(queue, redis, { namespace });
+  newest = createNewestHeadRequeue(queue, redis);
+});
+afterAll(async () => {
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await redis.quit();
+});
+
+const push = (pullNumber: number, headSha: string, trigger: ReviewJobData["trigger"] = "synchronize"): ReviewJobData => ({
+  kind: "review", installationId: 1, owner: "octo-org", repo: "requeue", pullNumber, headSha, trigger, mode: "incremental",
+  commentId: null, requestedBy: null, deliveryId: randomUUID(),
+});
+
+describe("createNewestHeadRequeue", () => {
+  it("brings back the newest head's job that an out-of-order older delivery superseded, once", async () => {
+    const newer = push(1, "b".repeat(40));
+    const older = push(1, "a".repeat(40));
+    const { jobId: newerId } = await ingest.ingest({ job: newer });
+    // The older push's delivery is ingested last: it supersedes the newer head's waiting job.
+    expect(await ingest.ingest({ job: older })).toMatchObject({ outcome: "queued", superseded: newerId });
+    expect(await queue.getJob(newerId)).toBeUndefined();
+
+    // The older head's worker finds GitHub's head at the newer push.
+    expect(await newest.requeue(older, newer.headSha!, log)).toBe(newerId);
+    const job = await queue.getJob(newerId);
+    expect(job?.data).toMatchObject({ headSha: newer.headSha, trigger: "synchronize", pullNumber: 1 });
+    expect(await job?.getState()).toBe("waiting");
+    // A second finder, or the newer push's late redelivery, adds nothing.
+    expect(await newest.requeue(older, newer.headSha!, log)).toBeNull();
+    expect((await ingest.ingest({ job: { ...newer, deliveryId: randomUUID() } })).outcome).toBe("duplicate");
+  });
+
+  it("queues nothing when a later push was delivered, or for a command", async () => {
+    const first = push(2, "c".repeat(40), "opened");
+    const second = push(2, "d".repeat(40));
+    await ingest.ingest({ job: first });
+    await ingest.ingest({ job: second });
+    // `first` is superseded by a delivered push: that push's own job reviews the head.
+    expect(await newest.requeue(first, "e".repeat(40), log)).toBeNull();
+    expect(await newest.requeue({ ...second, trigger: "command", commentId: 7 }, "e".repeat(40), log)).toBeNull();
+    const heads = (await queue.getJobs(["waiting"])).filter((job) => job.data.pullNumber === 2).map((job) => (job.data as ReviewJobData).headSha);
+    expect(heads).toEqual([second.headSha]);
+  });
+});
