@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { completeCheckRun, startCheckRun, CHECK_RUN_NAME, type CheckConclusion, type CheckOutput } from "../github/check-runs.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
+import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
@@ -218,7 +219,9 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const { github, log } = deps;
   const { headSha, pr } = target;
   const full = await target.diff;
-  const files = target.settings.summaryComment ? fileStatsOf(full.diff) : null;
+  // Parsed once for the summary's file stats, the repository's opening and the plan.
+  const pullFiles = parseUnifiedDiff(full.diff);
+  const files = target.settings.summaryComment ? fileStatsOf(pullFiles) : null;
   const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
   if (scope.mode === "nothing-new") {
     const findings = toPullFindings(await readOwnThreads(github, ref, target, appBotLogin(deps.appSlug), headSha));
@@ -231,7 +234,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     deps.repository,
     github,
     { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: target.repositorySizeKb ?? null },
-    incremental ? scope.files : full.diff,
+    incremental ? scope.files : pullFiles,
     target.settings,
     log,
   );
@@ -259,7 +262,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan, toolUse } = await reviewDiff(
     {
-      diff: incremental ? scope.files : full.diff,
+      diff: incremental ? scope.files : pullFiles,
       pullRequest,
       headSha,
       jobHash: target.jobHash,
