@@ -10,6 +10,7 @@
  *   BENCH_PIPELINE_RUNS, BENCH_PIPELINE_SCALES (0.1,1,10; quick 0.1,0.3,1)
  *   BENCH_E2E_PRS (50; quick 16), BENCH_E2E_WORKERS (1,2,4), BENCH_WORKER_CONCURRENCY (2),
  *   BENCH_MODEL_LATENCY_MS (1500), BENCH_CEILING_PRS (PRs per installation in the ceiling runs: 12; quick 6)
+ *   BENCH_E2E_WARMUP (1)     0: no warm-up round before the timed end-to-end runs (see bench/support/review-cluster.ts)
  *   BENCH_TRACE=1            print each end-to-end review's GitHub requests and model calls with their times
  *   BENCH_PROFILE_DIR=<dir>  keep CPU profiles there (node --cpu-prof): each end-to-end worker's and the ingest sides'
  */
@@ -27,6 +28,8 @@ export interface BenchSettings {
     chunkConcurrency: number;
     modelLatencyMs: number;
     ceilingPrs: number;
+    /** One review per slot before each timed worker run, timed apart. */
+    warmup: boolean;
   };
 }
 
@@ -65,6 +68,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
       chunkConcurrency: 4,
       modelLatencyMs: int("BENCH_MODEL_LATENCY_MS", 1_500, 1_500),
       ceilingPrs: int("BENCH_CEILING_PRS", 12, 6),
+      warmup: env.BENCH_E2E_WARMUP !== "0",
     },
   };
 }

@@ -12,7 +12,7 @@ import type { RecordedAimlRequest } from "../test/fakes/aimlapi-fake.js";
 import type { RecordedGithubRequest } from "../test/fakes/github-fake.js";
 import type { BenchSettings } from "./bench-settings.js";
 import { startBenchRedis, type BenchRedis } from "./support/bench-redis.js";
-import { closeClusterRun, runReviewCluster, type ClusterRun, type PullSpec } from "./support/review-cluster.js";
+import { closeClusterRun, runReviewCluster, type ClusterCpu, type ClusterRun, type PullSpec } from "./support/review-cluster.js";
 import { median } from "./support/stats.js";
 import { buildSyntheticDiff } from "./synthetic-diff.js";
 
@@ -33,7 +33,7 @@ export interface WorkerRun {
   workers: number;
   prs: number;
   slots: number;
-  /** First delivery to last review posted, s. */
+  /** First delivery to last review posted, s (after the warm-up round). */
   makespanS: number;
   reviewsPerMinute: number;
   idealS: number;
@@ -43,6 +43,12 @@ export interface WorkerRun {
   phases: Phases;
   failedDeliveries: number;
   unexpected: number;
+  /** The warm-up round before the timed run (one review per slot, fresh processes): first delivery to last review, s. */
+  warmupS: number | null;
+  /** CPU per review over the timed run, ms: the workers, the web process, Redis, and the fakes (this process). */
+  cpuPerReviewMs: ClusterCpu;
+  /** All that CPU over the makespan: cores kept busy (the machine has 2). */
+  coresBusy: number;
 }
 
 export interface CeilingRun {
@@ -104,11 +110,15 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
       const pulls = spreadPulls(settings.prs, diff, 1_000 * workers);
       const slots = workers * settings.workerConcurrency;
       const idealS = (Math.ceil(pulls.length / slots) * perReviewModelMs) / 1000;
-      const run = await cluster(redis, { workers, env, pulls, modelLatencyMs: settings.modelLatencyMs, timeoutMs: idealS * 6_000 + 60_000 });
+      // One warm-up review per slot before the timed run (review-cluster.ts says why); its round is reported apart.
+      const warmupPulls = Array.from({ length: settings.warmup ? slots : 0 }, (_, i) => ({ installationId: 90_000 + workers * 100 + i, owner: OWNER, repo: `warmup-${workers}-${i + 1}`, number: 1, diff }));
+      const run = await cluster(redis, { workers, env, pulls, warmupPulls, modelLatencyMs: settings.modelLatencyMs, timeoutMs: idealS * 6_000 + 60_000 });
       try {
         const reviews = reviewTimelines(run, pulls, settings.modelLatencyMs);
         const makespanS = (Math.max(...reviews.map((review) => review.reviewAt)) - run.startedAt) / 1000;
         const modelCalls = run.model.requests.filter((request) => request.path.startsWith("/v1/responses")).length;
+        const perReview = (ms: number) => ms / pulls.length;
+        const { web, workers: workerCpu, redis: redisCpu, bench } = run.cpuMs;
         runs.push({
           workers,
           prs: pulls.length,
@@ -122,12 +132,15 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
           phases: medianPhases(reviews),
           failedDeliveries: run.failedDeliveries,
           unexpected: run.github.unexpected.length + run.model.unexpected.length + run.model.invalidRequests.length,
+          warmupS: run.warmupS,
+          cpuPerReviewMs: { workers: perReview(workerCpu), web: perReview(web), redis: perReview(redisCpu), bench: perReview(bench) },
+          coresBusy: (workerCpu + web + redisCpu + bench) / 1000 / makespanS,
         });
         rss.push(...run.workerPeakRssMb);
         startRss.push(...run.workerStartRssMb);
         calls ??= countCalls(run.github.requests, pulls.length);
         const last = runs.at(-1)!;
-        log(`  ${workers} worker(s): ${last.reviewsPerMinute.toFixed(1)} reviews/min, ${(last.efficiency * 100).toFixed(0)}% of ideal, ${modelCalls} model calls, service ${(last.phases.serviceMs / 1000).toFixed(2)} s/review (median ms: before model ${last.phases.beforeModelMs.toFixed(0)}, model ${last.phases.modelMs.toFixed(0)}, to review ${last.phases.toReviewMs.toFixed(0)}, to check done ${last.phases.afterReviewMs.toFixed(0)})`);
+        log(`  ${workers} worker(s): ${last.reviewsPerMinute.toFixed(1)} reviews/min, ${(last.efficiency * 100).toFixed(0)}% of ideal, ${modelCalls} model calls, service ${(last.phases.serviceMs / 1000).toFixed(2)} s/review (median ms: before model ${last.phases.beforeModelMs.toFixed(0)}, model ${last.phases.modelMs.toFixed(0)}, to review ${last.phases.toReviewMs.toFixed(0)}, to check done ${last.phases.afterReviewMs.toFixed(0)}); CPU ms/review: workers ${last.cpuPerReviewMs.workers.toFixed(0)}, web ${last.cpuPerReviewMs.web.toFixed(0)}, redis ${last.cpuPerReviewMs.redis.toFixed(0)}, fakes ${last.cpuPerReviewMs.bench.toFixed(0)} (${last.coresBusy.toFixed(2)} cores busy); warm-up round ${last.warmupS?.toFixed(2) ?? "-"} s`);
       } finally {
         await closeClusterRun(run);
         await redis.client.flushall();
@@ -163,10 +176,11 @@ export async function measureEndToEnd(settings: BenchSettings["e2e"], log: (line
 
 async function cluster(
   redis: BenchRedis,
-  options: { workers: number; env: Record<string, string>; pulls: PullSpec[]; modelLatencyMs: number; timeoutMs: number },
+  options: { workers: number; env: Record<string, string>; pulls: PullSpec[]; warmupPulls?: PullSpec[]; modelLatencyMs: number; timeoutMs: number },
 ): Promise<ClusterRun> {
-  const installations = [...new Set(options.pulls.map((pull) => pull.installationId))];
-  return runReviewCluster({ redis, workers: options.workers, env: options.env, installations, modelLatencyMs: options.modelLatencyMs }, options.pulls, options.timeoutMs);
+  const warmupPulls = options.warmupPulls ?? [];
+  const installations = [...new Set([...options.pulls, ...warmupPulls].map((pull) => pull.installationId))];
+  return runReviewCluster({ redis, workers: options.workers, env: options.env, installations, modelLatencyMs: options.modelLatencyMs, warmupPulls }, options.pulls, options.timeoutMs);
 }
 
 /** One PR per repository, each repository in its own installation (ids from `firstInstallation`). */

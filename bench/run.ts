@@ -171,7 +171,9 @@ function endToEndDetails(f: EndToEndFigures): string[] {
     `Deliveries go to one web process (src/web.ts), which enqueues; worker processes (src/worker.ts) review. Each PR is ${f.chunksPerPr} chunks ` +
       `(REVIEW_CHUNK_TOKENS=${f.chunkTokens}, checked by the model call count), WORKER_CONCURRENCY=${f.workerConcurrency}, ` +
       `REVIEW_CHUNK_CONCURRENCY=${f.chunkConcurrency}; the model fake answers after ${n(f.modelLatencyMs)} ms. Ideal = ceil(PRs / (workers x concurrency)) ` +
-      `x one model latency (all chunks of a PR at once). Each PR is in its own installation.`,
+      `x one model latency (all chunks of a PR at once). Each PR is in its own installation. The timed run starts after a warm-up ` +
+      "round of one review per worker slot (fresh processes pay one-off costs a long-running deployment does not: JIT, first " +
+      "connections, Redis loading scripts); that round's time is in the CPU table below.",
     "",
     "Median per-review timeline (job start = its first GitHub request):",
     "",
@@ -182,6 +184,15 @@ function endToEndDetails(f: EndToEndFigures): string[] {
     const p = run.phases;
     lines.push(
       `${String(run.workers).padStart(7)}  ${n(p.beforeModelMs).padStart(9)} ms  ${n(p.modelMs).padStart(5)}  ${n(p.toReviewMs).padStart(15)} ms  ${n(p.afterReviewMs).padStart(20)} ms  ${n(p.serviceMs).padStart(4)} ms  ${run.modelCalls}`,
+    );
+  }
+  lines.push("```", "", "CPU per review over the timed run, ms (the fakes run in the benchmark's own process), and the warm-up round:", "", "```");
+  // Closed by the paragraph below.
+  lines.push("workers  workers  web  redis  fakes  cores busy  warm-up round");
+  for (const run of f.runs) {
+    const c = run.cpuPerReviewMs;
+    lines.push(
+      `${String(run.workers).padStart(7)}  ${n(c.workers).padStart(7)}  ${n(c.web).padStart(3)}  ${n(c.redis).padStart(5)}  ${n(c.bench).padStart(5)}  ${run.coresBusy.toFixed(2).padStart(10)}  ${run.warmupS === null ? "-" : `${run.warmupS.toFixed(2)} s`}`,
     );
   }
   const p = f.runs[0]?.phases;

@@ -8,7 +8,7 @@ import { completedReply } from "../../test/fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../../test/fakes/github-fake.js";
 import { deliverWebhook } from "../../test/support/sign-webhook.js";
 import { pullRequestPayload } from "../../test/support/webhook-payloads.js";
-import { spawnEntry, waitForHttp, waitUntil, type BenchProcess } from "./bench-processes.js";
+import { readCpuMs, spawnEntry, waitForHttp, waitUntil, type BenchProcess } from "./bench-processes.js";
 import type { BenchRedis } from "./bench-redis.js";
 
 const SECRET = "bench-webhook-secret";
@@ -20,6 +20,11 @@ export interface ClusterOptions {
   env: Record<string, string>;
   installations: number[];
   modelLatencyMs: number;
+  /**
+   * Reviewed before the timed run (their installations must be in `installations`), then dropped from
+   * the fakes' request logs: see runReviewCluster.
+   */
+  warmupPulls?: PullSpec[];
 }
 
 export interface PullSpec {
@@ -28,6 +33,14 @@ export interface PullSpec {
   repo: string;
   number: number;
   diff: string;
+}
+
+/** The fakes run in the benchmark's own process (with the deliveries): `bench` is their CPU. */
+export interface ClusterCpu {
+  web: number;
+  workers: number;
+  redis: number;
+  bench: number;
 }
 
 /** A stamped request: `at` is performance.now() when the fake received it. */
@@ -47,8 +60,12 @@ export interface ClusterRun {
   workerStartRssMb: number[];
   /** performance.now() just before the first delivery. */
   startedAt: number;
+  /** The warm-up round: first delivery to last review posted, s; null without one. */
+  warmupS: number | null;
   /** Deliveries that did not get a 2xx. */
   failedDeliveries: number;
+  /** CPU time (user + system) each side used from the first delivery to the last review posted, ms. */
+  cpuMs: ClusterCpu;
   logDir: string;
 }
 
@@ -101,27 +118,65 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
     await waitUntil(async () => warm(), 60_000, "the workers' tokenizer tables", 50);
     for (const worker of workers) workerStartRssMb.push(worker.peakRssMb() ?? Number.NaN);
 
-    const heads = pulls.map((pull) => {
-      const headSha = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` }).head.sha;
-      return { ...pull, headSha };
-    });
-    const startedAt = performance.now();
-    let failedDeliveries = 0;
-    for (const pull of heads) {
-      const payload = pullRequestPayload("opened", pull);
-      const delivery = await deliverWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, "pull_request", payload, { secret: SECRET });
-      if (delivery.status >= 300) failedDeliveries += 1;
+    const addPulls = (list: PullSpec[]) =>
+      list.map((pull) => {
+        const headSha = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` }).head.sha;
+        return { ...pull, headSha };
+      });
+    const deliverAll = async (list: Array<PullSpec & { headSha: string }>) => {
+      let failed = 0;
+      for (const pull of list) {
+        const payload = pullRequestPayload("opened", pull);
+        const delivery = await deliverWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, "pull_request", payload, { secret: SECRET });
+        if (delivery.status >= 300) failed += 1;
+      }
+      return failed;
+    };
+    const reviewedAll = (list: PullSpec[]) => () => list.every((pull) => github.reviews(pull.owner, pull.repo, pull.number).length > 0);
+    const checksDone = (list: Array<PullSpec & { headSha: string }>) => () =>
+      list.every((pull) => github.checkRuns(pull.owner, pull.repo).some((run) => run.head_sha === pull.headSha && run.status === "completed"));
+
+    // A deployed worker has reviewed before. A fresh process's first review pays one-off costs (the JIT
+    // of the review path, first connections to the fakes and to Redis, Redis loading the scripts of
+    // BullMQ and Bottleneck, ICU) that a long-running service pays once per process, not once per
+    // burst; with 4 workers starting together they land in the same round and on the same 2 cores.
+    // The warm-up round (one review per slot, other installations) pays them, and is timed apart.
+    let warmupS: number | null = null;
+    if (options.warmupPulls && options.warmupPulls.length > 0) {
+      const warmups = addPulls(options.warmupPulls);
+      const warmupStart = performance.now();
+      await deliverAll(warmups);
+      await waitUntil(reviewedAll(warmups), timeoutMs, `${warmups.length} warm-up reviews`, 25);
+      warmupS = (performance.now() - warmupStart) / 1000;
+      await waitUntil(checksDone(warmups), 30_000, "the warm-up reviews' completed check runs", 25);
+      // The timed run's logs hold its own requests only (calls per review, model calls, timelines).
+      github.requests.splice(0);
+      model.requests.splice(0);
     }
-    const reviewed = () => heads.every((pull) => github.reviews(pull.owner, pull.repo, pull.number).length > 0);
-    await waitUntil(reviewed, timeoutMs, `${pulls.length} reviews`, 25).catch((error: Error) => {
+
+    const heads = addPulls(pulls);
+    const cpu = (): ClusterCpu => {
+      const ofProcess = (pid: number) => readCpuMs(pid) ?? Number.NaN;
+      const own = process.cpuUsage();
+      return {
+        web: ofProcess(web.pid),
+        workers: workers.reduce((total, worker) => total + ofProcess(worker.pid), 0),
+        redis: ofProcess(options.redis.process.pid),
+        bench: (own.user + own.system) / 1000,
+      };
+    };
+    const cpuAtStart = cpu();
+    const startedAt = performance.now();
+    const failedDeliveries = await deliverAll(heads);
+    await waitUntil(reviewedAll(heads), timeoutMs, `${pulls.length} reviews`, 25).catch((error: Error) => {
       throw new Error(`${error.message}; logs in ${logDir}:\n${tail(join(logDir, "worker-1.log"))}`);
     });
+    const cpuAtEnd = cpu();
+    const cpuMs = { web: cpuAtEnd.web - cpuAtStart.web, workers: cpuAtEnd.workers - cpuAtStart.workers, redis: cpuAtEnd.redis - cpuAtStart.redis, bench: cpuAtEnd.bench - cpuAtStart.bench };
     // Each job completes its check run after posting; wait for those too so the request log is whole.
-    const completedChecks = () =>
-      heads.every((pull) => github.checkRuns(pull.owner, pull.repo).some((run) => run.head_sha === pull.headSha && run.status === "completed"));
-    await waitUntil(completedChecks, 30_000, "completed check runs", 25).catch(() => undefined);
+    await waitUntil(checksDone(heads), 30_000, "completed check runs", 25).catch(() => undefined);
     for (const worker of workers) workerPeakRssMb.push(worker.peakRssMb() ?? Number.NaN);
-    return { github, model, githubAt, modelAt, workerPeakRssMb, workerStartRssMb, startedAt, failedDeliveries, logDir };
+    return { github, model, githubAt, modelAt, workerPeakRssMb, workerStartRssMb, startedAt, warmupS, failedDeliveries, cpuMs, logDir };
   } finally {
     await Promise.all(processes.map((child) => child.stop()));
     await queue.obliterate({ force: true }).catch(() => undefined);

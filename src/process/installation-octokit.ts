@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { localThrottleGroups } from "./local-throttle-groups.js";
 import { readOnlyGraphql } from "./read-only-graphql.js";
 
 /** Waits of a rate-limited request, after which it fails and the job's own retry takes over. */
@@ -19,7 +20,8 @@ interface OctokitWithLog {
  * and secondary rate limits are retried. Probot's own throttle options
  * (getOctokitThrottleOptions) only log a secondary limit and give up, which would fail the whole review
  * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
- * `Retry-After` and sending the request again is safe.
+ * `Retry-After` and sending the request again is safe. Only the write limiters are shared through Redis
+ * (local-throttle-groups.ts).
  */
 export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unknown as Parameters<typeof ProbotOctokit.plugin>[0]).defaults((options: Record<string, unknown>) => {
   const throttle = (options.throttle ?? {}) as Record<string, unknown>;
@@ -30,6 +32,6 @@ export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unkno
   };
   return {
     ...options,
-    throttle: { ...throttle, onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
+    throttle: { ...throttle, ...localThrottleGroups(throttle), onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
   };
 });

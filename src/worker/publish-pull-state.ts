@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
+import type { FileDiff } from "../diff/types.js";
 import type { CheckConclusion, CheckOutput } from "../github/check-runs.js";
 import type { GithubClient, PullRequestRef } from "../github/github-client.js";
 import { appBotLogin } from "../github/own-review-author.js";
@@ -24,8 +25,8 @@ export interface PullStateServices {
 }
 
 /** The PR's files with their changed lines, for the summary's walkthrough. */
-export function fileStatsOf(diff: string): { path: string; additions: number; deletions: number }[] {
-  return parseUnifiedDiff(diff).map((file) => ({ path: file.path, additions: file.additions, deletions: file.deletions }));
+export function fileStatsOf(diff: string | FileDiff[]): { path: string; additions: number; deletions: number }[] {
+  return (typeof diff === "string" ? parseUnifiedDiff(diff) : diff).map((file) => ({ path: file.path, additions: file.additions, deletions: file.deletions }));
 }
 
 /** What the job knows about the PR at the head, for the summary comment. */

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { completeCheckRun, startCheckRun, CHECK_RUN_NAME, type CheckConclusion, type CheckOutput } from "../github/check-runs.js";
 import { commentOnPullRequest, reactToComment } from "../github/conversation.js";
+import { parseUnifiedDiff } from "../diff/parse-unified-diff.js";
 import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
@@ -148,21 +149,28 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   }
 
   const open = () => (deps.firstAttempt ? startCheckRun(github, ref, CHECK_RUN_NAME, headSha) : openCheckRun(github, checks));
-  // The diff is read while the check run is created: on GitHub each is a round trip before the model.
+  // The check run is created while the diff and the repository are read (each a round trip or more
+  // before the model); reviewAndPost awaits it before its first write or model call.
+  const checkRun = startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
+  checkRun.catch(() => undefined); // awaited below whatever reviewAndPost does
   const diff = fetchDiff(github, ref, log);
-  diff.catch(() => undefined); // awaited in reviewAndPost; unawaited if the check run fails first
-  const checkRunId = await startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
+  diff.catch(() => undefined); // awaited in reviewAndPost; unawaited if it stops first
   let reviewed: Reviewed;
   try {
-    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRunId, queued, diff, repositorySizeKb: context.repositorySizeKb, threads: context.threads, summaryKept: context.summaryComment !== null || context.summaryInReview !== null }, deps);
+    reviewed = await reviewAndPost(job, ref, { headSha, jobHash, earlier, settings, pr, checkRun, queued, diff, repositorySizeKb: context.repositorySizeKb, threads: context.threads, summaryKept: context.summaryComment !== null || context.summaryInReview !== null }, deps);
   } catch (error) {
     // The job waits for budget: its check run already says `queued` and when it runs.
     if (error instanceof BudgetExhausted) throw error;
-    await completeCheckRun(github, ref, checkRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
-      (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
-    );
+    // No check run (its creation failed): nothing to complete, and the job fails with the first error.
+    const failedRunId = await checkRun.catch(() => null);
+    if (failedRunId !== null) {
+      await completeCheckRun(github, ref, failedRunId, "failure", { title: "Review failed", summary: (error as Error).message }).catch(
+        (checkError: unknown) => log.warn({ err: checkError }, "Could not complete the check run"),
+      );
+    }
     throw error;
   }
+  const checkRunId = await checkRun;
   // Not under the catch above: a posted review is never reported as a failure. If this PATCH (or the
   // follow-up job's enqueue) fails the job fails, and its retry finds the review's marker and completes
   // the run with the review's verdict.
@@ -193,7 +201,8 @@ interface ReviewTarget {
   jobHash: string;
   earlier: PostedReview[];
   settings: ReviewSettings;
-  checkRunId: number;
+  /** The review's check run, being created; awaited before the review's first write or model call. */
+  checkRun: Promise<number>;
   queued: ReviewJobData;
   /** The first page of the PR's review threads (from the ReviewContext query). */
   threads: ReviewThreadConnection;
@@ -210,7 +219,9 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const { github, log } = deps;
   const { headSha, pr } = target;
   const full = await target.diff;
-  const files = target.settings.summaryComment ? fileStatsOf(full.diff) : null;
+  // Parsed once for the summary's file stats, the repository's opening and the plan.
+  const pullFiles = parseUnifiedDiff(full.diff);
+  const files = target.settings.summaryComment ? fileStatsOf(pullFiles) : null;
   const scope = await chooseReviewScope(github, ref, { mode: job.mode, headSha, lastReview: target.earlier.at(-1), pullDiff: full }, log);
   if (scope.mode === "nothing-new") {
     const findings = toPullFindings(await readOwnThreads(github, ref, target, appBotLogin(deps.appSlug), headSha));
@@ -223,13 +234,17 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
     deps.repository,
     github,
     { owner: job.owner, repo: job.repo, headSha, baseSha: pr.base.sha, sizeKb: target.repositorySizeKb ?? null },
-    incremental ? scope.files : full.diff,
+    incremental ? scope.files : pullFiles,
     target.settings,
     log,
   );
+  const checkRunId = await target.checkRun.catch(async (error: unknown) => {
+    await repository.reader?.close?.().catch(() => undefined);
+    throw error;
+  });
   // The job's budget is charged once, by whichever model call comes first (fix check or review).
   let charged: Promise<void> | null = null;
-  const chargeOnce = () => (charged ??= chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId: target.checkRunId, headSha }));
+  const chargeOnce = () => (charged ??= chargeReviewBudget(deps.budget, target.queued, { github, ref, checkRunId, headSha }));
   const ownLogin = appBotLogin(deps.appSlug);
   const fixes = await checkFixedThreads(
     {
@@ -247,7 +262,7 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   const pullRequest = { owner: job.owner, repo: job.repo, number: pr.number, title: pr.title, body: pr.body, baseRef: pr.base.ref, headRef: pr.head.ref };
   const { review, failedChunks, plan, toolUse } = await reviewDiff(
     {
-      diff: incremental ? scope.files : full.diff,
+      diff: incremental ? scope.files : pullFiles,
       pullRequest,
       headSha,
       jobHash: target.jobHash,

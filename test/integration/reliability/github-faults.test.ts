@@ -136,6 +136,34 @@ describe("completing the check run", () => {
   }, 90_000);
 });
 
+describe("creating the check run", () => {
+  it("calls the model only once the check run exists: a create that keeps failing fails the attempt before any model call, and the retry reviews once", async () => {
+    // The check run is created while the diff and the repository are read; the model waits for it.
+    const arrivals = new WeakMap<object, number>();
+    for (const log of [github.requests, model.requests] as object[][]) {
+      const push = log.push.bind(log);
+      log.push = (...items: object[]) => {
+        for (const item of items) arrivals.set(item, performance.now());
+        return push(...items);
+      };
+    }
+    // The create and Octokit's three retries of it fail: the first attempt fails.
+    github.failNext("POST /repos/:owner/:repo/check-runs", githubFaults.serverError(502, 4));
+    const pull = await openPull();
+    expect(await settledReviews(pull)).toHaveLength(1);
+    expect(await settledCheckRuns(github, pull, 60_000)).toEqual([["completed", "neutral"]]);
+    const creates = github.requests.filter((r) => r.method === "POST" && r.path === `/repos/${OWNER}/${REPO}/check-runs` && (r.body as { head_sha?: string }).head_sha === pull.headSha);
+    expect(creates.map((r) => r.status)).toEqual([502, 502, 502, 502, 201]);
+    // The prompt names the PR as `repo="o/r" number="n"` (JSON-escaped in the raw body).
+    const marker = `repo="${OWNER}/${REPO}" number="${pull.number}"`;
+    const modelCalls = model.requests.filter((r) => r.rawBody.includes(marker.replaceAll('"', '\\"')));
+    expect(modelCalls.length).toBeGreaterThan(0);
+    const created = arrivals.get(creates.at(-1)!)!;
+    expect(modelCalls.every((call) => arrivals.get(call)! > created)).toBe(true);
+    expect(reviewPosts(pull)).toHaveLength(1);
+  }, 90_000);
+});
+
 describe("reading from GitHub", () => {
   it("retries a 5xx on a read within the job (Octokit's retry plugin) and reviews", async () => {
     const before = github.requests.length;
