@@ -34,13 +34,28 @@ function isRedisServer(pid: number): boolean {
   return ps.status === 0 && ps.stdout.trim().endsWith("redis-server");
 }
 
+/**
+ * Whether `pid` runs. A zombie (exited, not yet reaped) does not: it holds no file, and where PID 1 does
+ * not reap (a bare container), a killed app's orphaned redis-server stays one for good.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  return processState(pid) !== "Z";
+}
+
+/** The process's state letter from /proc (Linux); null where there is no /proc to read. */
+function processState(pid: number): string | null {
+  try {
+    // `pid (comm) S ...`: the state follows the last `)`, as comm may itself hold parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) || null;
+  } catch {
+    return null;
   }
 }
 

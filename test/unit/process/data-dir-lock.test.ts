@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), "codex-review-lock-test-"));
+  dirs.push(dir);
+  return dir;
+};
+
+/** A program whose process name is `redis-server` (a link to `target`), as ps and /proc show it. */
+const fakeRedisServer = (target: string) => {
+  const link = join(folder(), "redis-server");
+  symlinkSync(target, link);
+  return link;
+};
+
+const stateOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+};
+
+/** A `redis-server` that has exited but is never reaped: its parent (`sleep`) never waits for it. */
+async function zombieRedisServer(): Promise<number> {
+  const shell = spawn("sh", ["-c", '"$0" & echo $!; exec sleep 30', fakeRedisServer("/bin/true")], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(shell);
+  const pid = await new Promise<number>((resolve) => shell.stdout!.once("data", (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
+  for (let i = 0; i < 100 && stateOf(pid) !== "Z"; i++) await new Promise((r) => setTimeout(r, 20));
+  return pid;
+}
+
+describe.runIf(process.platform === "linux")("lockDataDir", () => {
+  it("takes over a folder whose last redis-server is a zombie (exited, never reaped): it holds nothing", async () => {
+    const dir = folder();
+    const zombie = await zombieRedisServer();
+    expect(stateOf(zombie)).toBe("Z");
+    writeFileSync(join(dir, LOCK_FILE), `999999999\n${zombie}\n`);
+    const lock = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    lock.release();
+  });
+
+  it("still refuses a folder whose last redis-server runs", async () => {
+    const dir = folder();
+    const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
+    children.push(running);
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+    expect(() => lockDataDir(dir)).toThrow(`A redis-server (pid ${running.pid}) left by an earlier run still uses the data folder ${dir}`);
+  });
+});
