@@ -17,19 +17,21 @@ export interface OperationsOptions {
 }
 
 /**
- * What operators use on the web server, loaded next to the review app: delivery counts, /healthz,
- * /readyz, /metrics and the queue dashboard. Kept apart from createApp so the review handlers stay thin.
+ * What operators use on the web server, loaded next to the review app: /healthz, /readyz, /metrics and
+ * the queue dashboard. Kept apart from createApp so the review handlers stay thin; delivery counts are
+ * taken by the review app's one handler (deliveryCounter), not a second one.
  */
 export function createOperationsApp(options: OperationsOptions): ApplicationFunction {
   return (app, { addHandler }) => {
     observeQueue(options.metrics, options.queue);
-    app.onAny(async (context) => {
-      const action = "action" in context.payload && typeof context.payload.action === "string" ? context.payload.action : "";
-      options.metrics.deliveries.inc({ event: context.name, action });
-    });
     addHandler(createHealthHandler({ registry: options.metrics.registry, readiness: { redis: options.redis, queue: options.queue } }));
     if (options.dashboard) addHandler(createQueueDashboardHandler({ queues: [options.queue], credentials: options.dashboard }));
   };
+}
+
+/** Counts a verified delivery by event and action (webhook_deliveries_total), for createApp's `countDelivery`. */
+export function deliveryCounter(metrics: AppMetrics): (event: string, action: string) => void {
+  return (event, action) => metrics.deliveries.inc({ event, action });
 }
 
 /** The dashboard's credentials from DASHBOARD_USER/DASHBOARD_PASSWORD; null (dashboard off) when neither is set. */

@@ -8,7 +8,7 @@ import { createDeliveryIngest } from "../queue/ingest-delivery.js";
 import { explainServerStartError } from "./explain-server-start-error.js";
 import { limitWebhookBody } from "./limit-webhook-body.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
-import { createOperationsApp, dashboardCredentials } from "../ops/operations-app.js";
+import { createOperationsApp, dashboardCredentials, deliveryCounter } from "../ops/operations-app.js";
 
 export interface WebOptions {
   env: AppEnv;
@@ -50,7 +50,7 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     log: options.log,
   });
   const ingest = createDeliveryIngest(options.queue, options.connection, { namespace: env.QUEUE_NAME, replayWindowSeconds: env.WEBHOOK_REPLAY_WINDOW_SECONDS });
-  await server.load(createApp({ ingest, appSlug: options.appSlug }));
+  await server.load(createApp({ ingest, appSlug: options.appSlug, countDelivery: deliveryCounter(getAppMetrics()) }));
   // /healthz, /readyz, /metrics, the queue dashboard and delivery counts, beside the review handlers.
   await server.load(
     createOperationsApp({ metrics: getAppMetrics(), queue: options.queue, redis: options.connection, dashboard: dashboardCredentials(env) }),
