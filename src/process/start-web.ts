@@ -7,6 +7,7 @@ import type { ReviewQueue } from "../queue/review-queue.js";
 import { createDeliveryIngest } from "../queue/ingest-delivery.js";
 import { explainServerStartError } from "./explain-server-start-error.js";
 import { limitWebhookBody } from "./limit-webhook-body.js";
+import { WebhookOnlyOctokit } from "./webhook-only-octokit.js";
 import { getAppMetrics } from "../metrics/app-metrics.js";
 import { createOperationsApp, dashboardCredentials, deliveryCounter } from "../ops/operations-app.js";
 
@@ -23,8 +24,11 @@ export interface WebOptions {
   log: Logger;
 }
 
-/** Probot's HTTP server with the app loaded: verifies signatures, then the handlers enqueue. */
-export async function startWeb(options: WebOptions): Promise<Server> {
+/**
+ * The web process's Probot: the App's credentials, the webhook body-size limit, and no installation
+ * client built per delivery (WebhookOnlyOctokit), since its handlers only enqueue.
+ */
+export function createWebProbot(options: Pick<WebOptions, "env" | "appId" | "privateKey" | "webhookSecret" | "log">): typeof Probot {
   const { env } = options;
   const ProbotWithDefaults = Probot.defaults({
     appId: options.appId,
@@ -32,16 +36,22 @@ export async function startWeb(options: WebOptions): Promise<Server> {
     secret: options.webhookSecret,
     baseUrl: githubBaseUrl(env),
     log: options.log,
+    Octokit: WebhookOnlyOctokit,
   });
   // Server runs Probot's webhook middleware before any added handler, so the size limit wraps it.
-  class BodyLimitedProbot extends ProbotWithDefaults {
+  return class BodyLimitedProbot extends ProbotWithDefaults {
     override async getNodeMiddleware(...args: Parameters<Probot["getNodeMiddleware"]>) {
       const limit = { path: env.WEBHOOK_PATH, maxBytes: env.WEBHOOK_MAX_BODY_BYTES, log: options.log };
       return limitWebhookBody(await super.getNodeMiddleware(...args), limit);
     }
-  }
+  };
+}
+
+/** Probot's HTTP server with the app loaded: verifies signatures, then the handlers enqueue. */
+export async function startWeb(options: WebOptions): Promise<Server> {
+  const { env } = options;
   const server = new Server({
-    Probot: BodyLimitedProbot,
+    Probot: createWebProbot(options),
     port: env.PORT,
     host: env.HOST,
     webhookPath: env.WEBHOOK_PATH,
