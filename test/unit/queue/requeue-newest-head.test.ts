@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -6,6 +7,7 @@ import { createDeliveryIngest, type DeliveryIngest } from "../../../src/queue/in
 import { createNewestHeadRequeue, type NewestHeadRequeue } from "../../../src/queue/requeue-newest-head.js";
 import type { ReviewJobData } from "../../../src/queue/review-job.js";
 import { createReviewQueue, type ReviewQueue } from "../../../src/queue/review-queue.js";
+import { jobId } from "../../../src/queue/review-job.js";
 
 let redis: Redis;
 let queue: ReviewQueue;
@@ -61,5 +63,38 @@ describe("createNewestHeadRequeue", () => {
     expect(await newest.requeue({ ...second, trigger: "command", commentId: 7 }, "e".repeat(40), log)).toBeNull();
     const heads = (await queue.getJobs(["waiting"])).filter((job) => job.data.pullNumber === 2).map((job) => (job.data as ReviewJobData).headSha);
     expect(heads).toEqual([second.headSha]);
+  });
+
+  it("queues nothing when GitHub's read shows an older head that had its own job (a read replica still behind the push)", async () => {
+    const opened = push(3, "1".repeat(40), "opened");
+    const pushed = push(3, "2".repeat(40));
+    // The PR's opening is reviewed (its job ran to the end), then the push is delivered. A queue of its own:
+    // its worker takes only this PR's job.
+    const namespace = `requeue-${randomUUID().slice(0, 8)}`;
+    const own = { queue: createReviewQueue(namespace, redis) };
+    const ownIngest = createDeliveryIngest(own.queue, redis, { namespace });
+    const ownNewest = createNewestHeadRequeue(own.queue, redis);
+    const { jobId: openedId } = await ownIngest.ingest({ job: opened });
+    const workerConnection = redis.duplicate();
+    const worker = new Worker(namespace, async () => "reviewed", { connection: workerConnection });
+    try {
+      for (let i = 0; i < 200 && (await (await own.queue.getJob(openedId))?.getState()) !== "completed"; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await worker.close();
+      await workerConnection.quit();
+    }
+    expect(await (await own.queue.getJob(openedId))?.getState()).toBe("completed");
+    const { jobId: pushedId } = await ownIngest.ingest({ job: pushed });
+
+    try {
+      // The push's job still reads the opening's head through every re-read: that head is older, not newer.
+      expect(await ownNewest.requeue(pushed, opened.headSha!, log)).toBeNull();
+      expect(await own.queue.getJob(jobId({ ...opened, trigger: "synchronize", mode: "incremental", deliveryId: null }))).toBeUndefined();
+      // The push stays the PR's latest: a later finder still sees it.
+      expect(await redis.get(`${own.queue.toKey("latest-review")}:octo-org/requeue#3`)).toBe(pushedId);
+    } finally {
+      await own.queue.obliterate({ force: true });
+      await own.queue.close();
+    }
   });
 });
