@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { createLatestPushes } from "./latest-pushed-head.js";
 import { AUTOMATIC_TRIGGERS, jobId, type ReviewJobData } from "./review-job.js";
 import { enqueueJob, type ReviewQueue } from "./review-queue.js";
+import { supersedeOlderReview } from "./supersede-older-review.js";
 
 /** Queues the review of a PR's head that no delivered push asked for. */
 export interface NewestHeadRequeue {
@@ -32,7 +33,14 @@ export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): Newes
       const newest: ReviewJobData = { ...job, headSha: currentHeadSha, trigger: "synchronize", mode: "incremental", commentId: null, requestedBy: null, deliveryId: null };
       if (await hasOwnJob(queue, newest)) return null;
       const queued = await enqueueJob(queue, newest, { supersedeWith: redis });
-      if (queued.duplicate) return null;
+      if (queued.duplicate) {
+        // The head's job is there (an earlier run of this job added it and died before the swap below, or
+        // the push's own delivery was ingested before this job's) while the PR's latest push still names
+        // this job: name that one, or when it finds the head moved again it takes this job's head for a
+        // later push and queues nothing.
+        if ((await latest.newerHead(job)) === null) await supersedeOlderReview(queue, redis, newest);
+        return null;
+      }
       log.info({ jobId: queued.jobId, supersededHead: job.headSha, headSha: currentHeadSha }, "Head moved with no later push delivered: its review queued");
       return queued.jobId;
     },

@@ -97,4 +97,25 @@ describe("createNewestHeadRequeue", () => {
       await own.queue.close();
     }
   });
+
+  it("records the queued head as the PR's latest push on the retry of a run that died between the add and that record", async () => {
+    const newer = push(4, "4".repeat(40));
+    const older = push(4, "3".repeat(40));
+    const { jobId: newerId } = await ingest.ingest({ job: newer });
+    await ingest.ingest({ job: older });
+    // The run queues the newer head's job, then Redis fails it before the PR's latest push is swapped.
+    const failingSwap = new Proxy(redis, {
+      get: (target, property, receiver) =>
+        property === "eval" ? () => Promise.reject(new Error("Connection is closed.")) : Reflect.get(target, property, receiver),
+    });
+    await expect(createNewestHeadRequeue(queue, failingSwap).requeue(older, newer.headSha!, log)).rejects.toThrow("Connection is closed.");
+    expect(await (await queue.getJob(newerId))?.getState()).toBe("waiting");
+
+    // The job's retry finds the same head: the job is there already, and the PR's latest push now names it.
+    expect(await newest.requeue(older, newer.headSha!, log)).toBeNull();
+    expect(await redis.get(`${queue.toKey("latest-review")}:octo-org/requeue#4`)).toBe(newerId);
+    // So when that job finds the head moved again (another lost push), it queues that head's review.
+    const queuedNewer = { ...newer, deliveryId: null };
+    expect(await newest.requeue(queuedNewer, "5".repeat(40), log)).toBe(jobId({ ...queuedNewer, headSha: "5".repeat(40) }));
+  });
 });
