@@ -34,11 +34,11 @@ export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): Newes
       if (await hasOwnJob(queue, newest)) return null;
       const queued = await enqueueJob(queue, newest, { supersedeWith: redis });
       if (queued.duplicate) {
-        // The head's job is there (an earlier run of this job added it and died before the swap below, or
-        // the push's own delivery was ingested before this job's) while the PR's latest push still names
-        // this job: name that one, or when it finds the head moved again it takes this job's head for a
-        // later push and queues nothing.
-        if ((await latest.newerHead(job)) === null) await supersedeOlderReview(queue, redis, newest);
+        // An earlier run of this job queued the head's job and died before enqueueJob recorded it as the
+        // PR's latest push: record it, or when that job finds the head moved again it takes this job's head
+        // for a later push and queues nothing. Only a job a requeue queued (no delivery) that has not run:
+        // a delivered one that ran is an older head's, which a lagging read shows.
+        if (await isUnrunRequeue(queue, queued.jobId) && (await latest.newerHead(job)) === null) await supersedeOlderReview(queue, redis, newest);
         return null;
       }
       log.info({ jobId: queued.jobId, supersededHead: job.headSha, headSha: currentHeadSha }, "Head moved with no later push delivered: its review queued");
@@ -60,4 +60,10 @@ async function hasOwnJob(queue: ReviewQueue, head: ReviewJobData): Promise<boole
     if (job && !(await job.isFailed())) return true;
   }
   return false;
+}
+
+async function isUnrunRequeue(queue: ReviewQueue, id: string): Promise<boolean> {
+  const job = await queue.getJob(id);
+  if (!job || job.data.kind !== "review" || job.data.deliveryId !== null) return false;
+  return !(await job.isCompleted()) && !(await job.isFailed());
 }

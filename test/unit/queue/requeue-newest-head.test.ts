@@ -65,8 +65,8 @@ describe("createNewestHeadRequeue", () => {
     expect(heads).toEqual([second.headSha]);
   });
 
-  it("queues nothing when GitHub's read shows an older head that had its own job (a read replica still behind the push)", async () => {
-    const opened = push(3, "1".repeat(40), "opened");
+  it.each(["opened", "synchronize"] as const)("queues nothing when GitHub's read shows an older head that had its own job (%s; a read replica still behind the push)", async (trigger) => {
+    const opened = push(3, "1".repeat(40), trigger);
     const pushed = push(3, "2".repeat(40));
     // The PR's opening is reviewed (its job ran to the end), then the push is delivered. A queue of its own:
     // its worker takes only this PR's job.
@@ -89,7 +89,9 @@ describe("createNewestHeadRequeue", () => {
     try {
       // The push's job still reads the opening's head through every re-read: that head is older, not newer.
       expect(await ownNewest.requeue(pushed, opened.headSha!, log)).toBeNull();
-      expect(await own.queue.getJob(jobId({ ...opened, trigger: "synchronize", mode: "incremental", deliveryId: null }))).toBeUndefined();
+      // No job of the older head's but its own delivery's.
+      const olderSync = await own.queue.getJob(jobId({ ...opened, trigger: "synchronize", mode: "incremental", deliveryId: null }));
+      expect(olderSync?.data.kind === "review" ? olderSync.data.deliveryId : null).toBe(trigger === "synchronize" ? opened.deliveryId : null);
       // The push stays the PR's latest: a later finder still sees it.
       expect(await redis.get(`${own.queue.toKey("latest-review")}:octo-org/requeue#3`)).toBe(pushedId);
     } finally {
