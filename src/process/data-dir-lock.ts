@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The lock file in the data folder: the pid of the app that owns the folder, then that of its redis-server. */
@@ -29,9 +29,30 @@ function readPids(path: string): [number | null, number | null] {
 
 /** Whether `pid` is a running redis-server (not another program that got the pid since). */
 function isRedisServer(pid: number): boolean {
+  return isAlive(pid) && (programName(pid) ?? programNameFromPs(pid))?.endsWith("redis-server") === true;
+}
+
+/**
+ * Whether `pid` is the app that wrote the lock: alive and the same program as this one (the same
+ * executable, or the same process name: a title set by a process manager changes the name only). A pid
+ * whose program is another (the app was killed and the pid handed out again, likely in a container's
+ * small pid space) holds nothing. Where /proc cannot tell, a live pid is taken to be the app.
+ */
+function isLockHolder(pid: number): boolean {
   if (!isAlive(pid)) return false;
-  const ps = spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" });
-  return ps.status === 0 && ps.stdout.trim().endsWith("redis-server");
+  const theirs = { exe: executableOf(pid), name: programName(pid) };
+  const ours = { exe: executableOf("self"), name: programName("self") };
+  if (theirs.exe === null || ours.exe === null || theirs.name === null || ours.name === null) return true;
+  return theirs.exe === ours.exe || theirs.name === ours.name;
+}
+
+/** The process's executable (/proc/<pid>/exe); null where /proc cannot tell (no /proc, another user's process). */
+function executableOf(pid: number | "self"): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -45,18 +66,35 @@ function isAlive(pid: number): boolean {
     // EPERM: the process exists but belongs to another user.
     if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
-  return processState(pid) !== "Z";
+  return readStat(pid)?.state !== "Z";
 }
 
-/** The process's state letter from /proc (Linux); null where there is no /proc to read. */
-function processState(pid: number): string | null {
+/**
+ * The process's name (`comm`) and state letter from /proc/<pid>/stat (Linux); null where there is no
+ * /proc to read. `pid (comm) S ...`: comm may itself hold spaces and parentheses, so it runs from the
+ * first `(` to the last `)`, and the state follows that.
+ */
+function readStat(pid: number | "self"): { comm: string; state: string } | null {
+  let stat: string;
   try {
-    // `pid (comm) S ...`: the state follows the last `)`, as comm may itself hold parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) || null;
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return null;
   }
+  const open = stat.indexOf("(");
+  const close = stat.lastIndexOf(")");
+  if (open < 0 || close < open) return null;
+  return { comm: stat.slice(open + 1, close), state: stat.slice(close + 2, close + 3) };
+}
+
+function programName(pid: number | "self"): string | null {
+  return readStat(pid)?.comm ?? null;
+}
+
+/** Without /proc (macOS): `ps`, where it is installed; null where it is not (slim images have none). */
+function programNameFromPs(pid: number): string | null {
+  const ps = spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" });
+  return ps.status === 0 ? ps.stdout.trim() : null;
 }
 
 /**
@@ -81,7 +119,7 @@ export function lockDataDir(dir: string): DataDirLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const [holder, redis] = readPids(path);
-      if (holder !== null && holder !== process.pid && isAlive(holder)) {
+      if (holder !== null && holder !== process.pid && isLockHolder(holder)) {
         throw new Error(
           `Another codex-review (pid ${holder}) already runs on the data folder ${dir}. Stop it first, ` +
             "or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).",

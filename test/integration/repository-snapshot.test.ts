@@ -195,6 +195,23 @@ describe("the snapshot cache over the GitHub fake", () => {
     await reader.close?.();
   });
 
+  it("follows the archive host's own redirect (a second hop, relative to the archive host's address)", async () => {
+    (await requestTarball(github, { owner: OWNER, repo: REPO, sha: head, maxBytes: 16 * 1024 ** 2 })).destroy();
+    const token = requestsTo(ARCHIVE).at(-1)!.query.token!;
+    const before = requestsTo(ARCHIVE).length;
+    // codeload answers GitHub's redirect with one of its own: a path beside the one asked for.
+    fake.failNext("GET /_codeload/*", { status: 302, body: "", headers: { location: `${head}?token=${token}` } });
+    const reader = await cache().open(github, target());
+    expect(reader.source).toBe("snapshot");
+    expect(await reader.readFile("lib/extra.js", "head")).toEqual({ kind: "text", text: "exports.extra = 1;\n" });
+    await reader.close?.();
+    const hops = requestsTo(ARCHIVE).slice(before);
+    expect(hops.map((hop) => [hop.status, hop.query.token === token])).toEqual([
+      [302, false],
+      [200, true],
+    ]);
+  });
+
   it("fails an open whose redirect Location is not a valid address, and nothing in the error holds the archive token", async () => {
     // The archive host's own redirect: Node's URL error would keep the address it was resolved against.
     fake.failNext("GET /_codeload/*", { status: 302, body: "", headers: { location: "http://[codeload/archive.tar.gz?token=FORGED-TOKEN" } });

@@ -58,4 +58,53 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
     expect(() => lockDataDir(dir)).toThrow(`A redis-server (pid ${running.pid}) left by an earlier run still uses the data folder ${dir}`);
   });
+
+  it("refuses a folder whose last redis-server runs where `ps` is not installed (slim images)", async () => {
+    const dir = folder();
+    const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
+    children.push(running);
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+    const path = process.env.PATH;
+    process.env.PATH = folder();
+    try {
+      expect(() => lockDataDir(dir)).toThrow(`A redis-server (pid ${running.pid}) left by an earlier run still uses the data folder ${dir}`);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it("takes over a folder whose app's pid now belongs to another program (pid reuse after a SIGKILL)", async () => {
+    const dir = folder();
+    const other = spawn("sleep", ["30"], { stdio: "ignore" });
+    children.push(other);
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(dir, LOCK_FILE), `${other.pid}\n`);
+    const lock = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    lock.release();
+  });
+
+  it("still refuses a folder whose app runs", async () => {
+    const dir = folder();
+    // Another start of this same program.
+    const app = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    children.push(app);
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(dir, LOCK_FILE), `${app.pid}\n`);
+    expect(() => lockDataDir(dir)).toThrow(`Another codex-review (pid ${app.pid}) already runs on the data folder ${dir}`);
+  });
+
+  it("reads a process name that holds spaces and parentheses from /proc/<pid>/stat", async () => {
+    const dir = folder();
+    // 15 characters, the kernel's limit: `<pid> () (redis-server) S ...`.
+    const link = join(folder(), ") (redis-server");
+    symlinkSync("/bin/sleep", link);
+    const running = spawn(link, ["30"], { stdio: "ignore" });
+    children.push(running);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(`/proc/${running.pid}/stat`, "utf8")).toContain("() (redis-server)");
+    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+    expect(() => lockDataDir(dir)).toThrow(`A redis-server (pid ${running.pid}) left by an earlier run`);
+  });
 });

@@ -14,6 +14,8 @@ const target = { owner: "octo-org", repo: "routing", number: 7, headSha: "a".rep
 const metrics = createAppMetrics(new Registry());
 const ingested: IngestRequest[] = [];
 let octokits = 0;
+/** Set: the queue's Redis is down, ingest throws. */
+let ingestFailure: Error | null = null;
 let probot: Probot;
 
 /** The web process's Octokit, counted: Probot's transform asks it for an event client once per matching handler of a delivery. */
@@ -26,7 +28,13 @@ class CountedOctokit extends WebhookOnlyOctokit {
 
 beforeAll(async () => {
   probot = new Probot({ appId: 1, privateKey: generateAppPrivateKey(), secret: "routing", Octokit: CountedOctokit as typeof ProbotOctokit, log: pino({ level: "silent" }) });
-  const ingest = { ingest: async (request: IngestRequest) => (ingested.push(request), { outcome: "queued" as const, jobId: "job", superseded: null }) };
+  const ingest = {
+    ingest: async (request: IngestRequest) => {
+      if (ingestFailure) throw ingestFailure;
+      ingested.push(request);
+      return { outcome: "queued" as const, jobId: "job", superseded: null };
+    },
+  };
   // Loaded as startWeb loads them: the review app, then the operations app beside it.
   await probot.load(createApp({ ingest, appSlug: "codex-review", countDelivery: deliveryCounter(metrics) }));
   const queue = { name: "routing", getJobCounts: async () => ({}) };
@@ -35,6 +43,7 @@ beforeAll(async () => {
 beforeEach(() => {
   ingested.length = 0;
   octokits = 0;
+  ingestFailure = null;
 });
 
 const receive = (name: string, payload: unknown) => probot.receive({ id: crypto.randomUUID(), name, payload } as never);
@@ -61,5 +70,48 @@ describe("the web app's one handler", () => {
     expect(ingested.map(({ job }) => job.kind)).toEqual(["review", "review", "review", "reply", "review"]);
     expect(await counted("installation", "created")).toBe(1);
     expect(await counted("pull_request", "closed")).toBe(1);
+  });
+
+  it("counts a delivery whose job cannot be queued, answers it 503, and routes the next one", async () => {
+    const before = await counted("pull_request", "reopened");
+    ingestFailure = new Error("connect ECONNREFUSED 127.0.0.1:6379");
+    const failed = await receive("pull_request", pullRequestPayload("reopened", target)).then(
+      () => null,
+      (error: unknown) => error as AggregateError,
+    );
+    // Probot's middleware answers with the status of the handler's error: 503, so GitHub marks it failed.
+    expect(failed?.errors.map((error: { status?: number }) => error.status)).toEqual([503]);
+    expect(await counted("pull_request", "reopened")).toBe(before + 1);
+
+    ingestFailure = null;
+    await receive("pull_request", pullRequestPayload("reopened", target));
+    expect(await counted("pull_request", "reopened")).toBe(before + 2);
+    expect(ingested.map(({ job }) => [job.kind, job.kind === "review" ? job.trigger : null])).toEqual([["review", "reopened"]]);
+  });
+
+  it("counts deliveries that carry no action (ping, push) under an empty action, and queues nothing", async () => {
+    const before = { ping: await counted("ping", ""), push: await counted("push", "") };
+    // Real payloads of events without `action` (@octokit/webhooks-examples).
+    await receive("ping", examplePayload("ping", undefined as unknown as string));
+    await receive("push", examplePayload("push", undefined as unknown as string));
+    expect(await counted("ping", "")).toBe(before.ping + 1);
+    expect(await counted("push", "")).toBe(before.push + 1);
+    expect(ingested).toEqual([]);
+  });
+
+  it("queues nothing for the other actions of the events app.yml subscribes to, and counts each", async () => {
+    const others: Array<[string, string]> = [
+      ["check_run", "requested_action"],
+      ["check_run", "completed"],
+      ["installation", "deleted"],
+      ["installation_repositories", "added"],
+      ["installation_repositories", "removed"],
+      ["issue_comment", "edited"],
+      ["pull_request_review_comment", "edited"],
+    ];
+    const before = await Promise.all(others.map(([event, action]) => counted(event, action)));
+    for (const [event, action] of others) await receive(event, examplePayload(event, action));
+    expect(await Promise.all(others.map(([event, action]) => counted(event, action)))).toEqual(before.map((count) => count + 1));
+    expect(ingested).toEqual([]);
   });
 });
