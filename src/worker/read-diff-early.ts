@@ -7,16 +7,17 @@ import type { ReviewJobData } from "../queue/review-job.js";
  * A review reads the PR's context (one GraphQL query) and then its diff: two GitHub round trips in a row
  * before the first model call. The diff can be read beside the context when the job already says it will
  * need it, so this decides that from what is known before GitHub answers:
- * - a person asked (`/codex review`, Re-run): only a closed PR or a repository that turned reviews off
- *   stops it;
+ * - a person asked (`/codex review`, Re-run): only a closed PR or a repository whose config turned
+ *   reviews off (`enabled: false`) stops it;
  * - an automatic review: the event said the PR was not a draft, automatic reviews are not paused on it,
- *   no later push was delivered (that job reviews the newer head), and this process has not seen the
- *   repository's config turn automatic reviews off.
+ *   and no later push was delivered (that job reviews the newer head);
+ * - and this process has not seen the repository's config turn that kind of review off (a repository
+ *   that does pays the early read once per worker process, until its config turns them on again).
  * Anything else reads the diff after the context, as before, so a job that is skipped pays no request for it.
  */
 
-/** Repositories whose config, when this process last read it, turned their automatic reviews off. */
-const reposWithoutAutoReview = new Set<string>();
+/** Repositories whose config, when this process last read it, turned all reviews or automatic ones off. */
+const reposReviewsOff = new Map<string, "all" | "automatic">();
 /** Enough for every repository of a large installation; the oldest is forgotten first. */
 const MAX_REMEMBERED_REPOS = 10_000;
 
@@ -44,8 +45,9 @@ export async function readDiffEarly<T>(job: EarlyJob, services: EarlyDiffService
 
 async function needsDiff(job: EarlyJob, services: EarlyDiffServices): Promise<boolean> {
   if (!services.firstAttempt) return false;
-  if (job.trigger === "command" || job.trigger === "rerun") return true;
-  if (job.draft !== false || reposWithoutAutoReview.has(repoKey(job))) return false;
+  const off = reposReviewsOff.get(repoKey(job));
+  if (job.trigger === "command" || job.trigger === "rerun") return off !== "all";
+  if (job.draft !== false || off !== undefined) return false;
   try {
     const [paused, newer] = await Promise.all([services.pauses.isPaused(job), services.latestPushes?.newerHead(job) ?? null]);
     return !paused && newer === null;
@@ -56,15 +58,14 @@ async function needsDiff(job: EarlyJob, services: EarlyDiffServices): Promise<bo
   }
 }
 
-/** Remembers what the repository's config said of automatic reviews, for the next job's decision. */
-export function noteAutoReviewConfig(job: Pick<ReviewJobData, "owner" | "repo">, reviewsAutomatically: boolean): void {
+/** Remembers what the repository's config said of reviews, for the next job's decision. */
+export function noteRepoConfig(job: Pick<ReviewJobData, "owner" | "repo">, config: { enabled: boolean; auto_review: boolean }): void {
   const key = repoKey(job);
-  if (reviewsAutomatically) {
-    reposWithoutAutoReview.delete(key);
-    return;
-  }
-  if (reposWithoutAutoReview.size >= MAX_REMEMBERED_REPOS) reposWithoutAutoReview.delete(reposWithoutAutoReview.values().next().value!);
-  reposWithoutAutoReview.add(key);
+  reposReviewsOff.delete(key);
+  const off = !config.enabled ? "all" : !config.auto_review ? "automatic" : null;
+  if (!off) return;
+  if (reposReviewsOff.size >= MAX_REMEMBERED_REPOS) reposReviewsOff.delete(reposReviewsOff.keys().next().value!);
+  reposReviewsOff.set(key, off);
 }
 
 const repoKey = (job: Pick<ReviewJobData, "owner" | "repo">) => `${job.owner}/${job.repo}`.toLowerCase();

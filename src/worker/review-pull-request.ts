@@ -34,7 +34,7 @@ import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { openRepositoryForReview } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
-import { noteAutoReviewConfig, readDiffEarly } from "./read-diff-early.js";
+import { noteRepoConfig, readDiffEarly } from "./read-diff-early.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
@@ -128,7 +128,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checks: CheckRunTarget = { repo: ref, headSha, appSlug: deps.appSlug };
 
   const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log, deps.appSlug);
-  noteAutoReviewConfig(job, config.enabled && config.auto_review);
+  noteRepoConfig(job, config);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
   if (skipReason) {
