@@ -1,3 +1,5 @@
+import { ConcurrencyGroup } from "./concurrency-group.js";
+
 /**
  * With a Redis URL, Probot hands the throttling plugin a clustered Bottleneck (one set of limiters per
  * installation in Redis, shared by every worker process), and the plugin builds all its groups on it.
@@ -12,35 +14,25 @@
  *   processes under it, and a review never has more than a few requests in flight.
  * - `auth` lets one token exchange run at a time; each process has its own token cache and exchanges
  *   its own tokens anyway.
- * So both stay local to the process: same options as the plugin's own (plugin-throttling's createGroups),
- * without the Redis connection.
+ * So both stay local to the process: the same caps as the plugin's own (plugin-throttling's createGroups),
+ * without the Redis connection, and without Bottleneck's timer turns (concurrency-group.ts says why).
  */
 
-/** The parts of Bottleneck this needs: its Group constructor. */
-interface BottleneckClass {
-  Group: new (options: Record<string, unknown>) => unknown;
-}
+/** The throttling plugin's Bottleneck class, by which a process's groups are kept (one pair per class, as the plugin's own groups are module-wide). */
+type BottleneckClass = object;
 
-/** The throttling plugin's default lifetime of an idle installation's limiter (its `timeout`). */
-const DEFAULT_TIMEOUT_MS = 2 * 60 * 1000;
-
-const groupsByClass = new WeakMap<BottleneckClass, { global: unknown; auth: unknown }>();
+const groupsByClass = new WeakMap<BottleneckClass, { global: ConcurrencyGroup; auth: ConcurrencyGroup }>();
 
 /**
  * Process-local `global` and `auth` groups for the throttle options, when they would otherwise be
  * clustered (a `connection` is set); nothing otherwise (the plugin's defaults are local already).
- * One pair per process, as the plugin's own groups are module-wide.
  */
-export function localThrottleGroups(throttle: Record<string, unknown>): { global?: unknown; auth?: unknown } {
+export function localThrottleGroups(throttle: Record<string, unknown>): { global?: ConcurrencyGroup; auth?: ConcurrencyGroup } {
   const bottleneck = throttle.Bottleneck as BottleneckClass | undefined;
-  if (throttle.connection === undefined || !bottleneck?.Group) return {};
+  if (throttle.connection === undefined || !bottleneck) return {};
   let groups = groupsByClass.get(bottleneck);
   if (!groups) {
-    const timeout = typeof throttle.timeout === "number" ? throttle.timeout : DEFAULT_TIMEOUT_MS;
-    groups = {
-      global: new bottleneck.Group({ id: "octokit-global", maxConcurrent: 10, timeout }),
-      auth: new bottleneck.Group({ id: "octokit-auth", maxConcurrent: 1, timeout }),
-    };
+    groups = { global: new ConcurrencyGroup(10), auth: new ConcurrencyGroup(1) };
     groupsByClass.set(bottleneck, groups);
   }
   return groups;

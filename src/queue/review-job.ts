@@ -30,6 +30,12 @@ export const ReviewJobData = PullJobBase.extend({
   commentId: z.number().int().positive().nullable(),
   /** Login of whoever asked; checked for write access in the worker. */
   requestedBy: z.string().nullable(),
+  /**
+   * Whether the event's PR was a draft (automatic triggers; absent when unknown). Not what decides a
+   * review, which the worker reads from GitHub: it lets the worker read the diff beside the context
+   * (worker/read-diff-early.ts).
+   */
+  draft: z.boolean().optional(),
 });
 export type ReviewJobData = z.infer<typeof ReviewJobData>;
 

@@ -35,6 +35,7 @@ export function jobFromPullRequest(payload: PullRequestPayload, deliveryId: stri
       commentId: null,
       requestedBy: null,
       deliveryId,
+      draft: pr.draft === true,
     },
   };
 }

@@ -34,6 +34,7 @@ import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { openRepositoryForReview } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
+import { noteRepoConfig, readDiffEarly } from "./read-diff-early.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
@@ -114,8 +115,12 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
 async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies, queued: ReviewJobData): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  const readContext = () => loadReviewContext(github, ref, appBotLogin(deps.appSlug));
+  let contextReads = 0;
+  const readContext = () => (contextReads++, loadReviewContext(github, ref, appBotLogin(deps.appSlug)));
+  const early = readDiffEarly(job, deps, () => fetchDiff(github, ref, log));
   const context = job.headSha ? await readUntilHead(readContext, (read) => read.pr.head.sha, job.headSha, deps.headLagWaitsMs) : await readContext();
+  // A diff read beside a context that lagged behind the push may be the older head's: read it again.
+  const earlyDiff = contextReads === 1 ? ((await early)?.diff ?? null) : null;
   const { pr } = context;
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
@@ -123,6 +128,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const checks: CheckRunTarget = { repo: ref, headSha, appSlug: deps.appSlug };
 
   const { config, settings } = await resolveRepoSettings(github, ref, context.files, deps.settings, log, deps.appSlug);
+  noteRepoConfig(job, config);
   if (!config.enabled) return { status: "skipped", reason: "disabled by the repository's config" };
   const skipReason = automatic ? await automaticSkipReason(job, pr.draft, config, deps.pauses) : null;
   if (skipReason) {
@@ -140,7 +146,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}), findings };
     // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
     const listed = parseSummaryData(context.summaryComment?.body ?? context.summaryInReview).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
-    const files = settings.summaryComment && !listed ? fileStatsOf((await fetchDiff(github, ref, log)).diff) : null;
+    const files = settings.summaryComment && !listed ? fileStatsOf((await (earlyDiff ?? fetchDiff(github, ref, log))).diff) : null;
     const review = { sha: headSha, job: same.marker.job, mode: null, usage: null };
     const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, summaryInReview: context.summaryInReview, review, files, findings }, deps);
     const completed = await completeOpenCheckRuns(github, checks, ...check);
@@ -153,7 +159,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   // before the model); reviewAndPost awaits it before its first write or model call.
   const checkRun = startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
   checkRun.catch(() => undefined); // awaited below whatever reviewAndPost does
-  const diff = fetchDiff(github, ref, log);
+  const diff = earlyDiff ?? fetchDiff(github, ref, log);
   diff.catch(() => undefined); // awaited in reviewAndPost; unawaited if it stops first
   let reviewed: Reviewed;
   try {

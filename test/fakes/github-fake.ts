@@ -74,6 +74,9 @@ export interface RecordedGithubRequest {
   status: number;
   /** True when a `failNext` fault answered instead of the route. */
   injected: boolean;
+  /** When the request arrived (performance.now()), and when its answer was sent (0 until then). */
+  receivedAt: number;
+  answeredAt: number;
 }
 
 export interface GithubFake {
@@ -135,6 +138,8 @@ export interface GithubFake {
   setArchive(owner: string, repo: string, sha: string, bytes: Buffer | Buffer[]): void;
   /** The next `fault.times` (default 1) requests matching `route` get `fault` instead of the real answer. */
   failNext(route: FaultRoute, fault: GithubFault): void;
+  /** The next `times` matching requests get their real answer, `delayMs` late (a slow GitHub). */
+  delayNext(route: FaultRoute, delayMs: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -173,6 +178,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   const requests: RecordedGithubRequest[] = [];
   const unexpected: GithubFake["unexpected"] = [];
   const faults: PendingFault[] = [];
+  const delays: PendingFault[] = [];
   let origin = "";
 
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
@@ -235,6 +241,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
           body: undefined,
           status: 0,
           injected: false,
+          receivedAt: performance.now(),
+          answeredAt: 0,
         };
         const parsed = parseBody(rawBody);
         request.body = parsed.value;
@@ -251,8 +259,13 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         }
         request.status = reply.status;
         if (reply.unexpected) unexpected.push({ request, reason: reply.unexpected });
-        if (reply.delayMs) setTimeout(() => send(res, reply), reply.delayMs);
-        else send(res, reply);
+        const delayMs = takeFault(delays, method, request.path, request.body)?.delayMs ?? reply.delayMs;
+        const respond = () => {
+          request.answeredAt = performance.now();
+          send(res, reply);
+        };
+        if (delayMs) setTimeout(respond, delayMs);
+        else respond();
       })
       .catch(() => res.destroy());
   });
@@ -414,6 +427,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     failNext(route, fault) {
       faults.push(compileFault(route, fault));
+    },
+    delayNext(route, delayMs, times = 1) {
+      delays.push(compileFault(route, { status: 0, delayMs, times }));
     },
     async close() {
       server.closeAllConnections();

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAimlApiFake, type AimlApiFake } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
 import { startGithubFake, type GithubFake } from "../fakes/github-fake.js";
 import { isReadOnlyGraphql } from "../../src/process/read-only-graphql.js";
+import { createRedisPauseStore, type PauseStore } from "../../src/queue/pause-store.js";
 import { addPull } from "../support/add-pull.js";
 import { appEnv, TEST_WEBHOOK_SECRET as SECRET } from "../support/app-env.js";
 import { startAppProcess, waitFor, type AppProcess } from "../support/app-process.js";
@@ -22,6 +24,8 @@ let github: GithubFake;
 let model: AimlApiFake;
 let app: AppProcess;
 let queue: Queue;
+let redis: Redis;
+let pauses: PauseStore;
 let nextPull = 1;
 const queueName = `it-${randomUUID().slice(0, 8)}`;
 
@@ -36,12 +40,15 @@ beforeAll(async () => {
   model = await startAimlApiFake({ handler: () => completedReply(multiHunkModelOutput) });
   const redisUrl = inject("redisUrl");
   queue = new Queue(queueName, { connection: { url: redisUrl } });
+  redis = new Redis(redisUrl);
+  pauses = createRedisPauseStore(redis, queueName);
   app = await startAppProcess("src/main.ts", appEnv({ github, model }, redisUrl, queueName));
 });
 
 afterAll(async () => {
   await app?.stop();
   await dropQueue(queue);
+  redis?.disconnect();
   await github?.close();
   await model?.close();
 });
@@ -73,11 +80,11 @@ describe("automatic review", () => {
     await waitForCompletedCheckRun(github, pull);
     const made = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
     const calls = made.map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
-    // The diff is read while the check run is created: those two come in either order.
-    expect([calls[0], [...calls.slice(1, 3)].sort(), ...calls.slice(3)]).toEqual([
-      "POST /api/graphql",
-      ["GET /repos/octo-org/hello-world/pulls/:n", "POST /repos/octo-org/hello-world/check-runs"],
-      "GET /repos/octo-org/hello-world/tarball/:sha",
+    // The diff is read beside the context query (the event said the PR is no draft), and the check run
+    // is created while the repository's tarball is asked for: each pair comes in either order.
+    expect([[...calls.slice(0, 2)].sort(), [...calls.slice(2, 4)].sort(), ...calls.slice(4)]).toEqual([
+      ["GET /repos/octo-org/hello-world/pulls/:n", "POST /api/graphql"],
+      ["GET /repos/octo-org/hello-world/tarball/:sha", "POST /repos/octo-org/hello-world/check-runs"],
       "POST /repos/octo-org/hello-world/pulls/:n/reviews",
       "PATCH /repos/octo-org/hello-world/check-runs/:n",
     ]);
@@ -91,6 +98,35 @@ describe("automatic review", () => {
     const modelCalls = model.requests.filter((request) => request.path === "/v1/responses");
     expect(modelCalls.length).toBeGreaterThan(0);
     expect(modelCalls[0]!.body).toMatchObject({ model: "openai/gpt-5-1-codex", text: { format: { type: "json_schema" } } });
+  });
+
+  it("reads the diff while GitHub answers the context query, and skipped jobs never read it", async () => {
+    const pull = newPull();
+    const draft = newPull({ draft: true });
+    const paused = newPull();
+    await pauses.setPaused({ owner: OWNER, repo: REPO, pullNumber: paused.number }, true);
+    const before = github.requests.length;
+    const slowContext = 1_500;
+    github.delayNext({ method: "POST", path: "/api/graphql", graphql: /query ReviewContext/ }, slowContext);
+    await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("synchronize", pull), { secret: SECRET });
+    await waitForReviews(github, pull);
+    const made = github.requests.slice(before);
+    const context = made.find((request) => request.path === "/api/graphql");
+    const diff = made.find((request) => request.method === "GET" && request.path === `/repos/${OWNER}/${REPO}/pulls/${pull.number}`);
+    expect(context!.answeredAt - context!.receivedAt).toBeGreaterThanOrEqual(slowContext - 50);
+    // Sent while the slow answer was on its way, not after it (one round trip less before the model).
+    expect(diff!.receivedAt).toBeLessThan(context!.answeredAt);
+    expect(made.filter((request) => request === diff || request.path.endsWith(`/pulls/${pull.number}`))).toHaveLength(1);
+
+    // A draft (as the event says) and a paused PR: skipped after the context query, and no diff read.
+    const skippedFrom = github.requests.length;
+    await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("synchronize", draft, { draft: true }), { secret: SECRET });
+    await deliverWebhook(webhookUrl(), "pull_request", pullRequestPayload("synchronize", paused), { secret: SECRET });
+    const draftCheck = await waitForCompletedCheckRun(github, draft, 20_000);
+    const pausedCheck = await waitForCompletedCheckRun(github, paused, 20_000);
+    expect([draftCheck.conclusion, pausedCheck.conclusion]).toEqual(["skipped", "skipped"]);
+    const diffReads = github.requests.slice(skippedFrom).filter((request) => request.method === "GET" && /\/pulls\/\d+$/.test(request.path));
+    expect(diffReads).toEqual([]);
   });
 
   it("posts one review per head SHA when the same webhook arrives twice", async () => {

@@ -1,0 +1,71 @@
+import type { Logger } from "pino";
+import type { LatestPushes } from "../queue/latest-pushed-head.js";
+import type { PauseStore } from "../queue/pause-store.js";
+import type { ReviewJobData } from "../queue/review-job.js";
+
+/**
+ * A review reads the PR's context (one GraphQL query) and then its diff: two GitHub round trips in a row
+ * before the first model call. The diff can be read beside the context when the job already says it will
+ * need it, so this decides that from what is known before GitHub answers:
+ * - a person asked (`/codex review`, Re-run): only a closed PR or a repository whose config turned
+ *   reviews off (`enabled: false`) stops it;
+ * - an automatic review: the event said the PR was not a draft, automatic reviews are not paused on it,
+ *   and no later push was delivered (that job reviews the newer head);
+ * - and this process has not seen the repository's config turn that kind of review off (a repository
+ *   that does pays the early read once per worker process, until its config turns them on again).
+ * Anything else reads the diff after the context, as before, so a job that is skipped pays no request for it.
+ */
+
+/** Repositories whose config, when this process last read it, turned all reviews or automatic ones off. */
+const reposReviewsOff = new Map<string, "all" | "automatic">();
+/** Enough for every repository of a large installation; the oldest is forgotten first. */
+const MAX_REMEMBERED_REPOS = 10_000;
+
+type EarlyJob = ReviewJobData & { pullNumber: number };
+
+export interface EarlyDiffServices {
+  pauses: PauseStore;
+  latestPushes?: LatestPushes;
+  /** True on a job's first run; a retry may find its review posted and need no diff. */
+  firstAttempt?: boolean;
+  log: Logger;
+}
+
+/**
+ * Starts `read` when the job will need the diff (see above), else not at all. Resolves, after at most
+ * two Redis reads, to null or to the diff being read (wrapped, so that awaiting the decision does not
+ * wait for the diff); never rejects: a failed read is reported where `diff` is awaited.
+ */
+export async function readDiffEarly<T>(job: EarlyJob, services: EarlyDiffServices, read: () => Promise<T>): Promise<{ diff: Promise<T> } | null> {
+  if (!(await needsDiff(job, services))) return null;
+  const diff = read();
+  diff.catch(() => undefined); // awaited by the review; unawaited if it stops first
+  return { diff };
+}
+
+async function needsDiff(job: EarlyJob, services: EarlyDiffServices): Promise<boolean> {
+  if (!services.firstAttempt) return false;
+  const off = reposReviewsOff.get(repoKey(job));
+  if (job.trigger === "command" || job.trigger === "rerun") return off !== "all";
+  if (job.draft !== false || off !== undefined) return false;
+  try {
+    const [paused, newer] = await Promise.all([services.pauses.isPaused(job), services.latestPushes?.newerHead(job) ?? null]);
+    return !paused && newer === null;
+  } catch (error) {
+    // Redis is read again by the review itself; the diff waits for the context, as before.
+    services.log.debug({ err: error }, "Could not tell whether to read the diff early");
+    return false;
+  }
+}
+
+/** Remembers what the repository's config said of reviews, for the next job's decision. */
+export function noteRepoConfig(job: Pick<ReviewJobData, "owner" | "repo">, config: { enabled: boolean; auto_review: boolean }): void {
+  const key = repoKey(job);
+  reposReviewsOff.delete(key);
+  const off = !config.enabled ? "all" : !config.auto_review ? "automatic" : null;
+  if (!off) return;
+  if (reposReviewsOff.size >= MAX_REMEMBERED_REPOS) reposReviewsOff.delete(reposReviewsOff.keys().next().value!);
+  reposReviewsOff.set(key, off);
+}
+
+const repoKey = (job: Pick<ReviewJobData, "owner" | "repo">) => `${job.owner}/${job.repo}`.toLowerCase();
