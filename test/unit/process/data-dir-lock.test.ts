@@ -32,7 +32,8 @@ const stateOf = (pid: number) => {
 
 /** A `redis-server` that has exited but is never reaped: its parent (`sleep`) never waits for it. */
 async function zombieRedisServer(): Promise<number> {
-  const shell = spawn("sh", ["-c", '"$0" & echo $!; exec sleep 30', fakeRedisServer("/bin/true")], { stdio: ["ignore", "pipe", "inherit"] });
+  // It exits 0.2 s after it starts, once the shell has become `sleep`: exiting before, it could be reaped by the shell.
+  const shell = spawn("sh", ["-c", '"$0" 0.2 & echo $!; exec sleep 30', fakeRedisServer("/bin/sleep")], { stdio: ["ignore", "pipe", "inherit"] });
   children.push(shell);
   const pid = await new Promise<number>((resolve) => shell.stdout!.once("data", (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
   for (let i = 0; i < 100 && stateOf(pid) !== "Z"; i++) await new Promise((r) => setTimeout(r, 20));
