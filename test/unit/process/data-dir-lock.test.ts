@@ -40,6 +40,16 @@ async function zombieRedisServer(): Promise<number> {
   return pid;
 }
 
+/** A data folder whose lock names a gone app and a `redis-server` that still runs. */
+async function lockHeldByRunningRedisServer(): Promise<{ dir: string; running: ChildProcess }> {
+  const dir = folder();
+  const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
+  children.push(running);
+  await new Promise((r) => setTimeout(r, 100));
+  writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+  return { dir, running };
+}
+
 describe.runIf(process.platform === "linux")("lockDataDir", () => {
   it("takes over a folder whose last redis-server is a zombie (exited, never reaped): it holds nothing", async () => {
     const dir = folder();
@@ -52,20 +62,12 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
   });
 
   it("still refuses a folder whose last redis-server runs", async () => {
-    const dir = folder();
-    const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
-    children.push(running);
-    await new Promise((r) => setTimeout(r, 100));
-    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+    const { dir, running } = await lockHeldByRunningRedisServer();
     expect(() => lockDataDir(dir)).toThrow(`A redis-server (pid ${running.pid}) left by an earlier run still uses the data folder ${dir}`);
   });
 
   it("refuses a folder whose last redis-server runs where `ps` is not installed (slim images)", async () => {
-    const dir = folder();
-    const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
-    children.push(running);
-    await new Promise((r) => setTimeout(r, 100));
-    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
+    const { dir, running } = await lockHeldByRunningRedisServer();
     const path = process.env.PATH;
     process.env.PATH = folder();
     try {
