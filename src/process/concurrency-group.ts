@@ -42,7 +42,9 @@ export class ConcurrencyGroup {
   key(id = ""): KeyLimiter {
     let limiter = this.keys.get(id);
     if (!limiter) {
-      limiter = new KeyLimiter(this.maxConcurrent, () => this.keys.delete(id));
+      // Forgets only itself: a limiter that went idle must not drop the key's newer one.
+      const created: KeyLimiter = new KeyLimiter(this.maxConcurrent, () => this.keys.get(id) === created && this.keys.delete(id));
+      limiter = created;
       this.keys.set(id, limiter);
     }
     return limiter;
@@ -55,7 +57,10 @@ export class ConcurrencyGroup {
 }
 
 export class KeyLimiter {
+  /** Weight of the running jobs, against the cap. */
   private running = 0;
+  /** Running jobs of any weight: a retry (weight 0) still running keeps the limiter, and its cap, alive. */
+  private active = 0;
   private readonly queue: QueuedJob[] = [];
 
   constructor(
@@ -79,11 +84,13 @@ export class KeyLimiter {
 
   private async run(task: Task, args: unknown[], weight: number, expiration: number | null): Promise<unknown> {
     this.running += weight;
+    this.active += 1;
     let freed = false;
     const free = () => {
       if (freed) return;
       freed = true;
       this.running -= weight;
+      this.active -= 1;
       this.drain();
     };
     let timer: NodeJS.Timeout | undefined;
@@ -110,6 +117,6 @@ export class KeyLimiter {
 
   private drain(): void {
     while (this.queue.length > 0 && this.running + this.queue[0]!.weight <= this.maxConcurrent) this.queue.shift()!.start();
-    if (this.running === 0 && this.queue.length === 0) this.onIdle();
+    if (this.active === 0 && this.queue.length === 0) this.onIdle();
   }
 }

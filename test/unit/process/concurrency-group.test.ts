@@ -106,4 +106,31 @@ describe("ConcurrencyGroup (the throttling plugin's in-process groups)", () => {
     await result;
     expect(group.activeKeys()).toEqual([]);
   });
+
+  it("keeps the cap while a retry (weight 0) outlives the key's other jobs", async () => {
+    const group = new ConcurrencyGroup(1);
+    const started: string[] = [];
+    const retry = gate(started, "retry");
+    const first = gate(started, "first");
+    const retrying = group.key("42").schedule({ weight: 0, priority: 0 }, retry.task);
+    const firstDone = group.key("42").schedule(first.task);
+    first.finish();
+    await firstDone;
+    // The key still runs the retry; then the retry ends while two more jobs share the key.
+    const second = gate(started, "second");
+    const third = gate(started, "third");
+    const secondDone = group.key("42").schedule(second.task);
+    retry.finish();
+    await retrying;
+    const thirdDone = group.key("42").schedule(third.task);
+    await Promise.resolve();
+    expect(started).toEqual(["retry", "first", "second"]);
+    second.finish();
+    await secondDone;
+    await Promise.resolve();
+    expect(started).toEqual(["retry", "first", "second", "third"]);
+    third.finish();
+    await thirdDone;
+    expect(group.activeKeys()).toEqual([]);
+  });
 });
