@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { sharedCachedAppJwt } from "./cached-app-jwt.js";
 import { localThrottleGroups } from "./local-throttle-groups.js";
 import { readOnlyGraphql } from "./read-only-graphql.js";
 
@@ -21,7 +22,7 @@ interface OctokitWithLog {
  * (getOctokitThrottleOptions) only log a secondary limit and give up, which would fail the whole review
  * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
  * `Retry-After` and sending the request again is safe. Only the write limiters are shared through Redis
- * (local-throttle-groups.ts).
+ * (local-throttle-groups.ts). The App's JWT is signed once and reused for minutes (cached-app-jwt.ts).
  */
 export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unknown as Parameters<typeof ProbotOctokit.plugin>[0]).defaults((options: Record<string, unknown>) => {
   const throttle = (options.throttle ?? {}) as Record<string, unknown>;
@@ -32,6 +33,14 @@ export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unkno
   };
   return {
     ...options,
+    ...withCachedAppJwt(options.auth),
     throttle: { ...throttle, ...localThrottleGroups(throttle), onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
   };
 });
+
+/** Probot's app credentials, with the private key swapped for a JWT signer that reuses its JWT (auth-app takes one or the other). */
+function withCachedAppJwt(auth: unknown): { auth?: Record<string, unknown> } {
+  if (!auth || typeof auth !== "object" || !("privateKey" in auth) || typeof auth.privateKey !== "string") return {};
+  const { privateKey, ...rest } = auth as Record<string, unknown> & { privateKey: string };
+  return { auth: { ...rest, createJwt: sharedCachedAppJwt(privateKey) } };
+}

@@ -212,12 +212,16 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   function checkAuth(auth: RouteAuth, header: string | undefined): RouteReply | null {
     if (auth === "jwt") {
       const jwt = header ? JWT.exec(header) : null;
-      if (jwt && decodesAsJson(jwt[2] ?? "")) return null;
-      return {
-        status: 401,
-        json: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest", status: "401" },
-        unexpected: "an App endpoint was called without a JWT",
-      };
+      const claims = jwt ? decodeClaims(jwt[2] ?? "") : null;
+      if (!claims) {
+        return {
+          status: 401,
+          json: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest", status: "401" },
+          unexpected: "an App endpoint was called without a JWT",
+        };
+      }
+      const refused = refuseJwtClaims(claims, Math.floor(Date.now() / 1000));
+      return refused ? { status: 401, json: { message: refused, documentation_url: "https://docs.github.com/rest", status: "401" }, unexpected: `an App JWT was refused: ${refused}` } : null;
     }
     const token = header ? TOKEN.exec(header)?.[1] : undefined;
     if (token && (state.staticTokens.has(token) || state.issuedTokens.some((issued) => issued.token === token))) return null;
@@ -467,12 +471,25 @@ function send(res: ServerResponse, reply: RouteReply): void {
 
 let nextRequestId = 1;
 
-function decodesAsJson(segment: string): boolean {
+function decodeClaims(segment: string): Record<string, unknown> | null {
   try {
-    return typeof JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) === "object";
+    const claims: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    return claims && typeof claims === "object" ? (claims as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/**
+ * GitHub's checks of an App JWT's times, with its messages (which @octokit/auth-app reads to correct a
+ * skewed clock): `exp` in the future and at most 10 minutes after `iat`, `iat` not in the future.
+ */
+function refuseJwtClaims(claims: Record<string, unknown>, nowSeconds: number): string | null {
+  const { iat, exp } = claims;
+  if (typeof iat !== "number" || iat > nowSeconds + 60) return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
+  if (typeof exp !== "number" || exp <= nowSeconds) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+  if (exp - iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
+  return null;
 }
 
 /** `json` is false only for a non-empty body that does not parse (GitHub answers 400). */

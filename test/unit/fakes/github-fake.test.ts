@@ -356,6 +356,21 @@ describe("App authentication", () => {
     expect(error.status).toBe(401);
     expect(fake.unexpected).toHaveLength(1);
   });
+
+  it.each([
+    ["expired", { iat: -660, exp: -60 }, /'Expiration time' claim \('exp'\) must be a numeric value representing the future time/],
+    ["living over 10 minutes", { iat: -30, exp: 600 }, /'Expiration time' claim \('exp'\) is too far in the future/],
+    ["issued in the future", { iat: 120, exp: 600 }, /'Issued at' claim \('iat'\) must be an Integer/],
+  ])("refuses a JWT %s with GitHub's message", async (_kind, offsets, message) => {
+    const now = Math.floor(Date.now() / 1000);
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString("base64url");
+    const jwt = `${encode({ alg: "RS256", typ: "JWT" })}.${encode({ iss: 1, iat: now + offsets.iat, exp: now + offsets.exp })}.c2ln`;
+    const response = await fetch(`${fake.baseUrl}/app/installations/1/access_tokens`, { method: "POST", headers: { authorization: `bearer ${jwt}` } });
+
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { message: string }).message).toMatch(message);
+    expect(fake.unexpected).toHaveLength(1);
+  });
 });
 
 describe("finding by commit", () => {

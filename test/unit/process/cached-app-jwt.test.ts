@@ -1,0 +1,88 @@
+import { createPublicKey, verify } from "node:crypto";
+import pino from "pino";
+import { Probot } from "probot";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { APP_JWT_REUSE_MS, createCachedAppJwt } from "../../../src/process/cached-app-jwt.js";
+import { InstallationOctokit } from "../../../src/process/installation-octokit.js";
+import { startGithubFake, type GithubFake } from "../../fakes/github-fake.js";
+import { generateAppPrivateKey } from "../../support/app-process.js";
+
+const privateKey = generateAppPrivateKey();
+
+function claimsOf(jwt: string): { iat: number; exp: number; iss: unknown } {
+  const [header, payload, signature] = jwt.split(".") as [string, string, string];
+  // RS256 over "header.payload" with the App's key: what GitHub checks before the claims.
+  expect(verify("sha256", Buffer.from(`${header}.${payload}`), createPublicKey(privateKey), Buffer.from(signature, "base64url"))).toBe(true);
+  expect(JSON.parse(Buffer.from(header, "base64url").toString())).toMatchObject({ alg: "RS256" });
+  return JSON.parse(Buffer.from(payload, "base64url").toString()) as { iat: number; exp: number; iss: unknown };
+}
+
+describe("createCachedAppJwt", () => {
+  it("signs a JWT GitHub accepts and sends it again until the reuse window ends", async () => {
+    let now = Date.UTC(2026, 10, 30, 7, 0, 0);
+    const createJwt = createCachedAppJwt(privateKey, () => now);
+    const first = await createJwt(42);
+    const claims = claimsOf(first.jwt);
+    expect(claims).toEqual({ iss: 42, iat: now / 1000 - 30, exp: now / 1000 - 30 + 600 });
+    expect(first.expiresAt).toBe(new Date((now / 1000 - 30 + 600) * 1000).toISOString());
+
+    now += APP_JWT_REUSE_MS - 1;
+    expect((await createJwt(42)).jwt).toBe(first.jwt);
+    // Still over 4 minutes of life when sent the last time.
+    expect(claims.exp - now / 1000).toBeGreaterThan(240);
+
+    now += 1;
+    const second = await createJwt(42);
+    expect(second.jwt).not.toBe(first.jwt);
+    expect(claimsOf(second.jwt).iat).toBe(now / 1000 - 30);
+  });
+
+  it("signs once for calls made together, and anew for another App or a corrected clock", async () => {
+    const now = Date.UTC(2026, 10, 30, 7, 0, 0);
+    const createJwt = createCachedAppJwt(privateKey, () => now);
+    const together = [createJwt(42), createJwt(42)];
+    expect(together[0]).toBe(together[1]);
+    const [plain] = await Promise.all(together);
+    // auth-app passes the skew it read from GitHub's Date header after a refused JWT.
+    const skewed = await createJwt(42, 120);
+    expect(claimsOf(skewed.jwt).iat).toBe(now / 1000 + 120 - 30);
+    expect(skewed.jwt).not.toBe(plain!.jwt);
+    expect(claimsOf((await createJwt(43)).jwt).iss).toBe(43);
+  });
+
+  it("does not keep a failed signing: the next exchange tries again", async () => {
+    const createJwt = createCachedAppJwt("-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----", () => Date.now());
+    const first = createJwt(42);
+    await expect(first).rejects.toThrow();
+    const second = createJwt(42);
+    expect(second).not.toBe(first);
+    await expect(second).rejects.toThrow();
+  });
+});
+
+describe("InstallationOctokit's token exchanges", () => {
+  let github: GithubFake | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await github?.close();
+    github = undefined;
+  });
+
+  it("send one App JWT for the exchanges of several installations", async () => {
+    github = await startGithubFake({ installationId: 1, extraInstallationIds: [2, 3] });
+    const probot = new Probot({ appId: 1, privateKey: generateAppPrivateKey(), baseUrl: github.baseUrl, Octokit: InstallationOctokit, log: pino({ level: "silent" }) });
+    github.addPullRequest({ owner: "o", repo: "r", number: 1, diff: "diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+b\n" });
+    // A minute apart: signed anew each time, the JWTs would differ in `iat`. Each installation's client
+    // exchanges a token on its first request.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    for (const installationId of [1, 2, 3]) {
+      vi.setSystemTime(start + (installationId - 1) * 60_000);
+      await (await probot.auth(installationId)).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: "o", repo: "r", pull_number: 1 });
+    }
+    const exchanges = github.requests.filter((request) => request.path.endsWith("/access_tokens"));
+    expect(exchanges.map((request) => [request.path, request.status])).toEqual([1, 2, 3].map((id) => [`/app/installations/${id}/access_tokens`, 201]));
+    expect(new Set(exchanges.map((request) => request.headers.authorization)).size).toBe(1);
+    expect(github.unexpected).toEqual([]);
+  });
+});
