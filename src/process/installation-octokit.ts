@@ -2,6 +2,7 @@ import { ProbotOctokit } from "probot";
 import { sharedCachedAppJwt } from "./cached-app-jwt.js";
 import { localThrottleGroups } from "./local-throttle-groups.js";
 import { readOnlyGraphql } from "./read-only-graphql.js";
+import { redisSpacingGroups } from "./redis-spacing-group.js";
 
 /** Waits of a rate-limited request, after which it fails and the job's own retry takes over. */
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -21,7 +22,8 @@ interface OctokitWithLog {
  * and secondary rate limits are retried. Probot's own throttle options
  * (getOctokitThrottleOptions) only log a secondary limit and give up, which would fail the whole review
  * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
- * `Retry-After` and sending the request again is safe. Only the write limiters are shared through Redis
+ * `Retry-After` and sending the request again is safe. Only the write spacing is shared through Redis, one
+ * script call per write (redis-spacing-group.ts); the concurrency caps stay in the process
  * (local-throttle-groups.ts). The App's JWT is signed once and reused for minutes (cached-app-jwt.ts).
  */
 export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unknown as Parameters<typeof ProbotOctokit.plugin>[0]).defaults((options: Record<string, unknown>) => {
@@ -34,7 +36,7 @@ export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unkno
   return {
     ...options,
     ...withCachedAppJwt(options.auth),
-    throttle: { ...throttle, ...localThrottleGroups(throttle), onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
+    throttle: { ...throttle, ...localThrottleGroups(throttle), ...redisSpacingGroups(throttle), onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
   };
 });
 

@@ -4,9 +4,9 @@ import { ConcurrencyGroup } from "./concurrency-group.js";
  * With a Redis URL, Probot hands the throttling plugin a clustered Bottleneck (one set of limiters per
  * installation in Redis, shared by every worker process), and the plugin builds all its groups on it.
  * Each clustered limiter costs Lua round trips to Redis on every request it schedules (register, submit,
- * free), on the review's critical path and in the worker's CPU. Only the write and notification groups
- * need them: their spacing (1 s and 3 s per installation) is what GitHub's secondary limits ask of the
- * app as a whole, so it must hold across processes.
+ * free), on the review's critical path and in the worker's CPU. Only the spacing groups (write 1 s,
+ * notifications 3 s per installation) must hold across processes, as GitHub's secondary limits ask of the
+ * app as a whole: they keep Redis, one script call per request (redis-spacing-group.ts).
  *
  * The other two pace nothing across processes:
  * - `global` caps concurrent requests per installation at 10. GitHub's own cap is 100 concurrent
