@@ -36,7 +36,8 @@ export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unkno
   return {
     ...options,
     ...withCachedAppJwt(options.auth),
-    throttle: { ...throttle, ...localThrottleGroups(throttle), ...redisSpacingGroups(throttle), onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
+    // A group the options set themselves wins (read-only GraphQL's client sets its own `write`).
+    throttle: { ...localThrottleGroups(throttle), ...redisSpacingGroups(throttle), ...throttle, onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
   };
 });
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { Probot } from "probot";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { InstallationOctokit } from "../../../src/process/installation-octokit.js";
 import { isReadOnlyGraphql } from "../../../src/process/read-only-graphql.js";
 import { generateAppPrivateKey } from "../../support/app-process.js";
@@ -27,7 +27,7 @@ beforeAll(async () => {
       response.writeHead(status, { "content-type": "application/json" });
       response.end(JSON.stringify(json));
     };
-    if (route === "POST /api/v3/app/installations/7/access_tokens") {
+    if (/^POST \/api\/v3\/app\/installations\/\d+\/access_tokens$/.test(route)) {
       return reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {}, repository_selection: "all" });
     }
     if (route === "POST /api/v3/repos/o/r/check-runs") {
@@ -50,9 +50,15 @@ afterAll(async () => {
 });
 
 describe("read-only GraphQL and Octokit's write limiter", () => {
-  it("sends a query at once while a write waits for its 1 s slot; a mutation still waits its turn", async () => {
-    const probot = new Probot({ appId: 1, privateKey: generateAppPrivateKey(), baseUrl, Octokit: InstallationOctokit, log: pino({ level: "silent" }) });
-    const github = await probot.auth(7);
+  // With Redis, the write spacing is shared between processes (redis-spacing-group.ts); the query must leave it too.
+  it.each([
+    ["in one process", false],
+    ["with the spacing in Redis", true],
+  ])("sends a query at once while a write waits for its 1 s slot; a mutation still waits its turn (%s)", async (_where, withRedis) => {
+    arrivals.length = 0;
+    const redisConfig = withRedis ? { redisConfig: inject("redisUrl") } : {};
+    const probot = new Probot({ appId: 1, privateKey: generateAppPrivateKey(), baseUrl, Octokit: InstallationOctokit, log: pino({ level: "silent" }), ...redisConfig });
+    const github = await probot.auth(800_000 + Math.floor(Math.random() * 100_000));
     const write = (name: string) => github.request("POST /repos/{owner}/{repo}/check-runs", { owner: "o", repo: "r", name, head_sha: "a".repeat(40) });
     await write("first");
     // The second write waits about a second for the write limiter; the query, sent after it, does not.
