@@ -1,3 +1,4 @@
+import { parseFakeDiff } from "./github-diff.js";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
@@ -108,6 +109,12 @@ export interface GithubFake {
    * `GET /pulls/:n` and the pulls list) still show head `sha`, as GitHub can right after a push.
    */
   lagHead(owner: string, repo: string, number: number, lag: { sha: string; reads: number }): void;
+  /**
+   * A replica behind the last push for the PR's diff: the next `reads` reads of `GET /pulls/:n` with the
+   * diff media type still answer with `diff` (the previous push's), as GitHub's can right after a push.
+   * A comparison of two named commits is never stale.
+   */
+  lagDiff(owner: string, repo: string, number: number, lag: { diff: string; reads: number }): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** The PR's review threads as GraphQL shows them now (resolution, outdated, line, comments). */
@@ -321,6 +328,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     lagHead(owner, repo, number, lag) {
       pullOf(owner, repo, number).laggingHead = { ...lag };
+    },
+    lagDiff(owner, repo, number, lag) {
+      pullOf(owner, repo, number).staleDiff = { ...lag, files: parseFakeDiff(lag.diff).length };
     },
     addReviewReply(owner, repo, number, inReplyTo, reply) {
       const pull = pullOf(owner, repo, number);
