@@ -74,8 +74,6 @@ export interface Route {
 }
 
 const DOCS = {
-  getPull: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request",
-  listFiles: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
   createReview: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
   issueComments: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
   getIssueComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",

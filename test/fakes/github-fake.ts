@@ -1,9 +1,9 @@
-import { parseFakeDiff } from "./github-diff.js";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
 import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
 import type { GitRepo } from "../support/git-repo.js";
+import { parseFakeDiff } from "./github-diff.js";
 import { pullDiffText, syncPullWithGit } from "./github-git.js";
 import { answerGraphql } from "./github-graphql.js";
 import { reactToReviewComment, setThreadResolved, threadJson, threadsOf } from "./github-threads.js";
