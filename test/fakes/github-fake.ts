@@ -57,8 +57,9 @@ export interface GithubFakeOptions {
   /** More installations it knows (tokens for any repo). Default: none. */
   extraInstallationIds?: number[];
   /**
-   * GitHub's limits, lowered in tests to provoke them: the PR diff's (406; default 20 000 lines, 300
-   * files) and the compare's (cut silently; default 300 files, the 250 most recent commits).
+   * GitHub's limits, lowered in tests to provoke them: the diff media type's, of a PR or a compare (406;
+   * default 20 000 lines, 300 files), and the compare's JSON (cut silently; default 300 files, the 250
+   * most recent commits).
    */
   limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number };
 }
@@ -101,7 +102,8 @@ export interface GithubFake {
   /**
    * Backs the repository with a real git history: `GET /compare/{base}...{head}` is computed from it
    * (merge base, status, caps; unknown commits 404), and so are its branch-following PRs. Without one,
-   * every compare answers 404, as GitHub does for commits it does not have.
+   * every compare answers 404, as GitHub does for commits it does not have, except the diff of a PR's
+   * base and head (the diff media type), which is that PR's diff.
    */
   useGitHistory(owner: string, repo: string, git: GitRepo): void;
   /**
