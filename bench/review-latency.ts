@@ -49,8 +49,8 @@ export async function measureReviewLatency(reviews = Number(process.env.BENCH_LA
   try {
     for (let number = 1; number <= reviews; number++) {
       const headSha = randomBytes(20).toString("hex");
-      github.addPullRequest({ owner: "bench", repo: "latency", number, diff, headSha });
-      const target = { owner: "bench", repo: "latency", number, headSha, installationId: github.state.installationId };
+      const { base } = github.addPullRequest({ owner: "bench", repo: "latency", number, diff, headSha });
+      const target = { owner: "bench", repo: "latency", number, headSha, baseSha: base.sha, installationId: github.state.installationId };
       const started = performance.now();
       const delivery = await deliverWebhook(`${app.url}/api/github/webhooks`, "pull_request", pullRequestPayload("opened", target), { secret: TEST_WEBHOOK_SECRET });
       if (delivery.status >= 300) throw new Error(`delivery answered ${delivery.status}`);

@@ -120,8 +120,8 @@ export async function runReviewCluster(options: ClusterOptions, pulls: PullSpec[
 
     const addPulls = (list: PullSpec[]) =>
       list.map((pull) => {
-        const headSha = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` }).head.sha;
-        return { ...pull, headSha };
+        const { head, base } = github.addPullRequest({ owner: pull.owner, repo: pull.repo, number: pull.number, diff: pull.diff, title: `Bench change ${pull.number}` });
+        return { ...pull, headSha: head.sha, baseSha: base.sha };
       });
     const deliverAll = async (list: Array<PullSpec & { headSha: string }>) => {
       let failed = 0;

@@ -38,7 +38,8 @@ export class DiffTooLargeError extends Error {
   }
 }
 
-export async function getPullRequestDiff(client: GithubClient, ref: PullRequestRef): Promise<string> {
+/** `signal`: aborts the request when the job that wanted the diff has stopped. */
+export async function getPullRequestDiff(client: GithubClient, ref: PullRequestRef, signal?: AbortSignal): Promise<string> {
   try {
     const { data } = await client.request(pullRoute, {
       owner: ref.owner,
@@ -47,7 +48,7 @@ export async function getPullRequestDiff(client: GithubClient, ref: PullRequestR
       mediaType: { format: "diff" },
       // Octokit's retry plugin retries 406 (1 s, 4 s, 9 s), but "too large" never changes; a 5xx here
       // costs only a job retry, since no model call has been made yet.
-      request: { retries: 0 },
+      request: { retries: 0, ...(signal ? { signal } : {}) },
     });
     if (typeof data !== "string") throw new Error("GitHub answered the diff request with a non-text body");
     return data;
@@ -57,16 +58,21 @@ export async function getPullRequestDiff(client: GithubClient, ref: PullRequestR
   }
 }
 
-/** The PR's files with their patches, page by page (GitHub lists at most 3,000). */
-export async function listPullRequestFiles(client: GithubClient, ref: PullRequestRef, maxFiles = 3_000): Promise<PullRequestFile[]> {
+/**
+ * The PR's files with their patches, page by page (GitHub lists at most 3,000). `signal` stops the
+ * paging (up to 30 requests) when the job that wanted them has stopped.
+ */
+export async function listPullRequestFiles(client: GithubClient, ref: PullRequestRef, maxFiles = 3_000, signal?: AbortSignal): Promise<PullRequestFile[]> {
   const files: PullRequestFile[] = [];
   for (let page = 1; files.length < maxFiles; page++) {
+    signal?.throwIfAborted();
     const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
       owner: ref.owner,
       repo: ref.repo,
       pull_number: ref.pullNumber,
       per_page: 100,
       page,
+      ...(signal ? { request: { signal } } : {}),
     });
     const batch = z.array(PullRequestFile).parse(data);
     files.push(...batch);

@@ -36,6 +36,11 @@ export const ReviewJobData = PullJobBase.extend({
    * (worker/read-diff-early.ts).
    */
   draft: z.boolean().optional(),
+  /**
+   * The PR's base SHA as the event saw it (absent when the event does not say): with `headSha` it pins
+   * the diff read beside the context to that push (worker/read-diff-early.ts).
+   */
+  baseSha: sha.optional(),
 });
 export type ReviewJobData = z.infer<typeof ReviewJobData>;
 

@@ -8,7 +8,7 @@ export interface CheckRunPayload {
   action: string;
   installation?: { id: number } | null;
   repository?: { name: string; owner: { login: string } } | null;
-  check_run?: { name: string; head_sha: string; pull_requests?: Array<{ number: number }> | null } | null;
+  check_run?: { name: string; head_sha: string; pull_requests?: Array<{ number: number; base?: { sha?: string } }> | null } | null;
 }
 
 /** `Re-run` on the app's own check run asks for a full review of that head. Pure: no GitHub call here. */
@@ -33,6 +33,7 @@ export function jobFromCheckRun(payload: CheckRunPayload, deliveryId: string | n
       mode: "full",
       commentId: null,
       requestedBy: null,
+      ...(pr?.base?.sha ? { baseSha: pr.base.sha } : {}),
     },
   };
 }

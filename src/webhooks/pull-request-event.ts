@@ -6,7 +6,7 @@ export interface PullRequestPayload {
   number?: number;
   installation?: { id: number } | null;
   repository?: { name: string; owner: { login: string } } | null;
-  pull_request?: { number: number; draft?: boolean; state: string; head: { sha: string } } | null;
+  pull_request?: { number: number; draft?: boolean; state: string; head: { sha: string }; base?: { sha: string } } | null;
 }
 
 // Drafts are enqueued: whether they are reviewed is the repository's choice (`drafts` in its config),
@@ -36,6 +36,7 @@ export function jobFromPullRequest(payload: PullRequestPayload, deliveryId: stri
       requestedBy: null,
       deliveryId,
       draft: pr.draft === true,
+      ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}),
     },
   };
 }

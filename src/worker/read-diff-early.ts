@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { DiffPin } from "../github/comparison-diff.js";
 import type { LatestPushes } from "../queue/latest-pushed-head.js";
 import type { PauseStore } from "../queue/pause-store.js";
 import type { ReviewJobData } from "../queue/review-job.js";
@@ -7,13 +8,17 @@ import type { ReviewJobData } from "../queue/review-job.js";
  * A review reads the PR's context (one GraphQL query) and then its diff: two GitHub round trips in a row
  * before the first model call. The diff can be read beside the context when the job already says it will
  * need it, so this decides that from what is known before GitHub answers:
- * - a person asked (`/codex review`, Re-run): only a closed PR or a repository whose config turned
- *   reviews off (`enabled: false`) stops it;
+ * - the job names the base and head its event saw: the early read is pinned to them (`base...head`),
+ *   because a read by PR number can answer with another push's diff (a replica behind the push, or a
+ *   push landing while both reads are in flight); a command, which names no head, reads after the context;
+ * - a person asked (Re-run): only a closed PR or a repository whose config turned reviews off
+ *   (`enabled: false`) stops it;
  * - an automatic review: the event said the PR was not a draft, automatic reviews are not paused on it,
  *   and no later push was delivered (that job reviews the newer head);
  * - and this process has not seen the repository's config turn that kind of review off (a repository
  *   that does pays the early read once per worker process, until its config turns them on again).
  * Anything else reads the diff after the context, as before, so a job that is skipped pays no request for it.
+ * The review uses the early diff only if the context shows the pinned base and head (`diffAtHead`).
  */
 
 /** Repositories whose config, when this process last read it, turned all reviews or automatic ones off. */
@@ -31,22 +36,52 @@ export interface EarlyDiffServices {
   log: Logger;
 }
 
+/** A diff being read beside the context, and the base and head it is the diff of. */
+export interface EarlyDiff<T> {
+  pin: DiffPin;
+  diff: Promise<T>;
+}
+
 /**
- * Starts `read` when the job will need the diff (see above), else not at all. Resolves, after at most
- * two Redis reads, to null or to the diff being read (wrapped, so that awaiting the decision does not
- * wait for the diff); never rejects: a failed read is reported where `diff` is awaited.
+ * Starts `read` of the job's pinned base and head when the job will need the diff (see above), else not
+ * at all. Resolves, after at most two Redis reads, to null or to the diff being read (wrapped, so that
+ * awaiting the decision does not wait for the diff); never rejects: a failed read is reported where
+ * `diff` is awaited. `read` should stop on the job's abort signal: a job that stops leaves it unawaited.
  */
-export async function readDiffEarly<T>(job: EarlyJob, services: EarlyDiffServices, read: () => Promise<T>): Promise<{ diff: Promise<T> } | null> {
-  if (!(await needsDiff(job, services))) return null;
-  const diff = read();
+export async function readDiffEarly<T>(job: EarlyJob, services: EarlyDiffServices, read: (pin: DiffPin) => Promise<T>): Promise<EarlyDiff<T> | null> {
+  if (!job.headSha || !job.baseSha || !(await needsDiff(job, services))) return null;
+  const pin = { baseSha: job.baseSha, headSha: job.headSha };
+  const diff = read(pin);
   diff.catch(() => undefined); // awaited by the review; unawaited if it stops first
-  return { diff };
+  return { pin, diff };
+}
+
+/**
+ * The diff of the PR as its context shows it: the early one when it is the diff of that base and head,
+ * else `read()` (the PR's diff, as before the early read). A failed early read (a head GitHub has not
+ * stored yet, a diff too large) is read again the same way; `read` is told why, so that a diff GitHub
+ * called too large is not asked for twice. Call it only where the diff is needed: a job that stops
+ * before starts no read.
+ */
+export async function diffAtHead<T>(
+  early: EarlyDiff<T> | null,
+  pr: { head: { sha: string }; base: { sha: string } },
+  read: (earlyError?: unknown) => Promise<T>,
+  log: Logger,
+): Promise<T> {
+  if (!early || early.pin.headSha !== pr.head.sha || early.pin.baseSha !== pr.base.sha) return read();
+  try {
+    return await early.diff;
+  } catch (error) {
+    log.info({ err: error, ...early.pin }, "Could not read the diff of the event's base and head; reading the PR's diff");
+    return read(error);
+  }
 }
 
 async function needsDiff(job: EarlyJob, services: EarlyDiffServices): Promise<boolean> {
   if (!services.firstAttempt) return false;
   const off = reposReviewsOff.get(repoKey(job));
-  if (job.trigger === "command" || job.trigger === "rerun") return off !== "all";
+  if (job.trigger === "rerun") return off !== "all";
   if (job.draft !== false || off !== undefined) return false;
   try {
     const [paused, newer] = await Promise.all([services.pauses.isPaused(job), services.latestPushes?.newerHead(job) ?? null]);

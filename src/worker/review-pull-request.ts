@@ -6,6 +6,7 @@ import { diffFromFileList } from "../github/diff-from-file-list.js";
 import { reactBestEffort } from "../github/react-best-effort.js";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "../github/github-client.js";
 import { findOpenPullByHead } from "../github/find-pull-by-head.js";
+import { getComparisonDiff } from "../github/comparison-diff.js";
 import { DiffTooLargeError, getPullRequestDiff, listPullRequestFiles } from "../github/pull-requests.js";
 import { appBotLogin } from "../github/own-review-author.js";
 import { loadReviewContext } from "../github/review-context.js";
@@ -34,7 +35,7 @@ import { recheckHead } from "./recheck-head.js";
 import { mayRunCommands } from "./may-run-commands.js";
 import { openRepositoryForReview } from "./open-repository.js";
 import { resolveRepoSettings } from "./pull-request-context.js";
-import { noteRepoConfig, readDiffEarly } from "./read-diff-early.js";
+import { diffAtHead, noteRepoConfig, readDiffEarly } from "./read-diff-early.js";
 import { reviewDiff } from "./review-diff.js";
 import type { ReviewOutcome } from "./review-outcome.js";
 import { summariseForCheck } from "./summarise-for-check.js";
@@ -93,8 +94,10 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
     }
     await reactBestEffort(github, ref, job.commentId, "eyes", log);
   }
+  // Aborted when the job ends: a diff still being read for it (read-diff-early.ts) stops.
+  const stop = new AbortController();
   try {
-    const outcome = await runReview(job, ref, deps, data);
+    const outcome = await runReview(job, ref, deps, data, stop.signal);
     if (job.trigger === "command" && job.commentId !== null) {
       if (outcome.status === "nothing-new") await answerNothingNew(github, ref, deps.appSlug, { commentId: job.commentId, requestedBy: job.requestedBy }, outcome.since);
       await reactBestEffort(github, ref, job.commentId, "+1", log);
@@ -108,20 +111,20 @@ export async function reviewPullRequest(data: ReviewJobData, deps: ReviewDepende
       );
     }
     throw error;
+  } finally {
+    stop.abort();
   }
 }
 
 /** `queued`: the job as enqueued; its id keys the budget reservation and the held check run, as in settleWaitingJob. */
-async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies, queued: ReviewJobData): Promise<ReviewOutcome> {
+async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDependencies, queued: ReviewJobData, signal: AbortSignal): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const automatic = job.trigger !== "command" && job.trigger !== "rerun";
-  let contextReads = 0;
-  const readContext = () => (contextReads++, loadReviewContext(github, ref, appBotLogin(deps.appSlug)));
-  const early = readDiffEarly(job, deps, () => fetchDiff(github, ref, log));
+  const readContext = () => loadReviewContext(github, ref, appBotLogin(deps.appSlug));
+  const early = readDiffEarly(job, deps, async (pin) => ({ diff: await getComparisonDiff(github, ref, pin, signal), unreviewable: [] }));
   const context = job.headSha ? await readUntilHead(readContext, (read) => read.pr.head.sha, job.headSha, deps.headLagWaitsMs) : await readContext();
-  // A diff read beside a context that lagged behind the push may be the older head's: read it again.
-  const earlyDiff = contextReads === 1 ? ((await early)?.diff ?? null) : null;
   const { pr } = context;
+  const readDiff = async () => diffAtHead(await early, pr, (earlyError) => fetchDiff(github, ref, log, { signal, tooLarge: earlyError instanceof DiffTooLargeError }), log);
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };
@@ -146,7 +149,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
     const found: ReviewOutcome = { status: "already-posted", reviewId: same.id, headSha, ...(same.marker.verdict ? { verdict: same.marker.verdict } : {}), findings };
     // The summary is written by the attempt that posted the review; only one that died before it leaves it to this one.
     const listed = parseSummaryData(context.summaryComment?.body ?? context.summaryInReview).reviews.some((review) => review.job === same.marker.job && review.sha === headSha);
-    const files = settings.summaryComment && !listed ? fileStatsOf((await (earlyDiff ?? fetchDiff(github, ref, log))).diff) : null;
+    const files = settings.summaryComment && !listed ? fileStatsOf((await readDiff()).diff) : null;
     const review = { sha: headSha, job: same.marker.job, mode: null, usage: null };
     const { outcome, check } = await publishPullState(found, { ref, headSha, settings, summaryComment: context.summaryComment, summaryInReview: context.summaryInReview, review, files, findings }, deps);
     const completed = await completeOpenCheckRuns(github, checks, ...check);
@@ -159,7 +162,7 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   // before the model); reviewAndPost awaits it before its first write or model call.
   const checkRun = startReviewCheckRun(deps.budget, queued, github, ref, headSha, open);
   checkRun.catch(() => undefined); // awaited below whatever reviewAndPost does
-  const diff = earlyDiff ?? fetchDiff(github, ref, log);
+  const diff = readDiff();
   diff.catch(() => undefined); // awaited in reviewAndPost; unawaited if it stops first
   let reviewed: Reviewed;
   try {
@@ -317,13 +320,20 @@ async function reviewAndPost(job: PullReviewJob, ref: PullRequestRef, target: Re
   return { outcome, pull };
 }
 
-export async function fetchDiff(github: GithubClient, ref: PullRequestRef, log: Logger): Promise<{ diff: string; unreviewable: SkippedFile[] }> {
+/** `tooLarge`: GitHub already refused this diff as too large (read-diff-early.ts), so the file list is read at once. `signal`: the job stopped. */
+export async function fetchDiff(
+  github: GithubClient,
+  ref: PullRequestRef,
+  log: Logger,
+  options: { signal?: AbortSignal; tooLarge?: boolean } = {},
+): Promise<{ diff: string; unreviewable: SkippedFile[] }> {
   try {
-    return { diff: await getPullRequestDiff(github, ref), unreviewable: [] };
+    if (options.tooLarge) throw new DiffTooLargeError("GitHub refused the diff of the same base and head as too large");
+    return { diff: await getPullRequestDiff(github, ref, options.signal), unreviewable: [] };
   } catch (error) {
     if (!(error instanceof DiffTooLargeError)) throw error;
     log.info({ reason: error.message }, "Diff too large for GitHub; reviewing from the file list");
-    return diffFromFileList(await listPullRequestFiles(github, ref));
+    return diffFromFileList(await listPullRequestFiles(github, ref, undefined, options.signal));
   }
 }
 

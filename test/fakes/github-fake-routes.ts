@@ -19,6 +19,7 @@ import {
 } from "./github-fake-state.js";
 import { compareFromGit, syncPullWithGit, type CompareLimits } from "./github-git.js";
 import { COMMIT_ROUTES } from "./github-fake-commit-routes.js";
+import { compareDiffReply, diffReply, readPullDiff } from "./github-diff-replies.js";
 import { ARCHIVE_ROUTES } from "./github-fake-archive-routes.js";
 import { contentsFromGit } from "./github-git-contents.js";
 import { MAX_BODY_LENGTH, validateReview } from "./github-review-validation.js";
@@ -73,8 +74,6 @@ export interface Route {
 }
 
 const DOCS = {
-  getPull: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request",
-  listFiles: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
   createReview: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
   issueComments: "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
   getIssueComment: "https://docs.github.com/rest/issues/comments#get-an-issue-comment",
@@ -456,30 +455,8 @@ export const ROUTES: Route[] = [
       const accept = String(request.headers.accept ?? "");
       if (/\.patch\b/.test(accept)) return notFound("the patch media type is not served by the fake");
       if (!/\.diff\b/.test(accept)) return { status: 200, json: pullJson(repo, pull, env.origin) };
-      if (pull.parsed.length > env.limits.diffFiles) {
-        return {
-          status: 406,
-          json: {
-            message: `Sorry, the diff exceeded the maximum number of files (${env.limits.diffFiles}). Consider using 'List pull requests files' API or locally cloning the repository instead.`,
-            errors: [{ resource: "PullRequest", field: "diff", code: "too_large" }],
-            documentation_url: DOCS.listFiles,
-            status: "406",
-          },
-        };
-      }
-      const lines = pull.diff.split("\n").length - (pull.diff.endsWith("\n") ? 1 : 0);
-      if (lines > env.limits.diffLines) {
-        return {
-          status: 406,
-          json: {
-            message: `Sorry, the diff exceeded the maximum number of lines (${env.limits.diffLines})`,
-            errors: [{ resource: "PullRequest", field: "diff", code: "too_large" }],
-            documentation_url: DOCS.getPull,
-            status: "406",
-          },
-        };
-      }
-      return { status: 200, text: pull.diff, contentType: "application/vnd.github.v3.diff; charset=utf-8" };
+      const read = readPullDiff(pull);
+      return diffReply(read.diff, read.files, env.limits, "pull");
     },
   },
   {
@@ -543,6 +520,9 @@ export const ROUTES: Route[] = [
     handle: (request, env) => {
       const repo = findRepo(env, request.params);
       if (!repo) return notFound(`repository ${request.params.owner}/${request.params.repo} is not in the fake`);
+      const accept = String(request.headers.accept ?? "");
+      if (/\.patch\b/.test(accept)) return notFound("the patch media type is not served by the fake");
+      if (/\.diff\b/.test(accept)) return compareDiffReply(repo, request.params.basehead ?? "", env.limits, env.origin);
       return compareFromGit(repo, request, env.origin, env.limits);
     },
   },

@@ -132,6 +132,8 @@ export interface FakePullRequest {
   laggingHead?: { sha: string; reads: number };
   /** The unified diff served with the diff media type. */
   diff: string;
+  /** A replica behind the last push: the next `reads` reads of the PR's diff still serve the previous push's (`files` in it). */
+  staleDiff?: { diff: string; files: number; reads: number };
   /** Set when the repository has a git history: the PR follows these branches (see syncPullWithGit). */
   branches?: { base: string; head: string; synced?: string };
   /** The fake's own parse of `diff`, which review comments are checked against. */

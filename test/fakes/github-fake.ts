@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { compileFault, takeFault, type FaultRoute, type GithubFault, type PendingFault } from "./github-faults.js";
 import { matchRoute, notFound, threadReply, timestamp, type RouteAuth, type RouteReply } from "./github-fake-routes.js";
 import type { GitRepo } from "../support/git-repo.js";
+import { parseFakeDiff } from "./github-diff.js";
 import { pullDiffText, syncPullWithGit } from "./github-git.js";
 import { answerGraphql } from "./github-graphql.js";
 import { reactToReviewComment, setThreadResolved, threadJson, threadsOf } from "./github-threads.js";
@@ -56,8 +57,9 @@ export interface GithubFakeOptions {
   /** More installations it knows (tokens for any repo). Default: none. */
   extraInstallationIds?: number[];
   /**
-   * GitHub's limits, lowered in tests to provoke them: the PR diff's (406; default 20 000 lines, 300
-   * files) and the compare's (cut silently; default 300 files, the 250 most recent commits).
+   * GitHub's limits, lowered in tests to provoke them: the diff media type's, of a PR or a compare (406;
+   * default 20 000 lines, 300 files), and the compare's JSON (cut silently; default 300 files, the 250
+   * most recent commits).
    */
   limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number };
 }
@@ -100,7 +102,8 @@ export interface GithubFake {
   /**
    * Backs the repository with a real git history: `GET /compare/{base}...{head}` is computed from it
    * (merge base, status, caps; unknown commits 404), and so are its branch-following PRs. Without one,
-   * every compare answers 404, as GitHub does for commits it does not have.
+   * every compare answers 404, as GitHub does for commits it does not have, except the diff of a PR's
+   * base and head (the diff media type), which is that PR's diff.
    */
   useGitHistory(owner: string, repo: string, git: GitRepo): void;
   /**
@@ -108,6 +111,12 @@ export interface GithubFake {
    * `GET /pulls/:n` and the pulls list) still show head `sha`, as GitHub can right after a push.
    */
   lagHead(owner: string, repo: string, number: number, lag: { sha: string; reads: number }): void;
+  /**
+   * A replica behind the last push for the PR's diff: the next `reads` reads of `GET /pulls/:n` with the
+   * diff media type still answer with `diff` (the previous push's), as GitHub's can right after a push.
+   * A comparison of two named commits is never stale.
+   */
+  lagDiff(owner: string, repo: string, number: number, lag: { diff: string; reads: number }): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** The PR's review threads as GraphQL shows them now (resolution, outdated, line, comments). */
@@ -325,6 +334,9 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     lagHead(owner, repo, number, lag) {
       pullOf(owner, repo, number).laggingHead = { ...lag };
+    },
+    lagDiff(owner, repo, number, lag) {
+      pullOf(owner, repo, number).staleDiff = { ...lag, files: parseFakeDiff(lag.diff).length };
     },
     addReviewReply(owner, repo, number, inReplyTo, reply) {
       const pull = pullOf(owner, repo, number);

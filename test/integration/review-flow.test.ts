@@ -79,11 +79,11 @@ describe("automatic review", () => {
     // opened a run or posted, and Redis says whether a later push arrived.
     await waitForCompletedCheckRun(github, pull);
     const made = github.requests.slice(requestsBefore).filter((request) => !request.path.startsWith("/app/"));
-    const calls = made.map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(/\d+/g, ":n")}`);
-    // The diff is read beside the context query (the event said the PR is no draft), and the check run
+    const calls = made.map((request) => `${request.method} ${request.path.replace(pull.headSha, ":sha").replace(pull.baseSha!, ":base").replace(/\d+/g, ":n")}`);
+    // The diff of the event's base and head is read beside the context query (the event said the PR is no draft), and the check run
     // is created while the repository's tarball is asked for: each pair comes in either order.
     expect([[...calls.slice(0, 2)].sort(), [...calls.slice(2, 4)].sort(), ...calls.slice(4)]).toEqual([
-      ["GET /repos/octo-org/hello-world/pulls/:n", "POST /api/graphql"],
+      ["GET /repos/octo-org/hello-world/compare/:base...:sha", "POST /api/graphql"],
       ["GET /repos/octo-org/hello-world/tarball/:sha", "POST /repos/octo-org/hello-world/check-runs"],
       "POST /repos/octo-org/hello-world/pulls/:n/reviews",
       "PATCH /repos/octo-org/hello-world/check-runs/:n",
@@ -112,11 +112,11 @@ describe("automatic review", () => {
     await waitForReviews(github, pull);
     const made = github.requests.slice(before);
     const context = made.find((request) => request.path === "/api/graphql");
-    const diff = made.find((request) => request.method === "GET" && request.path === `/repos/${OWNER}/${REPO}/pulls/${pull.number}`);
+    const diff = made.find((request) => request.method === "GET" && request.path === `/repos/${OWNER}/${REPO}/compare/${pull.baseSha}...${pull.headSha}`);
     expect(context!.answeredAt - context!.receivedAt).toBeGreaterThanOrEqual(slowContext - 50);
     // Sent while the slow answer was on its way, not after it (one round trip less before the model).
     expect(diff!.receivedAt).toBeLessThan(context!.answeredAt);
-    expect(made.filter((request) => request === diff || request.path.endsWith(`/pulls/${pull.number}`))).toHaveLength(1);
+    expect(made.filter((request) => request === diff || request.path.endsWith(`/pulls/${pull.number}`) || request.path.includes("/compare/"))).toHaveLength(1);
 
     // A draft (as the event says) and a paused PR: skipped after the context query, and no diff read.
     const skippedFrom = github.requests.length;
@@ -125,7 +125,7 @@ describe("automatic review", () => {
     const draftCheck = await waitForCompletedCheckRun(github, draft, 20_000);
     const pausedCheck = await waitForCompletedCheckRun(github, paused, 20_000);
     expect([draftCheck.conclusion, pausedCheck.conclusion]).toEqual(["skipped", "skipped"]);
-    const diffReads = github.requests.slice(skippedFrom).filter((request) => request.method === "GET" && /\/pulls\/\d+$/.test(request.path));
+    const diffReads = github.requests.slice(skippedFrom).filter((request) => request.method === "GET" && /\/pulls\/\d+$|\/compare\//.test(request.path));
     expect(diffReads).toEqual([]);
   });
 

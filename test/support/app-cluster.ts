@@ -50,8 +50,8 @@ export function addPull(
   input: { owner: string; repo: string; number: number; diff: string; title?: string; body?: string; installationId?: number },
 ): PullTarget {
   const headSha = randomBytes(20).toString("hex");
-  github.addPullRequest({ ...input, headSha, title: input.title ?? `Change ${input.number}` });
-  return { owner: input.owner, repo: input.repo, number: input.number, headSha, installationId: input.installationId ?? github.state.installationId };
+  const { base } = github.addPullRequest({ ...input, headSha, title: input.title ?? `Change ${input.number}` });
+  return { owner: input.owner, repo: input.repo, number: input.number, headSha, baseSha: base.sha, installationId: input.installationId ?? github.state.installationId };
 }
 
 /** Calls of the model fake whose prompt is about `title` (our prompts carry the PR title). */

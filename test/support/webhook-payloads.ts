@@ -21,6 +21,8 @@ export interface PullTarget {
   number: number;
   headSha: string;
   installationId: number;
+  /** The PR's base SHA as the event names it; default: the example payload's (a commit the fake does not know). */
+  baseSha?: string;
 }
 
 function retarget(payload: Json, target: PullTarget): Json {
@@ -37,6 +39,7 @@ export function pullRequestPayload(action: string, target: PullTarget, overrides
   payload.number = target.number;
   payload.pull_request.number = target.number;
   payload.pull_request.head.sha = target.headSha;
+  if (target.baseSha) payload.pull_request.base.sha = target.baseSha;
   payload.pull_request.draft = overrides.draft ?? false;
   payload.pull_request.state = overrides.state ?? "open";
   return payload;
@@ -95,6 +98,6 @@ export function checkRunRerequestedPayload(target: PullTarget, name = "codex-rev
   payload.check_run.name = name;
   payload.check_run.head_sha = target.headSha;
   payload.check_run.check_suite.head_sha = target.headSha;
-  if (!options.fromFork) payload.check_run.pull_requests = [{ number: target.number, id: target.number, url: "", head: { sha: target.headSha }, base: {} }];
+  if (!options.fromFork) payload.check_run.pull_requests = [{ number: target.number, id: target.number, url: "", head: { sha: target.headSha }, base: target.baseSha ? { sha: target.baseSha } : {} }];
   return payload;
 }

@@ -32,9 +32,14 @@ describe("jobFromCheckRun", () => {
     expect(jobId(job!)).toBe(`review/${payload.repository.owner.login}/${payload.repository.name}/commit/${payload.check_run.head_sha}/rerun-delivery-1`);
   });
 
-  it("keeps the PR number GitHub names for a PR of the repository itself", () => {
+  it("keeps the PR number GitHub names for a PR of the repository itself, and its base SHA (the early diff read's pin)", () => {
     const decision = jobFromCheckRun(checkRunRerequestedPayload(target) as never, "delivery-2");
     expect(decision).toMatchObject({ job: { pullNumber: 7, headSha: target.headSha, trigger: "rerun" } });
+    expect(decision).not.toHaveProperty("job.baseSha");
+    const baseSha = "e".repeat(40);
+    const withBase = jobFromCheckRun(checkRunRerequestedPayload({ ...target, baseSha }) as never, "delivery-3");
+    expect(withBase).toMatchObject({ job: { pullNumber: 7, headSha: target.headSha, baseSha } });
+    expect(parseJobData("job" in withBase ? withBase.job : undefined)).toMatchObject({ baseSha });
   });
 
   it("ignores other apps' check runs", () => {

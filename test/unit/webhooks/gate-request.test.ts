@@ -61,8 +61,10 @@ describe("gateRequest", () => {
   });
 
   it("never gates automatic reviews: no person asked", () => {
-    const decision = jobFromPullRequest(pullRequestPayload("opened", { ...target, headSha: "a".repeat(40) }) as PullRequestPayload, "delivery-3");
+    const decision = jobFromPullRequest(pullRequestPayload("opened", { ...target, headSha: "a".repeat(40), baseSha: "b".repeat(40) }) as PullRequestPayload, "delivery-3");
     if (!("job" in decision)) throw new Error(decision.skip);
     expect(gateRequest(decision.job, undefined)).toEqual({ limit: "none" });
+    // The event's base and head pin the diff the worker reads beside the context (read-diff-early.ts).
+    expect(decision.job).toMatchObject({ headSha: "a".repeat(40), baseSha: "b".repeat(40) });
   });
 });

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { LatestPushes } from "../../../src/queue/latest-pushed-head.js";
 import type { PauseStore } from "../../../src/queue/pause-store.js";
 import type { ReviewJobData } from "../../../src/queue/review-job.js";
-import { noteRepoConfig, readDiffEarly } from "../../../src/worker/read-diff-early.js";
+import { diffAtHead, noteRepoConfig, readDiffEarly, type EarlyDiff } from "../../../src/worker/read-diff-early.js";
 
 const log = pino({ level: "silent" });
 const HEAD = "a".repeat(40);
+const BASE = "c".repeat(40);
 
 let nextRepo = 1;
 const job = (overrides: Partial<Omit<ReviewJobData, "pullNumber">> = {}): ReviewJobData & { pullNumber: number } => ({
@@ -17,6 +18,7 @@ const job = (overrides: Partial<Omit<ReviewJobData, "pullNumber">> = {}): Review
   pullNumber: 7,
   deliveryId: "d-1",
   headSha: HEAD,
+  baseSha: BASE,
   trigger: "synchronize",
   mode: "incremental",
   commentId: null,
@@ -37,8 +39,9 @@ const pushes = (newer: string | null | "untracked"): LatestPushes => ({ newerHea
 /** Whether the read started, and what the decision resolved to. */
 async function decide(reviewJob: ReviewJobData & { pullNumber: number }, services: Partial<Parameters<typeof readDiffEarly>[1]> = {}) {
   let reads = 0;
-  const early = await readDiffEarly(reviewJob, { pauses: pauses(false), latestPushes: pushes(null), firstAttempt: true, log, ...services }, async () => {
+  const early = await readDiffEarly(reviewJob, { pauses: pauses(false), latestPushes: pushes(null), firstAttempt: true, log, ...services }, async (pin) => {
     reads++;
+    expect(pin).toEqual({ baseSha: BASE, headSha: HEAD });
     return "diff";
   });
   return { reads, diff: early ? await early.diff : null };
@@ -50,8 +53,7 @@ describe("readDiffEarly", () => {
     expect(await decide(job({ trigger: "opened", mode: "full" }))).toEqual({ reads: 1, diff: "diff" });
   });
 
-  it("reads it for a person's request (command, Re-run), whatever the draft state", async () => {
-    expect((await decide(job({ trigger: "command", headSha: null, commentId: 5, requestedBy: "mia", draft: undefined }))).reads).toBe(1);
+  it("reads it for a Re-run, whatever the draft state", async () => {
     expect((await decide(job({ trigger: "rerun", draft: undefined }))).reads).toBe(1);
   });
 
@@ -62,6 +64,9 @@ describe("readDiffEarly", () => {
     ["a later push was delivered", job(), { latestPushes: pushes("b".repeat(40)) }],
     ["Redis cannot say", job(), { pauses: pauses(new Error("connection lost")) }],
     ["a retry (its review may be posted already)", job(), { firstAttempt: false }],
+    // Nothing to pin the read to: a read by PR number may answer with another push's diff.
+    ["a command (it names no head)", job({ trigger: "command", headSha: null, commentId: 5, requestedBy: "mia", draft: undefined }), {}],
+    ["the event named no base (an older job, a Re-run from a fork)", job({ baseSha: undefined }), {}],
   ] as const)("does not read it when %s", async (_name, reviewJob, services) => {
     expect(await decide(reviewJob, services)).toEqual({ reads: 0, diff: null });
   });
@@ -70,8 +75,8 @@ describe("readDiffEarly", () => {
     const manual = job();
     noteRepoConfig(manual, { enabled: true, auto_review: false });
     expect((await decide({ ...manual })).reads).toBe(0);
-    // A person's request is still reviewed there, so it still reads early.
-    expect((await decide({ ...manual, trigger: "command", commentId: 5, requestedBy: "mia" })).reads).toBe(1);
+    // A person's Re-run is still reviewed there, so it still reads early.
+    expect((await decide({ ...manual, trigger: "rerun" })).reads).toBe(1);
     noteRepoConfig({ owner: manual.owner.toUpperCase(), repo: manual.repo }, { enabled: true, auto_review: true });
     expect((await decide({ ...manual })).reads).toBe(1);
 
@@ -84,5 +89,42 @@ describe("readDiffEarly", () => {
   it("never rejects: a failed read is reported where the diff is awaited", async () => {
     const early = await readDiffEarly(job(), { pauses: pauses(false), firstAttempt: true, log }, () => Promise.reject(new Error("502")));
     await expect(early!.diff).rejects.toThrow("502");
+  });
+});
+
+describe("diffAtHead", () => {
+  const early = (diff: Promise<string>): EarlyDiff<string> => {
+    diff.catch(() => undefined);
+    return { pin: { baseSha: BASE, headSha: HEAD }, diff };
+  };
+  const pr = (head: string, base = BASE) => ({ head: { sha: head }, base: { sha: base } });
+  /** The read after the context: what it returns, and what it was told. */
+  const reads: unknown[] = [];
+  const read = async (earlyError?: unknown) => {
+    reads.push(earlyError);
+    return "read after the context";
+  };
+
+  it("uses the early diff when the context shows the base and head it was read at", async () => {
+    reads.length = 0;
+    expect(await diffAtHead(early(Promise.resolve("pinned")), pr(HEAD), read, log)).toBe("pinned");
+    expect(reads).toEqual([]);
+  });
+
+  it.each([
+    ["another head", pr("b".repeat(40))],
+    ["another base (the base branch moved or was changed)", pr(HEAD, "d".repeat(40))],
+  ])("reads the PR's diff when the context shows %s", async (_name, shown) => {
+    reads.length = 0;
+    expect(await diffAtHead(early(Promise.resolve("pinned")), shown, read, log)).toBe("read after the context");
+    expect(reads).toEqual([undefined]);
+  });
+
+  it("reads the PR's diff when the early read failed, telling why", async () => {
+    reads.length = 0;
+    const failure = new Error("404: head not stored yet");
+    expect(await diffAtHead(early(Promise.reject(failure)), pr(HEAD), read, log)).toBe("read after the context");
+    expect(reads).toEqual([failure]);
+    expect(await diffAtHead(null, pr(HEAD), read, log)).toBe("read after the context");
   });
 });

@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Octokit } from "@octokit/rest";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { GithubClient } from "../../src/github/github-client.js";
+import { createChunkReviewer } from "../../src/llm/chunk-reviewer.js";
+import { createResponsesClient } from "../../src/llm/responses-client.js";
+import type { PauseStore } from "../../src/queue/pause-store.js";
+import type { ReviewJobData } from "../../src/queue/review-job.js";
+import type { ReviewSettings } from "../../src/review/review-settings.js";
+import { reviewPullRequest } from "../../src/worker/review-pull-request.js";
+import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
+import { completedReply } from "../fakes/aimlapi-replies.js";
+import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/github-fake.js";
+import { pullDiffText } from "../fakes/github-git.js";
+import { createGitRepo, type GitRepo } from "../support/git-repo.js";
+import { isReviewCall, promptInput } from "../support/scripted-model.js";
+
+/*
+ * The diff a review reads beside its context (worker/read-diff-early.ts), in process against the GitHub
+ * fake over real git histories: right after a push GitHub's PR diff can still be the previous push's
+ * (`lagDiff`), and the review must still see, and anchor on, the diff of the head it reviews. A job that
+ * stops reads nothing more of a diff too large for GitHub.
+ */
+
+const OWNER = "octo-org";
+const log = pino({ level: "silent" });
+
+let github: GithubFake;
+let model: AimlApiFake;
+let client: GithubClient;
+const repos: GitRepo[] = [];
+const calls: FakeResponsesCall[] = [];
+
+const settings: ReviewSettings = {
+  chunkTokens: 12_000,
+  chunkConcurrency: 2,
+  maxFiles: 300,
+  maxChunks: 20,
+  maxInputTokens: 400_000,
+  exclude: [],
+  include: [],
+  severityThreshold: "P3",
+  maxComments: 25,
+  language: "English",
+  instructions: "",
+  pathInstructions: [],
+  reasoningEffort: null,
+  model: "openai/gpt-5-1-codex",
+  context: { mode: "diff", scopeLines: 80, toolRounds: 0, toolOutputTokens: 24_000 },
+  checkFailOn: "never",
+  summaryComment: false,
+};
+
+const pauses: PauseStore = { isPaused: async () => false, setPaused: async () => undefined };
+
+/** Forty one-line constants: each test changes a few of them on its feature branch. */
+const constants = (changes: Record<number, string> = {}) =>
+  Array.from({ length: 40 }, (_, i) => changes[i + 1] ?? `export const v${i + 1} = ${i + 1};`).join("\n") + "\n";
+
+/** A model that finds a bug on line 5 and one on line 25 of calc.ts, wherever the diff it was shown has them. */
+function answer(call: FakeResponsesCall) {
+  calls.push(call);
+  const finding = (line: number) => ({
+    path: "calc.ts", line, side: "RIGHT", start_line: null, severity: "P1", title: `Line ${line} calls compute unchecked`, body: "compute can throw.", suggestion: null, quote: null,
+  });
+  return completedReply({ summary: "Constants computed.", comments: [finding(5), finding(25)] });
+}
+
+beforeAll(async () => {
+  // A diff of more than three files is too large for this GitHub (its limit is 300).
+  github = await startGithubFake({ limits: { diffFiles: 3 } });
+  model = await startAimlApiFake({ handler: answer });
+  client = new Octokit({ baseUrl: github.baseUrl, auth: FAKE_GITHUB_TOKEN }) as unknown as GithubClient;
+});
+
+afterAll(async () => {
+  await github?.close();
+  await model?.close();
+  for (const repo of repos) repo.remove();
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(model.unexpected).toEqual([]);
+  expect(model.invalidRequests).toEqual([]);
+});
+
+function history(name: string): GitRepo {
+  const git = createGitRepo({ "calc.ts": constants() });
+  repos.push(git);
+  github.useGitHistory(OWNER, name, git);
+  return git;
+}
+
+/** Runs one review job of PR #1 of `repo` at the feature branch's head, as its first attempt. */
+async function review(repo: string, git: GitRepo, job: Pick<ReviewJobData, "trigger" | "mode">) {
+  const responses = createResponsesClient({ baseUrl: model.url, apiKey: model.apiKey, model: "openai/gpt-5-1-codex", timeoutMs: 10_000 });
+  const reviewer = createChunkReviewer({ client: responses, maxOutputTokens: 4_000, outputTokensCeiling: 8_000, reasoningEffort: "medium", log, wait: async () => undefined });
+  const data: ReviewJobData = {
+    kind: "review", installationId: github.state.installationId, owner: OWNER, repo, pullNumber: 1, deliveryId: null,
+    headSha: git.sha("feature"), baseSha: git.sha("main"), commentId: null, requestedBy: null, draft: false, ...job,
+  };
+  const before = calls.length;
+  const outcome = await reviewPullRequest(data, { github: client, reviewer, settings, pauses, appSlug: "codex-review", log, firstAttempt: true, headLagWaitsMs: [] });
+  return { outcome, prompts: calls.slice(before).filter(isReviewCall).map(promptInput) };
+}
+
+describe("the diff read beside the context", () => {
+  it("is the reviewed head's even when GitHub's PR diff still shows the previous push: the review anchors on the head's lines", async () => {
+    const git = history("lagging-full");
+    const previous = git.commit("feature", { "calc.ts": constants({ 25: "export const v25 = compute(25);" }) });
+    github.addPullRequest({ owner: OWNER, repo: "lagging-full", number: 1, branches: { base: "main", head: "feature" } });
+    // The push: line 25 back as it was, line 5 changed. The PR diff's next read still shows the previous push.
+    git.commit("feature", { "calc.ts": constants({ 5: "export const v5 = compute(5);" }) });
+    github.lagDiff(OWNER, "lagging-full", 1, { diff: pullDiffText(git, git.sha("main"), previous), reads: 1 });
+
+    const { outcome, prompts } = await review("lagging-full", git, { trigger: "synchronize", mode: "full" });
+
+    expect(outcome).toMatchObject({ status: "posted", headSha: git.sha("feature"), mode: "full" });
+    expect(prompts.join("\n")).toContain("compute(5)");
+    expect(prompts.join("\n")).not.toContain("compute(25)");
+    // Line 5 is in the head's diff (inline); line 25 is not (the body). GitHub never refused the review.
+    const [posted] = github.reviews(OWNER, "lagging-full", 1);
+    expect(posted!.commit_id).toBe(git.sha("feature"));
+    expect(posted!.comments.map((comment) => comment.line)).toEqual([5]);
+    expect(github.requests.filter((request) => request.method === "POST" && request.path.endsWith("/pulls/1/reviews")).map((request) => request.status)).toEqual([200]);
+  });
+
+  it("lets an incremental review see the push's changes when GitHub's PR diff still shows the previous push, not answer 'nothing new'", async () => {
+    const git = history("lagging-incremental");
+    git.commit("feature", { "calc.ts": constants({ 25: "export const v25 = compute(25);" }) });
+    github.addPullRequest({ owner: OWNER, repo: "lagging-incremental", number: 1, branches: { base: "main", head: "feature" } });
+    const first = await review("lagging-incremental", git, { trigger: "opened", mode: "full" });
+    expect(first.outcome).toMatchObject({ status: "posted" });
+    const reviewedDiff = pullDiffText(git, git.sha("main"), git.sha("feature"));
+
+    // The push changes line 5 only; the PR diff's next read is still the reviewed push's (line 25 only).
+    git.commit("feature", { "calc.ts": constants({ 5: "export const v5 = compute(5);", 25: "export const v25 = compute(25);" }) });
+    github.lagDiff(OWNER, "lagging-incremental", 1, { diff: reviewedDiff, reads: 1 });
+    const { outcome, prompts } = await review("lagging-incremental", git, { trigger: "synchronize", mode: "incremental" });
+
+    expect(outcome).toMatchObject({ status: "posted", headSha: git.sha("feature"), mode: "incremental" });
+    expect(prompts.join("\n")).toContain("compute(5)");
+    const latest = github.reviews(OWNER, "lagging-incremental", 1).at(-1)!;
+    expect(latest.commit_id).toBe(git.sha("feature"));
+    expect(latest.comments.map((comment) => comment.line)).toEqual([5]);
+  });
+});
+
+describe("a diff too large for GitHub", () => {
+  /** Five changed files: past this fake's limit of three for a whole diff. */
+  function bigPull(repo: string): GitRepo {
+    const git = history(repo);
+    git.commit("feature", Object.fromEntries(["a", "b", "c", "d"].map((name) => [`${name}.ts`, `export const ${name} = compute("${name}");\n`]).concat([["calc.ts", constants({ 5: "export const v5 = compute(5);" })]])));
+    github.addPullRequest({ owner: OWNER, repo, number: 1, branches: { base: "main", head: "feature" } });
+    return git;
+  }
+  const requestsOf = (repo: string, from = 0) => github.requests.slice(from).filter((request) => request.path.startsWith(`/repos/${OWNER}/${repo}/`));
+
+  it("read early and then not needed (reviews disabled): no file list is read, during the job or after it", async () => {
+    const git = bigPull("big-disabled");
+    github.setFile(OWNER, "big-disabled", ".github/codex-review.yml", "enabled: false\n");
+
+    const { outcome } = await review("big-disabled", git, { trigger: "opened", mode: "full" });
+    const atReturn = github.requests.length;
+    expect(outcome).toEqual({ status: "skipped", reason: "disabled by the repository's config" });
+    await sleep(500);
+
+    // The early read was made (and refused as too large); nothing followed it, then or after the job ended.
+    expect(requestsOf("big-disabled").map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      `GET /repos/${OWNER}/big-disabled/compare/${git.sha("main")}...${git.sha("feature")} 406`,
+    ]);
+    expect(github.requests.length).toBe(atReturn);
+  });
+
+  it("read early and then reviewed: the file list is read at once, with no second diff request", async () => {
+    const git = bigPull("big-reviewed");
+
+    const { outcome } = await review("big-reviewed", git, { trigger: "opened", mode: "full" });
+
+    expect(outcome).toMatchObject({ status: "posted", headSha: git.sha("feature") });
+    const reads = requestsOf("big-reviewed").filter((request) => request.method === "GET" && !request.path.includes("/check-runs"));
+    expect(reads.map((request) => `${request.path} ${request.status}`)).toEqual([
+      `/repos/${OWNER}/big-reviewed/compare/${git.sha("main")}...${git.sha("feature")} 406`,
+      `/repos/${OWNER}/big-reviewed/pulls/1/files 200`,
+    ]);
+  });
+});
