@@ -43,7 +43,7 @@ if previous then
   local head = string.match(previous, "/(%x+)/[%a_]+$")
   if head and (#head == 40 or #head == 64) and head ~= ARGV[2] then return {"newer", ""} end
 end
-for i = 5, 7 do
+for i = 5, #KEYS do
   if reviews(KEYS[i], ARGV[i - 1]) then return {"own", ""} end
 end
 if reviews(KEYS[1], ARGV[1]) then
