@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOCK_FILE } from "../../../src/process/data-dir-lock.js";
+import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
 
 const LOCK_MODULE = resolve("src/process/data-dir-lock.ts");
 /** An unprivileged user, as containers and Debian name it. */
@@ -81,6 +81,17 @@ describe.runIf(process.platform === "linux")("lockDataDir takeover", () => {
       expect(readdirSync(dir)).toEqual([LOCK_FILE]);
       for (const { child } of starters) child.kill("SIGKILL");
     }
+    // Eight Node starts a round, on a shared 2-core machine.
+  }, 90_000);
+
+  it("removes a takeover file left by a starter killed while it took over, and takes the stale lock over", () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), "999999999 12345\n");
+    writeFileSync(join(dir, `${LOCK_FILE}.takeover`), "999999998 12346\n");
+    const lock = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid} ${startTimeOf(process.pid)}\n`);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    lock.release();
   });
 
   // Root reads any process's /proc/<pid>/exe; an unprivileged starter gets EACCES for root's processes.
