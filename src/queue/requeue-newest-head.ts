@@ -60,7 +60,9 @@ export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): Newes
 /** Removes the head's job that failed for good or finished without reviewing; a racing requeuer may have replaced it first. */
 async function removeStaleJob(queue: ReviewQueue, id: string): Promise<void> {
   const job = await queue.getJob(id);
-  if (!job || !((await job.isFailed()) || (await job.isCompleted()))) return;
+  // Still the stale one: a racing requeuer's fresh job may have run (and reviewed) since the decision.
+  const status = (job?.returnvalue as { status?: unknown } | null | undefined)?.status;
+  if (!job || !((await job.isFailed()) || ((status === "superseded" || status === "skipped") && (await job.isCompleted())))) return;
   // BullMQ refuses to remove a locked job; a racing requeuer's removal makes this one find none.
   await job.remove().catch(() => undefined);
 }
