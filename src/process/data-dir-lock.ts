@@ -1,9 +1,18 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatProcessRecord, isLockHolder, isRedisServer, parseProcessRecord, recordProcess, type ProcessRecord } from "./process-identity.js";
 
-/** The lock file in the data folder: the pid of the app that owns the folder, then that of its redis-server. */
+/**
+ * The lock file in the data folder: the app that owns the folder, then its redis-server, a line each
+ * (`<pid> <start time>`; see process-identity.ts).
+ */
 export const LOCK_FILE = "codex-review.lock";
+
+/** Held only while a starter replaces a stale lock file: a few system calls. */
+const TAKEOVER_SUFFIX = ".takeover";
+/** How long a starter waits for another one's takeover to end before it gives up. */
+const TAKEOVER_WAIT_MS = 5_000;
 
 export interface DataDirLock {
   /** Records the folder's redis-server, so a later start can tell it outlived this process. */
@@ -12,128 +21,168 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** The pids in the lock file: [app, redis-server]; null where missing or unreadable. */
-function readPids(path: string): [number | null, number | null] {
-  let lines: string[];
+/** A lock file as read through one open file: its inode (what a takeover replaces), owner and records. */
+interface LockFile {
+  ino: number;
+  uid: number;
+  holder: ProcessRecord | null;
+  redis: ProcessRecord | null;
+}
+
+/** The lock file at `path`; null when there is none (its holder just released it). */
+function readLockFile(path: string): LockFile | null {
+  let fd: number;
   try {
-    lines = readFileSync(path, "utf8").split("\n");
-  } catch {
-    return [null, null];
-  }
-  const pid = (text: string | undefined) => {
-    const value = Number.parseInt(text?.trim() ?? "", 10);
-    return Number.isInteger(value) && value > 0 ? value : null;
-  };
-  return [pid(lines[0]), pid(lines[1])];
-}
-
-/** Whether `pid` is a running redis-server (not another program that got the pid since). */
-function isRedisServer(pid: number): boolean {
-  return isAlive(pid) && (programName(pid) ?? programNameFromPs(pid))?.endsWith("redis-server") === true;
-}
-
-/**
- * Whether `pid` is the app that wrote the lock: alive and the same program as this one (the same
- * executable, or the same process name: a title set by a process manager changes the name only). A pid
- * whose program is another (the app was killed and the pid handed out again, likely in a container's
- * small pid space) holds nothing. Where /proc cannot tell, a live pid is taken to be the app.
- */
-function isLockHolder(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  const theirs = { exe: executableOf(pid), name: programName(pid) };
-  const ours = { exe: executableOf("self"), name: programName("self") };
-  if (theirs.exe === null || ours.exe === null || theirs.name === null || ours.name === null) return true;
-  return theirs.exe === ours.exe || theirs.name === ours.name;
-}
-
-/** The process's executable (/proc/<pid>/exe); null where /proc cannot tell (no /proc, another user's process). */
-function executableOf(pid: number | "self"): string | null {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether `pid` runs. A zombie (exited, not yet reaped) does not: it holds no file, and where PID 1 does
- * not reap (a bare container), a killed app's orphaned redis-server stays one for good.
- */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
+    fd = openSync(path, "r");
   } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
   }
-  return readStat(pid)?.state !== "Z";
+  try {
+    const { ino, uid } = fstatSync(fd);
+    const lines = readFileSync(fd, "utf8").split("\n");
+    return { ino, uid, holder: parseProcessRecord(lines[0]), redis: parseProcessRecord(lines[1]) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file beside `path` with `content`, under a name no other process uses. */
+function writeBeside(path: string, content: string): string {
+  const temporary = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  writeFileSync(temporary, content, { flag: "wx" });
+  return temporary;
 }
 
 /**
- * The process's name (`comm`) and state letter from /proc/<pid>/stat (Linux); null where there is no
- * /proc to read. `pid (comm) S ...`: comm may itself hold spaces and parentheses, so it runs from the
- * first `(` to the last `)`, and the state follows that.
+ * Creates `path` with `content` only if there is no file there; false if there is. The content is
+ * written before the file appears (a hard link of a finished file), so no reader ever sees it empty and
+ * takes it for stale. Where the file system has no hard links, an exclusive create (`wx`) does it.
  */
-function readStat(pid: number | "self"): { comm: string; state: string } | null {
-  let stat: string;
+function createExclusively(path: string, content: string): boolean {
+  const temporary = writeBeside(path, content);
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
+    linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
+    try {
+      writeFileSync(path, content, { flag: "wx" });
+      return true;
+    } catch (fallbackError) {
+      if ((fallbackError as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw fallbackError;
+    }
+  } finally {
+    rmSync(temporary, { force: true });
   }
-  const open = stat.indexOf("(");
-  const close = stat.lastIndexOf(")");
-  if (open < 0 || close < open) return null;
-  return { comm: stat.slice(open + 1, close), state: stat.slice(close + 2, close + 3) };
 }
 
-function programName(pid: number | "self"): string | null {
-  return readStat(pid)?.comm ?? null;
+/** Replaces `path` with `content` in one step: a reader sees the old file or the new one, never half of one. */
+function replaceAtomically(path: string, content: string): void {
+  renameSync(writeBeside(path, content), path);
 }
 
-/** Without /proc (macOS): `ps`, where it is installed; null where it is not (slim images have none). */
-function programNameFromPs(pid: number): string | null {
-  const ps = spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" });
-  return ps.status === 0 ? ps.stdout.trim() : null;
+/** Blocks the thread for `ms`: the lock is taken synchronously, at startup. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `replace` while this process alone may replace the stale lock file at `path`. Two starters that
+ * both found it stale would otherwise both replace it (the second over the first's fresh lock), and both
+ * run. The takeover file names its starter like the lock does; one left by a starter killed in those few
+ * system calls is removed. Left: two starters that remove one such leftover at once can, in a
+ * microsecond window, let a third take the takeover beside one of them.
+ */
+function whileTakingOver<T>(path: string, replace: () => T): T {
+  const takeover = path + TAKEOVER_SUFFIX;
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  while (!createExclusively(takeover, `${formatProcessRecord(recordProcess("self"))}\n`)) {
+    const other = readLockFile(takeover);
+    if (other && !(other.holder && isLockHolder(other.holder, other.uid))) removeIfStill(takeover, other.ino);
+    else if (Date.now() > deadline) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
+    else sleepSync(5);
+  }
+  try {
+    return replace();
+  } finally {
+    rmSync(takeover, { force: true });
+  }
+}
+
+/** Removes the file at `path` if it is still the file `ino`: moved aside first, and put back if it was another. */
+function removeIfStill(path: string, ino: number): void {
+  const aside = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    if (lstatSync(aside).ino !== ino) linkSync(aside, path);
+  } catch (error) {
+    // EEXIST: a third starter took the place meanwhile; the one moved aside lost it (see whileTakingOver).
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function lockHandle(path: string): DataDirLock {
+  const ours = (file: LockFile | null) => file?.holder?.pid === process.pid;
+  const self = formatProcessRecord(recordProcess("self"));
+  return {
+    recordRedis(pid) {
+      if (ours(readLockFile(path))) replaceAtomically(path, `${self}\n${formatProcessRecord(recordProcess(pid))}\n`);
+    },
+    release() {
+      if (ours(readLockFile(path))) rmSync(path, { force: true });
+    },
+  };
 }
 
 /**
  * Claims `dir` for this process, so a second `npm start` on the same folder does not start a second
  * redis-server over the same append-only file. A lock whose process is gone (a crash, a SIGKILL) is stale
- * and taken over.
+ * and taken over; of several starters that find it stale at once, one takes it over and the others find
+ * that one running.
  */
 export function lockDataDir(dir: string): DataDirLock {
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      // `wx` creates the file only if it does not exist: two starts cannot both succeed here.
-      writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
-      return {
-        recordRedis(pid) {
-          if (readPids(path)[0] === process.pid) writeFileSync(path, `${process.pid}\n${pid}\n`);
-        },
-        release() {
-          if (readPids(path)[0] === process.pid) rmSync(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const [holder, redis] = readPids(path);
-      if (holder !== null && holder !== process.pid && isLockHolder(holder)) {
-        throw new Error(
-          `Another codex-review (pid ${holder}) already runs on the data folder ${dir}. Stop it first, ` +
-            "or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).",
-        );
-      }
-      // The app died without stopping its Redis (SIGKILL): a second one must not share the folder.
-      if (redis !== null && isRedisServer(redis)) {
-        throw new Error(
-          `A redis-server (pid ${redis}) left by an earlier run still uses the data folder ${dir}. ` +
-            `Stop it first (kill ${redis}), then start again.`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
+  const content = `${formatProcessRecord(recordProcess("self"))}\n`;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (createExclusively(path, content)) return lockHandle(path);
+    const found = readLockFile(path);
+    if (!found) continue;
+    refuseIfHeld(found, dir);
+    // Replaced only if it is still the file judged stale: another starter may have taken it over meanwhile.
+    const replaced = whileTakingOver(path, () => {
+      if (readLockFile(path)?.ino !== found.ino) return false;
+      replaceAtomically(path, content);
+      return true;
+    });
+    if (replaced) return lockHandle(path);
   }
   throw new Error(`Cannot lock the data folder ${dir}: its lock file ${path} keeps coming back.`);
+}
+
+function refuseIfHeld(lock: LockFile, dir: string): void {
+  const { holder, redis } = lock;
+  if (holder !== null && holder.pid !== process.pid && isLockHolder(holder, lock.uid)) {
+    throw new Error(
+      `Another codex-review (pid ${holder.pid}) already runs on the data folder ${dir}. Stop it first, ` +
+        "or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).",
+    );
+  }
+  // The app died without stopping its Redis (SIGKILL): a second one must not share the folder.
+  if (redis !== null && isRedisServer(redis)) {
+    throw new Error(
+      `A redis-server (pid ${redis.pid}) left by an earlier run still uses the data folder ${dir}. ` +
+        `Stop it first (kill ${redis.pid}), then start again.`,
+    );
+  }
 }

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import { DELIVERY_WINDOW_SECONDS, deliveryKey } from "../webhooks/delivery-ledger.js";
 import { PERSON_REPLY_WINDOW_SECONDS, personReplyKey } from "../webhooks/person-reply-limit.js";
-import { captureBullmqAdd } from "./capture-bullmq-add.js";
-import { composeIngestScript, DECIDE_KEYS } from "./ingest-scripts.js";
+import { INGEST_DECISION } from "./ingest-scripts.js";
 import { jobId as jobIdOf, type JobData } from "./review-job.js";
 import { enqueueJob, type ReviewQueue } from "./review-queue.js";
+import { createScriptWithBullmqAdd } from "./script-with-bullmq-add.js";
 import { LATEST_REVIEW_TTL_SECONDS, latestReviewKey } from "./supersede-older-review.js";
 
 /** What became of one delivery. */
@@ -37,29 +37,6 @@ export interface DeliveryIngest {
 
 type Outcome = "add" | "duplicate" | "replay" | "limited" | "replace";
 
-interface LoadedScript {
-  lua: string;
-  numberOfKeys: number | null;
-}
-
-interface IngestCommand {
-  command: string;
-  addKeys: number;
-}
-
-/**
- * Defines the script that runs our decision and one BullMQ add command together; returns the command's
- * name. The add's Lua is the one BullMQ loaded on the queue's connection.
- */
-async function defineIngestCommand(queue: ReviewQueue, redis: Redis, addName: string): Promise<IngestCommand> {
-  const command = `codexIngest:${addName}`;
-  const client = (await queue.getBackend().client) as unknown as { scriptsSet?: Record<string, LoadedScript> };
-  const add = client.scriptsSet?.[addName] ?? (redis as unknown as { scriptsSet: Record<string, LoadedScript> }).scriptsSet[addName];
-  if (!add || add.numberOfKeys === null) throw new Error(`BullMQ's ${addName} script is not loaded on the queue's connection`);
-  redis.defineCommand(command, { numberOfKeys: DECIDE_KEYS + add.numberOfKeys, lua: composeIngestScript(add.lua) });
-  return { command, addKeys: add.numberOfKeys };
-}
-
 /**
  * A delivery's bookkeeping (replay ledger, per-person reply limit, duplicate id, the PR's latest review
  * for supersede) and BullMQ's own add in ONE script, sent as one EVALSHA like `Queue.add` sends: one round
@@ -72,8 +49,7 @@ export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: 
   const ledgerWindow = options.ledger === false ? 0 : (options.replayWindowSeconds ?? DELIVERY_WINDOW_SECONDS);
   const personWindow = options.replyLimit === false ? 0 : (options.personWindowSeconds ?? PERSON_REPLY_WINDOW_SECONDS);
   const prefix = queue.toKey("");
-  // Per BullMQ add command (a standard job's, in practice), defined on first use.
-  const commands = new Map<string, IngestCommand>();
+  const script = createScriptWithBullmqAdd(queue, redis, INGEST_DECISION);
   const listKeys = [queue.toKey("failed"), queue.toKey("wait"), queue.toKey("paused"), queue.toKey("prioritized"), queue.toKey("waiting-children")] as const;
   return {
     async ingest({ job: data, limitedPerson }) {
@@ -82,23 +58,15 @@ export function createDeliveryIngest(queue: ReviewQueue, redis: Redis, options: 
       const latest = latestReviewKey(queue, data);
       const ledgerKey = data.deliveryId && ledgerWindow > 0 ? deliveryKey(options.namespace, data.deliveryId) : null;
       const personKey = limitedPerson && personWindow > 0 ? personReplyKey(options.namespace, data.owner, data.repo, limitedPerson) : null;
-      const add = captureBullmqAdd(queue, data, id);
-      let ingestCommand = commands.get(add.name);
-      if (!ingestCommand) commands.set(add.name, (ingestCommand = await defineIngestCommand(queue, redis, add.name)));
-      const { command, addKeys } = ingestCommand;
       // Unused keys are given as the job's own key: every key stays in the job's hash slot family.
       const keys = [jobKey, listKeys[0], ledgerKey ?? jobKey, personKey ?? jobKey, latest ?? jobKey, listKeys[1], listKeys[2], listKeys[3], listKeys[4]];
       const headSha = data.kind === "review" ? (data.headSha ?? "") : "";
       const argv = [id, ledgerKey ? ledgerWindow : 0, personKey ? personWindow : 0, latest ? LATEST_REVIEW_TTL_SECONDS : 0, headSha, prefix];
-      const run = (redis as unknown as Record<string, (...args: unknown[]) => Promise<[Outcome, string, unknown?]>>)[command]!;
 
       let outcome: Outcome;
       let superseded: string;
       try {
-        let added: unknown;
-        [outcome, superseded, added] = await run.call(redis, ...keys, ...add.args.slice(0, addKeys), ...argv, ...add.args.slice(addKeys));
-        // BullMQ's add answers a negative code for a job it refuses (a missing parent, for one).
-        if (typeof added === "number" && added < 0) throw new Error(`BullMQ refused the job (${add.name} answered ${added})`);
+        [outcome, superseded] = (await script.run(data, id, keys, argv)) as [Outcome, string];
       } catch (error) {
         // The script failed or refused after it may have recorded the delivery: forget it, so the
         // redelivery of the delivery we answer 503 gets through.

@@ -1,3 +1,5 @@
+import type { DecisionAroundAdd } from "./script-with-bullmq-add.js";
+
 /**
  * The Lua of the one-command ingest (src/queue/ingest-delivery.ts): our decision and BullMQ's own add
  * script, composed into ONE script, so a delivery costs the web process what a bare `Queue.add` costs
@@ -50,42 +52,18 @@ if rcall("LPOS", KEYS[6], previous) or rcall("LPOS", KEYS[7], previous)
 end
 return {"add", ""}`;
 
-/**
- * One script: the decision, then (only for "add") BullMQ's add script as loaded by BullMQ itself, each
- * a Lua function whose KEYS/ARGV parameters shadow the globals, so both bodies run unchanged. A chunk
- * and a function body have the same limits (locals, upvalues), so any script BullMQ can run runs here.
- * Returns {outcome, superseded id or "", BullMQ's add result (only for "add")}.
- *
- * Redis does not roll a script back when a command in it fails: if BullMQ's add errs (or refuses with a
- * negative code), the decision's writes are undone here, so the redelivery of the delivery we answer 503
- * is neither a replay, nor limited, nor blind to the older head it must supersede.
- */
-export function composeIngestScript(bullmqAddLua: string): string {
-  // A shebang line (`#!lua flags=...`) is only valid as a script's first line.
-  if (bullmqAddLua.trimStart().startsWith("#!")) throw new Error("BullMQ's add script declares script flags: it cannot be composed into the ingest script");
-  return `local latestBefore = false
-local function decide(KEYS, ARGV)
-${DECIDE}
-end
-local function undoDecision()
-  if tonumber(ARGV[2]) > 0 then redis.call("DEL", KEYS[3]) end
-  if tonumber(ARGV[3]) > 0 then redis.call("DEL", KEYS[4]) end
-  if tonumber(ARGV[4]) > 0 then
-    if latestBefore then redis.call("SET", KEYS[5], latestBefore, "EX", ARGV[4]) else redis.call("DEL", KEYS[5]) end
-  end
-end
-local function bullmqAdd(KEYS, ARGV)
-${bullmqAddLua}
-end
-local decision = decide({unpack(KEYS, 1, ${DECIDE_KEYS})}, {unpack(ARGV, 1, ${DECIDE_ARGS})})
-if decision[1] ~= "add" then return decision end
-local ok, added = pcall(bullmqAdd, {unpack(KEYS, ${DECIDE_KEYS + 1})}, {unpack(ARGV, ${DECIDE_ARGS + 1})})
-if not ok then
-  undoDecision()
-  -- redis.call's error is a table {err = ...}, which as a reply is that error; a Lua error is text.
-  if type(added) == "table" and added.err then return added end
-  return redis.error_reply(tostring(added))
-end
-if type(added) == "number" and added < 0 then undoDecision() end
-return {decision[1], decision[2], added}`;
-}
+/** The ingest's decision around BullMQ's add (script-with-bullmq-add.ts), as one script. */
+export const INGEST_DECISION: DecisionAroundAdd = {
+  name: "codexIngest",
+  prelude: "local latestBefore = false",
+  decide: DECIDE,
+  // Undone when BullMQ's add fails, so the redelivery of the delivery we answer 503 is neither a replay,
+  // nor limited, nor blind to the older head it must supersede.
+  undo: `if tonumber(ARGV[2]) > 0 then redis.call("DEL", KEYS[3]) end
+if tonumber(ARGV[3]) > 0 then redis.call("DEL", KEYS[4]) end
+if tonumber(ARGV[4]) > 0 then
+  if latestBefore then redis.call("SET", KEYS[5], latestBefore, "EX", ARGV[4]) else redis.call("DEL", KEYS[5]) end
+end`,
+  keys: DECIDE_KEYS,
+  args: DECIDE_ARGS,
+};

@@ -1,9 +1,10 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { createLatestPushes } from "./latest-pushed-head.js";
-import { AUTOMATIC_TRIGGERS, jobId, type ReviewJobData } from "./review-job.js";
-import { enqueueJob, type ReviewQueue } from "./review-queue.js";
-import { supersedeOlderReview } from "./supersede-older-review.js";
+import { OWN_DELIVERY_TRIGGERS, REQUEUE_DECISION, type RequeueOutcome } from "./requeue-decision.js";
+import { jobId, type ReviewJobData } from "./review-job.js";
+import type { ReviewQueue } from "./review-queue.js";
+import { createScriptWithBullmqAdd } from "./script-with-bullmq-add.js";
+import { LATEST_REVIEW_TTL_SECONDS, latestReviewKey, removeWaitingOlderReview } from "./supersede-older-review.js";
 
 /** Queues the review of a PR's head that no delivered push asked for. */
 export interface NewestHeadRequeue {
@@ -11,7 +12,10 @@ export interface NewestHeadRequeue {
    * After an automatic review found the PR's head moved to `currentHeadSha`: when no push after this
    * job's was delivered (the PR's latest recorded push is still this job), queues an automatic review of
    * the current head, and returns its job id; null when a later push was delivered (its job reviews it),
-   * the current head has a job of its own, or the job is not automatic.
+   * the current head has a job that reviews it or did, or the job is not automatic. A job that ended
+   * superseded or skipped reviewed nothing and does not count. A head that had its own reviewing job lands
+   * here too when GitHub's read replica still shows a head older than the job's after every re-read:
+   * queueing it would review an older head and record it as the PR's latest push.
    */
   requeue(job: ReviewJobData, currentHeadSha: string, log: Logger): Promise<string | null>;
 }
@@ -22,48 +26,43 @@ export interface NewestHeadRequeue {
  * a push's webhook can be lost; then the job left is for an older head, finds the head moved, and nothing
  * reviews the newest. The job that finds itself superseded while still recorded as the latest push queues
  * the current head's review, under the id that push's own delivery would give it: a late delivery of that
- * push, or a second finder, adds nothing.
+ * push, or a second finder, adds nothing. The checks, the add and the PR's latest-push record run as one
+ * Redis script (requeue-decision.ts): a push ingested meanwhile, or a second finder, cannot slip between them.
  */
 export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): NewestHeadRequeue {
-  const latest = createLatestPushes(redis, queue.name);
+  const script = createScriptWithBullmqAdd(queue, redis, REQUEUE_DECISION);
+  const prefix = queue.toKey("");
   return {
     async requeue(job, currentHeadSha, log) {
       if (job.trigger === "command" || job.trigger === "rerun" || job.headSha === currentHeadSha) return null;
-      if ((await latest.newerHead(job)) !== null) return null;
       const newest: ReviewJobData = { ...job, headSha: currentHeadSha, trigger: "synchronize", mode: "incremental", commentId: null, requestedBy: null, deliveryId: null };
-      if (await hasOwnJob(queue, newest)) return null;
-      const queued = await enqueueJob(queue, newest, { supersedeWith: redis });
-      if (queued.duplicate) {
-        // An earlier run of this job queued the head's job and died before enqueueJob recorded it as the
-        // PR's latest push: record it, or when that job finds the head moved again it takes this job's head
-        // for a later push and queues nothing. Only a job a requeue queued (no delivery) that has not run:
-        // a delivered one that ran is an older head's, which a lagging read shows.
-        if (await isUnrunRequeue(queue, queued.jobId) && (await latest.newerHead(job)) === null) await supersedeOlderReview(queue, redis, newest);
-        return null;
+      const id = jobId(newest);
+      const own = OWN_DELIVERY_TRIGGERS.map((trigger) => jobId({ ...newest, trigger }));
+      const keys = [prefix + id, queue.toKey("failed"), queue.toKey("completed"), latestReviewKey(queue, job)!, ...own.map((ownId) => prefix + ownId)];
+      const argv = [id, job.headSha ?? "", LATEST_REVIEW_TTL_SECONDS, ...own];
+      // Twice at most: a stale job of the head's is removed, then the decision is asked again.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const [outcome, previous] = (await script.run(newest, id, keys, argv)) as [RequeueOutcome, string];
+        if (outcome === "stale") {
+          await removeStaleJob(queue, id);
+          continue;
+        }
+        if ((outcome === "add" || outcome === "recorded") && previous) await removeWaitingOlderReview(queue, previous, currentHeadSha);
+        if (outcome !== "add") return null;
+        log.info({ jobId: id, supersededHead: job.headSha, headSha: currentHeadSha }, "Head moved with no later push delivered: its review queued");
+        return id;
       }
-      log.info({ jobId: queued.jobId, supersededHead: job.headSha, headSha: currentHeadSha }, "Head moved with no later push delivered: its review queued");
-      return queued.jobId;
+      return null;
     },
   };
 }
 
-/**
- * Whether the head has a job of its own delivery (opened, reopened, ready for review; a synchronize is
- * enqueueJob's duplicate) that is not failed: that job reviews it, or did. A head the PR had before the
- * job's push lands here too: GitHub's read replica can still show it after every re-read, and queueing
- * its review would review an older head and record it as the PR's latest push.
- */
-async function hasOwnJob(queue: ReviewQueue, head: ReviewJobData): Promise<boolean> {
-  for (const trigger of AUTOMATIC_TRIGGERS) {
-    if (trigger === "synchronize") continue;
-    const job = await queue.getJob(jobId({ ...head, trigger }));
-    if (job && !(await job.isFailed())) return true;
-  }
-  return false;
-}
-
-async function isUnrunRequeue(queue: ReviewQueue, id: string): Promise<boolean> {
+/** Removes the head's job that failed for good or finished without reviewing; a racing requeuer may have replaced it first. */
+async function removeStaleJob(queue: ReviewQueue, id: string): Promise<void> {
   const job = await queue.getJob(id);
-  if (!job || job.data.kind !== "review" || job.data.deliveryId !== null) return false;
-  return !(await job.isCompleted()) && !(await job.isFailed());
+  // Still the stale one: a racing requeuer's fresh job may have run (and reviewed) since the decision.
+  const status = (job?.returnvalue as { status?: unknown } | null | undefined)?.status;
+  if (!job || !((await job.isFailed()) || ((status === "superseded" || status === "skipped") && (await job.isCompleted())))) return;
+  // BullMQ refuses to remove a locked job; a racing requeuer's removal makes this one find none.
+  await job.remove().catch(() => undefined);
 }

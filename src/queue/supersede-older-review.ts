@@ -40,10 +40,15 @@ export async function supersedeOlderReview(queue: ReviewQueue, redis: Redis, dat
   // CPU less per delivery).
   const previousId = (await client.eval(SWAP_LATEST, 1, key, newId, LATEST_REVIEW_TTL_SECONDS)) as string | null;
   if (!previousId || previousId === newId) return null;
+  return removeWaitingOlderReview(queue, previousId, data.headSha);
+}
+
+/** Removes the PR's previous latest automatic review job if it is still waiting and for another head; returns its id if removed. */
+export async function removeWaitingOlderReview(queue: ReviewQueue, previousId: string, headSha: string | null): Promise<string | null> {
   const previous: Job | undefined = await queue.getJob(previousId);
   if (!previous || (previous.data as JobData).kind !== "review") return null;
   const previousData = previous.data as Extract<JobData, { kind: "review" }>;
-  if (previousData.headSha === data.headSha) return null;
+  if (previousData.headSha === headSha) return null;
   if (!WAITING_STATES.has(await previous.getState())) return null;
   try {
     await previous.remove();

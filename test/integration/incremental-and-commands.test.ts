@@ -219,6 +219,28 @@ describe("incremental review", () => {
     expect(reviewCalls.length - callsBefore).toBe(1);
   });
 
+  it("reviews a head a force-push came back to with its webhook lost, though that head's own job ended superseded", async () => {
+    // The opening is delivered while GitHub's head is already the second push (lost): the opening's job
+    // ends superseded, and the second push is reviewed.
+    const pull = openPull(history.diff(0, 1), history.sha(1), "force-back");
+    github.pushToPullRequest(OWNER, pull.repo, pull.number, { headSha: history.sha(2), diff: history.diff(0, 2) });
+    await deliver("pull_request", pullRequestPayload("opened", pull));
+    await waitForReviews(github, pull, 1);
+    await settle();
+    // A third push is delivered, but the branch is force-pushed back to the opened head before its job
+    // runs, and that force-push's webhook is lost.
+    const third = randomBytes(20).toString("hex");
+    github.pushToPullRequest(OWNER, pull.repo, pull.number, { headSha: history.sha(1), diff: history.diff(0, 1) });
+    await deliver("pull_request", pullRequestPayload("synchronize", target(pull.number, third, pull.repo)));
+    const [, back] = await waitForReviews(github, pull, 2);
+    expect(back!.commit_id).toBe(history.sha(1));
+    expect(await settledCheckRuns(github, pull)).toEqual([["completed", "neutral"]]);
+    await settle();
+    expect(reviewsOf(pull, pull.repo).map((review) => review.commit_id)).toEqual([history.sha(2), history.sha(1)]);
+    // The lost push's head and the third push's head: no check run left behind on either.
+    expect(github.checkRuns(OWNER, pull.repo).filter((run) => run.head_sha === third)).toEqual([]);
+  });
+
   it("reviews again when the check run's Re-run is requested on a pull request from a fork", async () => {
     const number = nextPull++;
     github.addPullRequest({ owner: OWNER, repo: "fork-rerun", number, diff: history.diff(0, 1), headSha: history.sha(1), title: `Change ${number}`, fork: "forker" });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -24,6 +24,21 @@ const fakeRedisServer = (target: string) => {
   symlinkSync(target, link);
   return link;
 };
+
+/** The process's start time (field 22 of /proc/<pid>/stat), as the lock records it. */
+const startTimeOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+};
+const ownLock = () => `${process.pid} ${startTimeOf(process.pid)}\n`;
+
+/** A running start of this same program (the same executable as this process). */
+async function runningApp(): Promise<ChildProcess> {
+  const app = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+  children.push(app);
+  await new Promise((r) => setTimeout(r, 100));
+  return app;
+}
 
 const stateOf = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -57,7 +72,7 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     expect(stateOf(zombie)).toBe("Z");
     writeFileSync(join(dir, LOCK_FILE), `999999999\n${zombie}\n`);
     const lock = lockDataDir(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(ownLock());
     lock.release();
   });
 
@@ -84,18 +99,46 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     await new Promise((r) => setTimeout(r, 100));
     writeFileSync(join(dir, LOCK_FILE), `${other.pid}\n`);
     const lock = lockDataDir(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(ownLock());
     lock.release();
   });
 
-  it("still refuses a folder whose app runs", async () => {
+  it("still refuses a folder whose app runs (its pid and start time recorded, or only its pid by an earlier release)", async () => {
     const dir = folder();
-    // Another start of this same program.
-    const app = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
-    children.push(app);
-    await new Promise((r) => setTimeout(r, 100));
-    writeFileSync(join(dir, LOCK_FILE), `${app.pid}\n`);
-    expect(() => lockDataDir(dir)).toThrow(`Another codex-review (pid ${app.pid}) already runs on the data folder ${dir}`);
+    const app = await runningApp();
+    for (const lock of [`${app.pid} ${startTimeOf(app.pid!)}\n`, `${app.pid}\n`]) {
+      writeFileSync(join(dir, LOCK_FILE), lock);
+      expect(() => lockDataDir(dir)).toThrow(`Another codex-review (pid ${app.pid}) already runs on the data folder ${dir}`);
+      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(lock);
+    }
+  });
+
+  it("takes over a folder whose app's pid now runs another start of this same program (pid reuse: its start time differs)", async () => {
+    const dir = folder();
+    const app = await runningApp();
+    // The lock's app started at another time than the process now on its pid.
+    writeFileSync(join(dir, LOCK_FILE), `${app.pid} ${Number(startTimeOf(app.pid!)) - 1}\n`);
+    const lock = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(ownLock());
+    lock.release();
+  });
+
+  it("takes over a folder whose redis-server's pid now runs another redis-server (its start time differs)", async () => {
+    const { dir, running } = await lockHeldByRunningRedisServer();
+    writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid} ${Number(startTimeOf(running.pid!)) + 1}\n`);
+    lockDataDir(dir).release();
+  });
+
+  it("records its redis-server's pid and start time, replacing the file in one step", async () => {
+    const { dir, running } = await lockHeldByRunningRedisServer();
+    rmSync(join(dir, LOCK_FILE));
+    const lock = lockDataDir(dir);
+    lock.recordRedis(running.pid!);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${ownLock()}${running.pid} ${startTimeOf(running.pid!)}\n`);
+    // No temporary file is left beside it.
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("reads a process name that holds spaces and parentheses from /proc/<pid>/stat", async () => {
