@@ -7,7 +7,6 @@ import { createChunkReviewer } from "../../src/llm/chunk-reviewer.js";
 import { createResponsesClient } from "../../src/llm/responses-client.js";
 import type { PauseStore } from "../../src/queue/pause-store.js";
 import type { ReviewJobData } from "../../src/queue/review-job.js";
-import type { ReviewSettings } from "../../src/review/review-settings.js";
 import { reviewPullRequest } from "../../src/worker/review-pull-request.js";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../fakes/aimlapi-fake.js";
 import { completedReply } from "../fakes/aimlapi-replies.js";
@@ -15,6 +14,7 @@ import { FAKE_GITHUB_TOKEN, startGithubFake, type GithubFake } from "../fakes/gi
 import { pullDiffText } from "../fakes/github-git.js";
 import { createGitRepo, type GitRepo } from "../support/git-repo.js";
 import { isReviewCall, promptInput } from "../support/scripted-model.js";
+import { testReviewSettings } from "../support/review-settings.js";
 
 /*
  * The diff a review reads beside its context (worker/read-diff-early.ts), in process against the GitHub
@@ -32,25 +32,7 @@ let client: GithubClient;
 const repos: GitRepo[] = [];
 const calls: FakeResponsesCall[] = [];
 
-const settings: ReviewSettings = {
-  chunkTokens: 12_000,
-  chunkConcurrency: 2,
-  maxFiles: 300,
-  maxChunks: 20,
-  maxInputTokens: 400_000,
-  exclude: [],
-  include: [],
-  severityThreshold: "P3",
-  maxComments: 25,
-  language: "English",
-  instructions: "",
-  pathInstructions: [],
-  reasoningEffort: null,
-  model: "openai/gpt-5-1-codex",
-  context: { mode: "diff", scopeLines: 80, toolRounds: 0, toolOutputTokens: 24_000 },
-  checkFailOn: "never",
-  summaryComment: false,
-};
+const settings = testReviewSettings({ context: { mode: "diff", scopeLines: 80, toolRounds: 0, toolOutputTokens: 24_000 } });
 
 const pauses: PauseStore = { isPaused: async () => false, setPaused: async () => undefined };
 

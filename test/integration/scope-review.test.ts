@@ -19,6 +19,7 @@ import { createGitRepo, type GitRepo } from "../support/git-repo.js";
 import { realSourceFile } from "../support/git-history.js";
 import { createMemoryRepository } from "../support/memory-repository.js";
 import { isReviewCall, promptInput } from "../support/scripted-model.js";
+import { testReviewSettings } from "../support/review-settings.js";
 
 /*
  * The worker's review job in `scope` mode, in process: the real GitHub client against the GitHub fake
@@ -38,25 +39,7 @@ let client: GithubClient;
 const calls: FakeResponsesCall[] = [];
 const opened: RepositoryTarget[] = [];
 
-const settings = (mode: ContextMode): ReviewSettings => ({
-  chunkTokens: 12_000,
-  chunkConcurrency: 2,
-  maxFiles: 300,
-  maxChunks: 20,
-  maxInputTokens: 400_000,
-  exclude: [],
-  include: [],
-  severityThreshold: "P3",
-  maxComments: 25,
-  language: "English",
-  instructions: "",
-  pathInstructions: [],
-  reasoningEffort: null,
-  model: "openai/gpt-5-1-codex",
-  context: { mode, scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 },
-  checkFailOn: "never",
-  summaryComment: false,
-});
+const settings = (mode: ContextMode): ReviewSettings => testReviewSettings({ context: { mode, scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 } });
 
 /** The head commit's files, as a snapshot of it would read them. */
 const opener: RepositoryOpener = {

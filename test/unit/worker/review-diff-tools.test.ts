@@ -10,30 +10,13 @@ import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../.
 import { createGitRepo } from "../../support/git-repo.js";
 import { createMemoryRepository } from "../../support/memory-repository.js";
 import { answerAsPlantedBugAgent, PLANTED_BUG, PLANTED_BUG_HEAD } from "../../support/planted-bug.js";
+import { testReviewSettings } from "../../support/review-settings.js";
 
 /* reviewDiff in each context mode, over the planted bug's real diff and an in-memory repository. */
 
 const log = pino({ level: "silent" });
-const settings = (mode: ContextMode, more: Partial<ReviewSettings> = {}): ReviewSettings => ({
-  chunkTokens: 12_000,
-  chunkConcurrency: 2,
-  maxFiles: 300,
-  maxChunks: 20,
-  maxInputTokens: 400_000,
-  exclude: [],
-  include: [],
-  severityThreshold: "P3",
-  maxComments: 25,
-  language: "English",
-  instructions: "",
-  pathInstructions: [],
-  reasoningEffort: null,
-  model: "openai/gpt-5-1-codex",
-  context: { mode, scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 },
-  checkFailOn: "never",
-  summaryComment: true,
-  ...more,
-});
+const settings = (mode: ContextMode, more: Partial<ReviewSettings> = {}): ReviewSettings =>
+  testReviewSettings({ context: { mode, scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 }, summaryComment: true, ...more });
 const pullRequest = { owner: "o", repo: "shop", number: 7, title: "Discounts as fractions", body: "", baseRef: "main", headRef: "topic" };
 const reader = createMemoryRepository(PLANTED_BUG_HEAD, PLANTED_BUG.base);
 

@@ -4,11 +4,11 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChunkReviewer } from "../../../src/llm/chunk-reviewer.js";
 import { createResponsesClient } from "../../../src/llm/responses-client.js";
-import type { ReviewSettings } from "../../../src/review/review-settings.js";
 import { reviewDiff } from "../../../src/worker/review-diff.js";
 import { startAimlApiFake, type AimlApiFake, type FakeResponsesCall } from "../../fakes/aimlapi-fake.js";
 import { completedReply, incompleteReply } from "../../fakes/aimlapi-replies.js";
 import { findingPerAddedLine, promptInput } from "../../support/scripted-model.js";
+import { testReviewSettings } from "../../support/review-settings.js";
 
 /*
  * reviewDiff with the real chunk reviewer against the scripted AI/ML API fake: a chunk whose review is
@@ -20,25 +20,7 @@ const log = pino({ level: "silent" });
 const CAP = 4_000;
 const PRICE = 0.01; // what the fake bills each call, cut off or not
 
-const settings: ReviewSettings = {
-  chunkTokens: 12_000,
-  chunkConcurrency: 2,
-  maxFiles: 300,
-  maxChunks: 20,
-  maxInputTokens: 400_000,
-  exclude: [],
-  include: [],
-  severityThreshold: "P3",
-  maxComments: 25,
-  language: "English",
-  instructions: "",
-  pathInstructions: [],
-  reasoningEffort: null,
-  model: "openai/gpt-5-1-codex",
-  context: { mode: "diff", scopeLines: 80, toolRounds: 8, toolOutputTokens: 24_000 },
-  checkFailOn: "never",
-  summaryComment: true,
-};
+const settings = testReviewSettings({ summaryComment: true });
 const pullRequest = { owner: "o", repo: "r", number: 1, title: "Parse counts", body: "", baseRef: "main", headRef: "topic" };
 
 let fake: AimlApiFake;
