@@ -1,26 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
+import { scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
 
 const LOCK_MODULE = resolve("src/process/data-dir-lock.ts");
 /** An unprivileged user, as containers and Debian name it. */
 const NOBODY = 65534;
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchPerTest("codex-review-lock-takeover-");
+const { track } = scratch;
 
 /** A data folder any user may write to (the unprivileged starters share it). */
 const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), "codex-review-lock-takeover-"));
+  const dir = scratch.folder();
   chmodSync(dir, 0o777);
-  dirs.push(dir);
   return dir;
 };
 
@@ -36,7 +31,7 @@ try { lockDataDir(${JSON.stringify(dir)}); line = "won"; } catch (error) { line 
 process.stdout.write(line + "\\n");
 setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"], ...(uid === undefined ? {} : { uid, gid: uid }) });
-  children.push(child);
+  track(child);
   const result = new Promise<string>((resolveLine, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -49,17 +44,8 @@ setInterval(() => {}, 1000);`;
 }
 
 /** A running start of this same program, as root. */
-async function runningApp(): Promise<ChildProcess> {
-  const app = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
-  children.push(app);
-  await new Promise((r) => setTimeout(r, 100));
-  return app;
-}
+const runningApp = () => scratch.runningApp(60_000);
 
-const startTimeOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-};
 
 describe.runIf(process.platform === "linux")("lockDataDir takeover", () => {
   it("lets exactly one of many starters take over one stale lock at once; the others find it running", async () => {

@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
+import { scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), "codex-review-lock-test-"));
-  dirs.push(dir);
-  return dir;
-};
+const { folder, track, runningApp } = scratchPerTest("codex-review-lock-test-");
 
 /** A program whose process name is `redis-server` (a link to `target`), as ps and /proc show it. */
 const fakeRedisServer = (target: string) => {
@@ -25,20 +14,8 @@ const fakeRedisServer = (target: string) => {
   return link;
 };
 
-/** The process's start time (field 22 of /proc/<pid>/stat), as the lock records it. */
-const startTimeOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-};
 const ownLock = () => `${process.pid} ${startTimeOf(process.pid)}\n`;
 
-/** A running start of this same program (the same executable as this process). */
-async function runningApp(): Promise<ChildProcess> {
-  const app = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
-  children.push(app);
-  await new Promise((r) => setTimeout(r, 100));
-  return app;
-}
 
 const stateOf = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -49,7 +26,7 @@ const stateOf = (pid: number) => {
 async function zombieRedisServer(): Promise<number> {
   // It exits 0.2 s after it starts, once the shell has become `sleep`: exiting before, it could be reaped by the shell.
   const shell = spawn("sh", ["-c", '"$0" 0.2 & echo $!; exec sleep 30', fakeRedisServer("/bin/sleep")], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(shell);
+  track(shell);
   const pid = await new Promise<number>((resolve) => shell.stdout!.once("data", (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
   for (let i = 0; i < 100 && stateOf(pid) !== "Z"; i++) await new Promise((r) => setTimeout(r, 20));
   return pid;
@@ -59,7 +36,7 @@ async function zombieRedisServer(): Promise<number> {
 async function lockHeldByRunningRedisServer(): Promise<{ dir: string; running: ChildProcess }> {
   const dir = folder();
   const running = spawn(fakeRedisServer("/bin/sleep"), ["30"], { stdio: "ignore" });
-  children.push(running);
+  track(running);
   await new Promise((r) => setTimeout(r, 100));
   writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
   return { dir, running };
@@ -95,7 +72,7 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
   it("takes over a folder whose app's pid now belongs to another program (pid reuse after a SIGKILL)", async () => {
     const dir = folder();
     const other = spawn("sleep", ["30"], { stdio: "ignore" });
-    children.push(other);
+    track(other);
     await new Promise((r) => setTimeout(r, 100));
     writeFileSync(join(dir, LOCK_FILE), `${other.pid}\n`);
     const lock = lockDataDir(dir);
@@ -147,7 +124,7 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     const link = join(folder(), ") (redis-server");
     symlinkSync("/bin/sleep", link);
     const running = spawn(link, ["30"], { stdio: "ignore" });
-    children.push(running);
+    track(running);
     await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(`/proc/${running.pid}/stat`, "utf8")).toContain("() (redis-server)");
     writeFileSync(join(dir, LOCK_FILE), `999999999\n${running.pid}\n`);
