@@ -1,5 +1,5 @@
-import { httpStatusOf, type GithubClient, type RepoRef } from "./github-client.js";
-import { DiffTooLargeError } from "./pull-requests.js";
+import type { GithubClient, RepoRef } from "./github-client.js";
+import { requestDiff } from "./pull-requests.js";
 
 /** Two commits a diff is pinned to: a PR's base and head as an event named them. */
 export interface DiffPin {
@@ -15,19 +15,6 @@ export interface DiffPin {
  * GitHub's diff limits (300 files, 20,000 lines) apply to compare diffs as to PR diffs: 406 is too large.
  */
 export async function getComparisonDiff(client: GithubClient, repo: RepoRef, pin: DiffPin, signal?: AbortSignal): Promise<string> {
-  try {
-    const { data } = await client.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
-      owner: repo.owner,
-      repo: repo.repo,
-      basehead: `${pin.baseSha}...${pin.headSha}`,
-      mediaType: { format: "diff" },
-      // A failure is not retried here: the caller reads the PR's diff instead, once the PR is known.
-      request: { retries: 0, ...(signal ? { signal } : {}) },
-    });
-    if (typeof data !== "string") throw new Error("GitHub answered the compare diff request with a non-text body");
-    return data;
-  } catch (error) {
-    if (httpStatusOf(error) === 406) throw new DiffTooLargeError((error as Error).message);
-    throw error;
-  }
+  // A failure is not retried here either: the caller reads the PR's diff instead, once the PR is known.
+  return requestDiff(client, "GET /repos/{owner}/{repo}/compare/{basehead}", { owner: repo.owner, repo: repo.repo, basehead: `${pin.baseSha}...${pin.headSha}` }, signal);
 }

@@ -40,17 +40,18 @@ export class DiffTooLargeError extends Error {
 
 /** `signal`: aborts the request when the job that wanted the diff has stopped. */
 export async function getPullRequestDiff(client: GithubClient, ref: PullRequestRef, signal?: AbortSignal): Promise<string> {
+  return requestDiff(client, pullRoute, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber }, signal);
+}
+
+/**
+ * A request for a unified diff (the diff media type), as text. Not retried: Octokit's retry plugin
+ * retries 406 (1 s, 4 s, 9 s), but "too large" never changes, and any other failure costs only a job retry
+ * or a fallback read, since no model call has been made yet. 406 is thrown as DiffTooLargeError.
+ */
+export async function requestDiff(client: GithubClient, route: string, parameters: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
   try {
-    const { data } = await client.request(pullRoute, {
-      owner: ref.owner,
-      repo: ref.repo,
-      pull_number: ref.pullNumber,
-      mediaType: { format: "diff" },
-      // Octokit's retry plugin retries 406 (1 s, 4 s, 9 s), but "too large" never changes; a 5xx here
-      // costs only a job retry, since no model call has been made yet.
-      request: { retries: 0, ...(signal ? { signal } : {}) },
-    });
-    if (typeof data !== "string") throw new Error("GitHub answered the diff request with a non-text body");
+    const { data } = await client.request(route, { ...parameters, mediaType: { format: "diff" }, request: { retries: 0, ...(signal ? { signal } : {}) } });
+    if (typeof data !== "string") throw new Error(`GitHub answered the diff request (${route}) with a non-text body`);
     return data;
   } catch (error) {
     if (httpStatusOf(error) === 406) throw new DiffTooLargeError((error as Error).message);
