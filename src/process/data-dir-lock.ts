@@ -97,10 +97,10 @@ function sleepSync(ms: number): void {
  * system calls is removed. Left: two starters that remove one such leftover at once can, in a
  * microsecond window, let a third take the takeover beside one of them.
  */
-function whileTakingOver<T>(path: string, replace: () => T): T {
+function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
   const takeover = path + TAKEOVER_SUFFIX;
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
-  while (!createExclusively(takeover, `${formatProcessRecord(recordProcess("self"))}\n`)) {
+  while (!createExclusively(takeover, `${self}\n`)) {
     const other = readLockFile(takeover);
     if (other && !(other.holder && isLockHolder(other.holder, other.uid))) removeIfStill(takeover, other.ino);
     else if (Date.now() > deadline) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
@@ -132,9 +132,9 @@ function removeIfStill(path: string, ino: number): void {
   }
 }
 
-function lockHandle(path: string): DataDirLock {
+/** `self`: this process's record, as the lock file's first line holds it. */
+function lockHandle(path: string, self: string): DataDirLock {
   const ours = (file: LockFile | null) => file?.holder?.pid === process.pid;
-  const self = formatProcessRecord(recordProcess("self"));
   return {
     recordRedis(pid) {
       if (ours(readLockFile(path))) replaceAtomically(path, `${self}\n${formatProcessRecord(recordProcess(pid))}\n`);
@@ -153,19 +153,20 @@ function lockHandle(path: string): DataDirLock {
  */
 export function lockDataDir(dir: string): DataDirLock {
   const path = join(dir, LOCK_FILE);
-  const content = `${formatProcessRecord(recordProcess("self"))}\n`;
+  const self = formatProcessRecord(recordProcess("self"));
+  const content = `${self}\n`;
   for (let attempt = 0; attempt < 10; attempt++) {
-    if (createExclusively(path, content)) return lockHandle(path);
+    if (createExclusively(path, content)) return lockHandle(path, self);
     const found = readLockFile(path);
     if (!found) continue;
     refuseIfHeld(found, dir);
     // Replaced only if it is still the file judged stale: another starter may have taken it over meanwhile.
-    const replaced = whileTakingOver(path, () => {
+    const replaced = whileTakingOver(path, self, () => {
       if (readLockFile(path)?.ino !== found.ino) return false;
       replaceAtomically(path, content);
       return true;
     });
-    if (replaced) return lockHandle(path);
+    if (replaced) return lockHandle(path, self);
   }
   throw new Error(`Cannot lock the data folder ${dir}: its lock file ${path} keeps coming back.`);
 }
