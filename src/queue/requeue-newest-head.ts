@@ -35,7 +35,9 @@ export function createNewestHeadRequeue(queue: ReviewQueue, redis: Redis): Newes
   return {
     async requeue(job, currentHeadSha, log) {
       if (job.trigger === "command" || job.trigger === "rerun" || job.headSha === currentHeadSha) return null;
-      const newest: ReviewJobData = { ...job, headSha: currentHeadSha, trigger: "synchronize", mode: "incremental", commentId: null, requestedBy: null, deliveryId: null };
+      // The superseded push's event said whether the PR was a draft then; of the current head no event said anything.
+      const { draft: _draftThen, ...pushed } = job;
+      const newest: ReviewJobData = { ...pushed, headSha: currentHeadSha, trigger: "synchronize", mode: "incremental", commentId: null, requestedBy: null, deliveryId: null };
       const id = jobId(newest);
       const own = OWN_DELIVERY_TRIGGERS.map((trigger) => jobId({ ...newest, trigger }));
       const keys = [prefix + id, queue.toKey("failed"), queue.toKey("completed"), latestReviewKey(queue, job)!, ...own.map((ownId) => prefix + ownId)];

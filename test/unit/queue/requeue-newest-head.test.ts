@@ -44,9 +44,11 @@ describe("createNewestHeadRequeue", () => {
     expect(await queue.getJob(newerId)).toBeUndefined();
 
     // The older head's worker finds GitHub's head at the newer push.
-    expect(await newest.requeue(older, newer.headSha!, log)).toBe(newerId);
+    // Its event said the PR was not a draft then: the requeued job, for another head, says nothing of it.
+    expect(await newest.requeue({ ...older, draft: false }, newer.headSha!, log)).toBe(newerId);
     const job = await queue.getJob(newerId);
     expect(job?.data).toMatchObject({ headSha: newer.headSha, trigger: "synchronize", pullNumber: 1 });
+    expect(job?.data).not.toHaveProperty("draft");
     expect(await job?.getState()).toBe("waiting");
     // A second finder, or the newer push's late redelivery, adds nothing.
     expect(await newest.requeue(older, newer.headSha!, log)).toBeNull();
