@@ -17,7 +17,7 @@ export const REVIEW_CONTEXT_QUERY = `query ReviewContext($owner: String!, $repo:
   repository(owner: $owner, name: $repo) {
     diskUsage
     pullRequest(number: $number) {
-      number state isDraft title body headRefOid headRefName baseRefOid baseRefName
+      number state isDraft title body headRefOid headRefName baseRefOid baseRefName baseRef { target { oid } }
       reviews(last: 100) { nodes { databaseId body author { __typename login } } }
       comments(last: 100) { nodes { databaseId body author { __typename login } } }
       ${FIRST_THREADS_SELECTION}
@@ -58,6 +58,8 @@ const ReviewContextData = z.object({
           headRefName: z.string(),
           baseRefOid: z.string(),
           baseRefName: z.string(),
+          /** The base branch now; null once it is deleted. */
+          baseRef: z.object({ target: z.object({ oid: z.string() }).nullable() }).nullable(),
           reviews: AuthoredNodes,
           comments: AuthoredNodes,
           reviewThreads: ReviewThreadConnection,
@@ -80,6 +82,12 @@ export interface ConfigFiles {
 
 export interface ReviewContext {
   pr: PullRequest;
+  /**
+   * The commit the PR's base branch points at now, null when the branch is gone. GitHub can leave
+   * `pr.base.sha` behind it (github/docs#431), while the PR's diff runs from the merge base of this tip
+   * and the head: a diff from `pr.base.sha` can hold the base branch's own later commits.
+   */
+  baseTipSha: string | null;
   ownReviews: PostedReview[];
   files: ConfigFiles;
   /** The repository's size on GitHub (KiB, `diskUsage`); null when unknown. */
@@ -143,6 +151,7 @@ export async function loadReviewContext(client: GithubClient, ref: PullRequestRe
       head: { sha: pull.headRefOid, ref: pull.headRefName },
       base: { sha: pull.baseRefOid, ref: pull.baseRefName },
     },
+    baseTipSha: pull.baseRef?.target?.oid ?? null,
     ownReviews,
     files: { config, agents: data.repository.agents?.text ?? null },
     repositorySizeKb: data.repository.diskUsage ?? null,

@@ -18,7 +18,8 @@ import type { ReviewJobData } from "../queue/review-job.js";
  * - and this process has not seen the repository's config turn that kind of review off (a repository
  *   that does pays the early read once per worker process, until its config turns them on again).
  * Anything else reads the diff after the context, as before, so a job that is skipped pays no request for it.
- * The review uses the early diff only if the context shows the pinned base and head (`diffAtHead`).
+ * The review uses the early diff only if the context shows the pinned head and the base branch still at the
+ * pinned base (`diffAtHead`).
  */
 
 /** Repositories whose config, when this process last read it, turned all reviews or automatic ones off. */
@@ -56,20 +57,27 @@ export async function readDiffEarly<T>(job: EarlyJob, services: EarlyDiffService
   return { pin, diff };
 }
 
+/** What the PR's context shows: its head, and the commit its base branch points at now (null: the branch is gone). */
+export interface ShownPull {
+  headSha: string;
+  baseTipSha: string | null;
+}
+
 /**
- * The diff of the PR as its context shows it: the early one when it is the diff of that base and head,
- * else `read()` (the PR's diff, as before the early read). A failed early read (a head GitHub has not
- * stored yet, a diff too large) is read again the same way; `read` is told why, so that a diff GitHub
- * called too large is not asked for twice. Call it only where the diff is needed: a job that stops
- * before starts no read.
+ * The diff of the PR as its context shows it: the early one when it is the PR's diff, else `read()` (the
+ * PR's diff, as before the early read). The PR's diff runs from the merge base of the base branch's tip and
+ * the head, so the early `base...head` is it only while that tip is the pinned base: GitHub can leave the
+ * event's base sha (and the context's `base.sha`) behind the branch (github/docs#431), and once the head has
+ * merged the newer base ("Update branch"), a diff from the older one holds the base branch's own commits.
+ * A failed early read (a head GitHub has not stored yet, a diff too large) is read again the same way;
+ * `read` is told why, so that a diff GitHub called too large is not asked for twice. Call it only where
+ * the diff is needed: a job that stops before starts no read.
  */
-export async function diffAtHead<T>(
-  early: EarlyDiff<T> | null,
-  pr: { head: { sha: string }; base: { sha: string } },
-  read: (earlyError?: unknown) => Promise<T>,
-  log: Logger,
-): Promise<T> {
-  if (!early || early.pin.headSha !== pr.head.sha || early.pin.baseSha !== pr.base.sha) return read();
+export async function diffAtHead<T>(early: EarlyDiff<T> | null, shown: ShownPull, read: (earlyError?: unknown) => Promise<T>, log: Logger): Promise<T> {
+  if (!early || early.pin.headSha !== shown.headSha || early.pin.baseSha !== shown.baseTipSha) {
+    if (early) log.debug({ ...early.pin, shown }, "The early diff is not the PR's diff (another head, or the base branch moved); reading the PR's diff");
+    return read();
+  }
   try {
     return await early.diff;
   } catch (error) {

@@ -124,7 +124,8 @@ async function runReview(job: PullReviewJob, ref: PullRequestRef, deps: ReviewDe
   const early = readDiffEarly(job, deps, async (pin) => ({ diff: await getComparisonDiff(github, ref, pin, signal), unreviewable: [] }));
   const context = job.headSha ? await readUntilHead(readContext, (read) => read.pr.head.sha, job.headSha, deps.headLagWaitsMs) : await readContext();
   const { pr } = context;
-  const readDiff = async () => diffAtHead(await early, pr, (earlyError) => fetchDiff(github, ref, log, { signal, tooLarge: earlyError instanceof DiffTooLargeError }), log);
+  const shown = { headSha: pr.head.sha, baseTipSha: context.baseTipSha };
+  const readDiff = async () => diffAtHead(await early, shown, (earlyError) => fetchDiff(github, ref, log, { signal, tooLarge: earlyError instanceof DiffTooLargeError }), log);
   if (pr.state !== "open") return { status: "skipped", reason: "pull request is not open" };
   const headSha = pr.head.sha;
   if (job.headSha && job.headSha !== headSha) return { status: "superseded", headSha: job.headSha, currentHeadSha: headSha };

@@ -134,8 +134,12 @@ export interface FakePullRequest {
   diff: string;
   /** A replica behind the last push: the next `reads` reads of the PR's diff still serve the previous push's (`files` in it). */
   staleDiff?: { diff: string; files: number; reads: number };
-  /** Set when the repository has a git history: the PR follows these branches (see syncPullWithGit). */
-  branches?: { base: string; head: string; synced?: string };
+  /**
+   * Set when the repository has a git history: the PR follows these branches (see syncPullWithGit).
+   * `recordedBase`: the base sha GitHub keeps recording (base.sha, baseRefOid) while the base branch moves
+   * on (github/docs#431; set by the fake's `staleBase`); the PR's diff still runs from the branch's tip.
+   */
+  branches?: { base: string; head: string; synced?: string; recordedBase?: string };
   /** The fake's own parse of `diff`, which review comments are checked against. */
   parsed: FakeDiffFile[];
   files: GithubPullFile[];

@@ -117,6 +117,12 @@ export interface GithubFake {
    * A comparison of two named commits is never stale.
    */
   lagDiff(owner: string, repo: string, number: number, lag: { diff: string; reads: number }): void;
+  /**
+   * GitHub can leave a PR's recorded base sha (REST `base.sha`, GraphQL `baseRefOid`, the events') behind
+   * its base branch (github/docs#431): from now on a branch-following PR keeps the base sha it shows now,
+   * while its diff (from the merge base of the branch's tip and the head) and `baseRef` follow the branch.
+   */
+  staleBase(owner: string, repo: string, number: number): void;
   /** A person's reply in a review thread (to the app's comment `inReplyTo`). */
   addReviewReply(owner: string, repo: string, number: number, inReplyTo: number, reply: { body: string; user?: string }): GithubReviewComment;
   /** The PR's review threads as GraphQL shows them now (resolution, outdated, line, comments). */
@@ -337,6 +343,12 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     },
     lagDiff(owner, repo, number, lag) {
       pullOf(owner, repo, number).staleDiff = { ...lag, files: parseFakeDiff(lag.diff).length };
+    },
+    staleBase(owner, repo, number) {
+      const pull = pullOf(owner, repo, number);
+      if (!pull.branches) throw new Error(`${owner}/${repo}#${number} follows no git branches: its base sha never moves anyway`);
+      syncPullWithGit(ensureRepo(state, owner, repo), pull, origin);
+      pull.branches.recordedBase = pull.base.sha;
     },
     addReviewReply(owner, repo, number, inReplyTo, reply) {
       const pull = pullOf(owner, repo, number);

@@ -34,12 +34,21 @@ export function syncPullWithGit(repo: FakeRepo, pull: FakePullRequest, origin: s
   const parsed = parseFakeDiff(diff);
   Object.assign(pull, {
     head: { ...pull.head, sha: headSha },
-    base: { ...pull.base, sha: baseSha },
+    base: { ...pull.base, sha: pull.branches.recordedBase ?? baseSha },
     diff,
     parsed,
     files: parsed.map((file) => pullFile(file, repo.owner, repo.name, headSha, origin)),
   });
   pull.branches.synced = key;
+}
+
+/**
+ * The base branch's tip as GraphQL's `baseRef { target { oid } }` shows it: the branch's commit in a git
+ * history (whatever base.sha GitHub recorded), else the PR's base sha. Null when the branch is gone.
+ */
+export function baseTipSha(repo: FakeRepo, pull: FakePullRequest): string | null {
+  if (!repo.git || !pull.branches) return pull.base.sha;
+  return repo.git.resolve(`refs/heads/${pull.branches.base}`);
 }
 
 /** The PR's diff: from the merge base of base and head to head (`base...head`). */

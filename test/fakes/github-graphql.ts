@@ -2,7 +2,7 @@ import { validate } from "@octokit/graphql-schema";
 import { Kind, parse, valueFromASTUntyped, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { RouteReply } from "./github-fake-routes.js";
 import { readHeadSha, repoKey, type FakePullRequest, type FakeRepo, type GithubFakeState } from "./github-fake-state.js";
-import { syncPullWithGit } from "./github-git.js";
+import { baseTipSha, syncPullWithGit } from "./github-git.js";
 import { commentsJson, findReviewComment, findThread, replyToThread, reviewCommentReactionsJson, setThreadResolved, threadJson, threadsOf, type CommentsPage } from "./github-threads.js";
 
 /**
@@ -159,6 +159,7 @@ function answerReviewContext(document: DocumentNode, variables: Record<string, u
         headRefName: pull.head.ref,
         baseRefOid: pull.base.sha,
         baseRefName: pull.base.ref,
+        baseRef: baseRefJson(repo, pull),
         reviews: {
           nodes: pull.reviews.slice(-100).map((review) => ({
             databaseId: review.id,
@@ -188,6 +189,12 @@ function answerReviewContext(document: DocumentNode, variables: Record<string, u
     status: 200,
     json: { data, errors: [{ type: "NOT_FOUND", path: ["orgConfig"], locations: [{ line: 12, column: 3 }], message: `Could not resolve to a Repository with the name '${owner}/.github'.` }] },
   };
+}
+
+/** `baseRef { target { oid } }`: the base branch now, null once it is deleted (the fake answers the selection the app sends). */
+function baseRefJson(repo: FakeRepo, pull: FakePullRequest): Record<string, unknown> | null {
+  const tip = baseTipSha(repo, pull);
+  return tip === null ? null : { target: { oid: tip } };
 }
 
 function answerThreadPage(document: DocumentNode, variables: Record<string, unknown>, state: GithubFakeState, origin: string): RouteReply {

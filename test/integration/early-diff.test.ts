@@ -76,7 +76,7 @@ function history(name: string): GitRepo {
 }
 
 /** Runs one review job of PR #1 of `repo` at the feature branch's head, as its first attempt. */
-async function review(repo: string, git: GitRepo, job: Pick<ReviewJobData, "trigger" | "mode">) {
+async function review(repo: string, git: GitRepo, job: Pick<ReviewJobData, "trigger" | "mode"> & Partial<Pick<ReviewJobData, "baseSha">>) {
   const responses = createResponsesClient({ baseUrl: model.url, apiKey: model.apiKey, model: "openai/gpt-5-1-codex", timeoutMs: 10_000 });
   const reviewer = createChunkReviewer({ client: responses, maxOutputTokens: 4_000, outputTokensCeiling: 8_000, reasoningEffort: "medium", log, wait: async () => undefined });
   const data: ReviewJobData = {
@@ -127,6 +127,34 @@ describe("the diff read beside the context", () => {
     const latest = github.reviews(OWNER, "lagging-incremental", 1).at(-1)!;
     expect(latest.commit_id).toBe(git.sha("feature"));
     expect(latest.comments.map((comment) => comment.line)).toEqual([5]);
+  });
+});
+
+describe("a base sha GitHub left behind its branch", () => {
+  it("after the PR merged a newer base ('Update branch'): the review is of the PR's own change, not of the base's new commits", async () => {
+    const git = history("stale-base");
+    git.commit("feature", { "calc.ts": constants({ 5: "export const v5 = compute(5);" }) });
+    github.addPullRequest({ owner: OWNER, repo: "stale-base", number: 1, branches: { base: "main", head: "feature" } });
+    // GitHub keeps the base sha it recorded while main moves on; the event and the context name it.
+    github.staleBase(OWNER, "stale-base", 1);
+    const recordedBase = git.sha("main");
+    git.commit("main", { "calc.ts": constants({ 25: "export const v25 = compute(25);" }) });
+    git.merge("feature", "main");
+
+    const { outcome, prompts } = await review("stale-base", git, { trigger: "synchronize", mode: "full", baseSha: recordedBase });
+
+    expect(outcome).toMatchObject({ status: "posted", headSha: git.sha("feature") });
+    expect(prompts.join("\n")).toContain("compute(5)");
+    expect(prompts.join("\n")).not.toContain("compute(25)");
+    // Line 25 is main's change, not the PR's: the finding there goes to the body, and GitHub accepts the review at once.
+    const [posted] = github.reviews(OWNER, "stale-base", 1);
+    expect(posted!.comments.map((comment) => comment.line)).toEqual([5]);
+    const reads = github.requests.filter((request) => request.path.startsWith(`/repos/${OWNER}/stale-base/`) && request.method === "GET" && !request.path.includes("/check-runs"));
+    expect(reads.map((request) => `${request.path} ${request.status}`)).toEqual([
+      `/repos/${OWNER}/stale-base/compare/${recordedBase}...${git.sha("feature")} 200`,
+      `/repos/${OWNER}/stale-base/pulls/1 200`,
+    ]);
+    expect(github.requests.filter((request) => request.method === "POST" && request.path === `/repos/${OWNER}/stale-base/pulls/1/reviews`).map((request) => request.status)).toEqual([200]);
   });
 });
 

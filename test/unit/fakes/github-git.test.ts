@@ -85,6 +85,35 @@ describe("compare over a real git history", () => {
   });
 });
 
+describe("a base sha GitHub left behind its branch (staleBase)", () => {
+  beforeEach(() => start());
+
+  it("keeps base.sha and baseRefOid while baseRef's target and the PR's diff follow the branch's tip", async () => {
+    git.commit("feature", setLine("app.js", 3, "changed 3"));
+    fake.addPullRequest({ owner: OWNER, repo: REPO, number: 1, branches: { base: "main", head: "feature" } });
+    const recorded = git.sha("main");
+    fake.staleBase(OWNER, REPO, 1);
+    git.commit("main", setLine("app.js", 30, "main changed 30"));
+    git.merge("feature", "main");
+
+    const pull = await octokit.rest.pulls.get({ owner: OWNER, repo: REPO, pull_number: 1 });
+    expect(pull.data.base.sha).toBe(recorded);
+    const query = `query ReviewContext($owner: String!, $repo: String!, $number: Int!) {
+      repository(owner: $owner, name: $repo) { pullRequest(number: $number) { baseRefOid baseRef { target { oid } } } }
+    }`;
+    const context = (await octokit.graphql(query, { owner: OWNER, repo: REPO, number: 1 }).catch((error: { data?: unknown }) => error.data)) as {
+      repository: { pullRequest: { baseRefOid: string; baseRef: { target: { oid: string } } } };
+    };
+    expect(context.repository.pullRequest).toMatchObject({ baseRefOid: recorded, baseRef: { target: { oid: git.sha("main") } } });
+    // The PR's diff is from the merge base of main's tip: main's change is not in it; a compare from the recorded base has it.
+    const diff = (await octokit.rest.pulls.get({ owner: OWNER, repo: REPO, pull_number: 1, mediaType: { format: "diff" } })).data as unknown as string;
+    expect(diff).toContain("+changed 3");
+    expect(diff).not.toContain("main changed 30");
+    const fromRecorded = (await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: OWNER, repo: REPO, basehead: `${recorded}...feature`, mediaType: { format: "diff" } })).data as unknown as string;
+    expect(fromRecorded).toContain("main changed 30");
+  });
+});
+
 describe("compare caps", () => {
   it("lists at most compareFiles files and the compareCommits most recent commits, with the true totals", async () => {
     await start({ compareFiles: 2, compareCommits: 2 });

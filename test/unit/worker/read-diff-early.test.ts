@@ -97,7 +97,8 @@ describe("diffAtHead", () => {
     diff.catch(() => undefined);
     return { pin: { baseSha: BASE, headSha: HEAD }, diff };
   };
-  const pr = (head: string, base = BASE) => ({ head: { sha: head }, base: { sha: base } });
+  /** The context's head and the base branch's tip now. */
+  const pr = (head: string, baseTip: string | null = BASE) => ({ headSha: head, baseTipSha: baseTip });
   /** The read after the context: what it returns, and what it was told. */
   const reads: unknown[] = [];
   const read = async (earlyError?: unknown) => {
@@ -105,7 +106,7 @@ describe("diffAtHead", () => {
     return "read after the context";
   };
 
-  it("uses the early diff when the context shows the base and head it was read at", async () => {
+  it("uses the early diff when the context shows the head it was read at and the base branch still at its base", async () => {
     reads.length = 0;
     expect(await diffAtHead(early(Promise.resolve("pinned")), pr(HEAD), read, log)).toBe("pinned");
     expect(reads).toEqual([]);
@@ -113,7 +114,9 @@ describe("diffAtHead", () => {
 
   it.each([
     ["another head", pr("b".repeat(40))],
-    ["another base (the base branch moved or was changed)", pr(HEAD, "d".repeat(40))],
+    // The event's base sha may be the one GitHub recorded, behind the branch: the PR's diff runs from the tip.
+    ["the base branch at another commit (it moved, or the PR's base was changed)", pr(HEAD, "d".repeat(40))],
+    ["no base branch (deleted)", pr(HEAD, null)],
   ])("reads the PR's diff when the context shows %s", async (_name, shown) => {
     reads.length = 0;
     expect(await diffAtHead(early(Promise.resolve("pinned")), shown, read, log)).toBe("read after the context");
