@@ -7,6 +7,8 @@ import type { RouteReply } from "./github-fake-routes.js";
  * The diff media type (`Accept: application/vnd.github.diff`) on a PR (`GET /pulls/:n`) and on a
  * comparison (`GET /compare/{base}...{head}`). GitHub documents the same diff limits for commits, pull
  * requests and compare views (300 files, 20,000 lines); past them the PR's diff answers 406 too_large.
+ * The REST docs say nothing of a compare's diff past them, and one was seen served whole (getsentry/seer#138):
+ * the fake answers 406 for it too unless told to serve it whole (`compareDiffWhole`).
  */
 
 const DOCS = {
@@ -70,7 +72,8 @@ export function pullComparisonDiff(repo: FakeRepo, base: string, head: string, o
 }
 
 /** `GET /compare/{base}...{head}` with the diff media type: computed by git, or a PR's diff without a history. */
-export function compareDiffReply(repo: FakeRepo, basehead: string, limits: { diffLines: number; diffFiles: number }, origin: string): RouteReply {
+export function compareDiffReply(repo: FakeRepo, basehead: string, capped: { diffLines: number; diffFiles: number; compareDiffWhole: boolean }, origin: string): RouteReply {
+  const limits = capped.compareDiffWhole ? { diffLines: Infinity, diffFiles: Infinity } : capped;
   const notFound: RouteReply = { status: 404, json: { message: "Not Found", documentation_url: DOCS.compare, status: "404" } };
   const parts = /^(.+?)\.\.\.(.+)$/.exec(basehead);
   if (!parts) return { ...notFound, unexpected: `compare expects BASE...HEAD, got ${basehead}` };

@@ -60,7 +60,7 @@ export interface RouteEnv {
   state: GithubFakeState;
   /** `http://127.0.0.1:PORT`. */
   origin: string;
-  limits: { diffLines: number; diffFiles: number } & CompareLimits;
+  limits: { diffLines: number; diffFiles: number; compareDiffWhole: boolean } & CompareLimits;
 }
 
 /** `jwt`: the App's own endpoints; `token`: everything an installation token opens. */

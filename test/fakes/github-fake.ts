@@ -59,9 +59,10 @@ export interface GithubFakeOptions {
   /**
    * GitHub's limits, lowered in tests to provoke them: the diff media type's, of a PR or a compare (406;
    * default 20 000 lines, 300 files), and the compare's JSON (cut silently; default 300 files, the 250
-   * most recent commits).
+   * most recent commits). `compareDiffWhole`: a compare's diff is served whole past the diff limits, as
+   * one was seen past 1,000 files (getsentry/seer#138; GitHub documents no 406 for it). Default: 406.
    */
-  limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number };
+  limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number; compareDiffWhole?: boolean };
 }
 
 export interface RecordedGithubRequest {
@@ -189,6 +190,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     diffFiles: options.limits?.diffFiles ?? 300,
     compareFiles: options.limits?.compareFiles ?? 300,
     compareCommits: options.limits?.compareCommits ?? 250,
+    compareDiffWhole: options.limits?.compareDiffWhole ?? false,
   };
   const requests: RecordedGithubRequest[] = [];
   const unexpected: GithubFake["unexpected"] = [];

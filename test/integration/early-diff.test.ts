@@ -68,23 +68,30 @@ afterEach(() => {
   expect(model.invalidRequests).toEqual([]);
 });
 
-function history(name: string): GitRepo {
+/** The GitHub fake a test runs against, and the client of it the review uses. */
+interface GithubUnderTest {
+  github: GithubFake;
+  client: GithubClient;
+}
+const defaultGithub = (): GithubUnderTest => ({ github, client });
+
+function history(name: string, on = defaultGithub()): GitRepo {
   const git = createGitRepo({ "calc.ts": constants() });
   repos.push(git);
-  github.useGitHistory(OWNER, name, git);
+  on.github.useGitHistory(OWNER, name, git);
   return git;
 }
 
 /** Runs one review job of PR #1 of `repo` at the feature branch's head, as its first attempt. */
-async function review(repo: string, git: GitRepo, job: Pick<ReviewJobData, "trigger" | "mode"> & Partial<Pick<ReviewJobData, "baseSha">>) {
+async function review(repo: string, git: GitRepo, job: Pick<ReviewJobData, "trigger" | "mode"> & Partial<Pick<ReviewJobData, "baseSha">>, on = defaultGithub()) {
   const responses = createResponsesClient({ baseUrl: model.url, apiKey: model.apiKey, model: "openai/gpt-5-1-codex", timeoutMs: 10_000 });
   const reviewer = createChunkReviewer({ client: responses, maxOutputTokens: 4_000, outputTokensCeiling: 8_000, reasoningEffort: "medium", log, wait: async () => undefined });
   const data: ReviewJobData = {
-    kind: "review", installationId: github.state.installationId, owner: OWNER, repo, pullNumber: 1, deliveryId: null,
+    kind: "review", installationId: on.github.state.installationId, owner: OWNER, repo, pullNumber: 1, deliveryId: null,
     headSha: git.sha("feature"), baseSha: git.sha("main"), commentId: null, requestedBy: null, draft: false, ...job,
   };
   const before = calls.length;
-  const outcome = await reviewPullRequest(data, { github: client, reviewer, settings, pauses, appSlug: "codex-review", log, firstAttempt: true, headLagWaitsMs: [] });
+  const outcome = await reviewPullRequest(data, { github: on.client, reviewer, settings, pauses, appSlug: "codex-review", log, firstAttempt: true, headLagWaitsMs: [] });
   return { outcome, prompts: calls.slice(before).filter(isReviewCall).map(promptInput) };
 }
 
@@ -194,6 +201,37 @@ describe("a diff too large for GitHub", () => {
     expect(reads.map((request) => `${request.path} ${request.status}`)).toEqual([
       `/repos/${OWNER}/big-reviewed/compare/${git.sha("main")}...${git.sha("feature")} 406`,
       `/repos/${OWNER}/big-reviewed/pulls/1/files 200`,
+    ]);
+  });
+});
+
+describe("a comparison's diff GitHub serves whole past the PR diff's limits (getsentry/seer#138)", () => {
+  let whole: GithubUnderTest;
+  beforeAll(async () => {
+    // GitHub's own limits (300 files), and a compare's diff that is not refused past them.
+    const fake = await startGithubFake({ limits: { compareDiffWhole: true } });
+    whole = { github: fake, client: new Octokit({ baseUrl: fake.baseUrl, auth: FAKE_GITHUB_TOKEN }) as unknown as GithubClient };
+  });
+  afterAll(async () => {
+    expect(whole?.github.unexpected).toEqual([]);
+    await whole?.github.close();
+  });
+
+  it("is too large as the PR's diff would be: the review reads the file list, with as many requests as through the PR's 406", async () => {
+    const git = history("whole-compare", whole);
+    const added = Array.from({ length: 301 }, (_, i) => [`src/m${i}.ts`, `export const m${i} = compute(${i});\n`]);
+    git.commit("feature", Object.fromEntries([...added, ["calc.ts", constants({ 5: "export const v5 = compute(5);" })]]));
+    whole.github.addPullRequest({ owner: OWNER, repo: "whole-compare", number: 1, branches: { base: "main", head: "feature" } });
+
+    const { outcome, prompts } = await review("whole-compare", git, { trigger: "opened", mode: "full" }, whole);
+
+    expect(outcome).toMatchObject({ status: "posted", headSha: git.sha("feature") });
+    expect(prompts.join("\n")).toContain("compute(5)");
+    const reads = whole.github.requests.filter((request) => request.path.startsWith(`/repos/${OWNER}/whole-compare/`) && request.method === "GET" && !request.path.includes("/check-runs"));
+    // 302 files: served whole (200), then four pages of the file list; the PR's diff is never asked for.
+    expect(reads.map((request) => `${request.path} ${request.status}`)).toEqual([
+      `/repos/${OWNER}/whole-compare/compare/${git.sha("main")}...${git.sha("feature")} 200`,
+      ...Array.from({ length: 4 }, () => `/repos/${OWNER}/whole-compare/pulls/1/files 200`),
     ]);
   });
 });
