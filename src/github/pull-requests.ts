@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { httpStatusOf, type GithubClient, type PullRequestRef } from "./github-client.js";
+import { requestUntilStopped } from "./request-until-stopped.js";
 
 export const PullRequest = z.object({
   number: z.number(),
@@ -61,20 +62,21 @@ export async function requestDiff(client: GithubClient, route: string, parameter
 
 /**
  * The PR's files with their patches, page by page (GitHub lists at most 3,000). `signal` stops the
- * paging (up to 30 requests) when the job that wanted them has stopped.
+ * paging (up to 30 requests) when the job that wanted them has stopped, a page's retries included
+ * (request-until-stopped.ts; `retryWaitsMs`: its waits after a server error).
  */
-export async function listPullRequestFiles(client: GithubClient, ref: PullRequestRef, maxFiles = 3_000, signal?: AbortSignal): Promise<PullRequestFile[]> {
+export async function listPullRequestFiles(
+  client: GithubClient,
+  ref: PullRequestRef,
+  maxFiles = 3_000,
+  signal?: AbortSignal,
+  retryWaitsMs?: readonly number[],
+): Promise<PullRequestFile[]> {
   const files: PullRequestFile[] = [];
+  const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files";
   for (let page = 1; files.length < maxFiles; page++) {
-    signal?.throwIfAborted();
-    const { data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
-      owner: ref.owner,
-      repo: ref.repo,
-      pull_number: ref.pullNumber,
-      per_page: 100,
-      page,
-      ...(signal ? { request: { signal } } : {}),
-    });
+    const parameters = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100, page };
+    const { data } = signal ? await requestUntilStopped(client, route, parameters, signal, retryWaitsMs) : await client.request(route, parameters);
     const batch = z.array(PullRequestFile).parse(data);
     files.push(...batch);
     if (batch.length < 100) break;
