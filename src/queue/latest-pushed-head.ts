@@ -1,5 +1,6 @@
 import { QueueKeys } from "bullmq";
 import type { Redis } from "ioredis";
+import { headOfJobId } from "./job-id-head.js";
 import { jobId, type JobData } from "./review-job.js";
 import { latestReviewKey } from "./supersede-older-review.js";
 
@@ -26,7 +27,7 @@ export function createLatestPushes(redis: Redis, queueName: string): LatestPushe
       if (!key || job.kind !== "review" || !job.headSha) return "untracked";
       const latest = await redis.get(key);
       if (!latest || latest === jobId(job)) return null;
-      const head = /\/([0-9a-f]{40}|[0-9a-f]{64})\/[a-z_]+$/i.exec(latest)?.[1];
+      const head = headOfJobId(latest);
       return head && head !== job.headSha ? head : null;
     },
   };

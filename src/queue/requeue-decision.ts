@@ -1,3 +1,4 @@
+import { HEAD_OF_JOB_ID_LUA } from "./job-id-head.js";
 import type { DecisionAroundAdd } from "./script-with-bullmq-add.js";
 
 /**
@@ -30,6 +31,7 @@ export const OWN_DELIVERY_TRIGGERS = ["opened", "reopened", "ready_for_review"] 
  * away from, then came back to (a force-push back, whose webhook was lost), is still to be reviewed.
  */
 const DECIDE = `local rcall = redis.call
+${HEAD_OF_JOB_ID_LUA}
 local function finishedWithoutReview(key)
   local ok, outcome = pcall(cjson.decode, rcall("HGET", key, "returnvalue") or "null")
   return ok and type(outcome) == "table" and (outcome.status == "superseded" or outcome.status == "skipped")
@@ -40,8 +42,8 @@ local function reviews(key, id)
 end
 local previous = rcall("GET", KEYS[4])
 if previous then
-  local head = string.match(previous, "/(%x+)/[%a_]+$")
-  if head and (#head == 40 or #head == 64) and head ~= ARGV[2] then return {"newer", ""} end
+  local head = headOfJobId(previous)
+  if head and head ~= ARGV[2] then return {"newer", ""} end
 end
 for i = 5, #KEYS do
   if reviews(KEYS[i], ARGV[i - 1]) then return {"own", ""} end
