@@ -1,5 +1,5 @@
-import { statSync, utimesSync } from "node:fs";
-import { sleepSync, type LockFile } from "./lock-file.js";
+import { utimesSync } from "node:fs";
+import { readLockFile, sleepSync, type LockFile } from "./lock-file.js";
 
 /** How often the holder touches its lock file, so a start in another container or host can tell it runs. */
 export const LOCK_HEARTBEAT_MS = 1_000;
@@ -34,13 +34,10 @@ export function seesLockHeartbeat(path: string, file: LockFile, watchMs: number)
   const deadline = Date.now() + watchMs;
   while (Date.now() < deadline) {
     sleepSync(Math.min(100, Math.max(1, deadline - Date.now())));
-    let now: { ino: number; mtimeMs: number };
-    try {
-      now = statSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw error;
-    }
+    // Opened anew each time, not stat'ed: an NFS client checks a file's attributes with the server on
+    // open, while a stat may answer from its attribute cache for up to a minute.
+    const now = readLockFile(path);
+    if (!now) return false;
     if (now.ino !== file.ino || now.mtimeMs !== file.mtimeMs) return true;
   }
   return false;
