@@ -465,7 +465,7 @@ function send(res: ServerResponse, reply: RouteReply, now: number): void {
   if (res.destroyed) return;
   const raw = reply.bytes !== undefined || reply.stream !== undefined;
   const text = reply.bytes ?? reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
-  const resetAt = Math.floor(Date.now() / 1000) + 3_600;
+  const resetAt = Math.floor(now / 1000) + 3_600;
   const headers = {
     date: new Date(now).toUTCString(),
     "content-type": reply.text === undefined && !raw ? "application/json; charset=utf-8" : (reply.contentType ?? "text/plain; charset=utf-8"),
