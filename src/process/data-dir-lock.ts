@@ -41,10 +41,9 @@ function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   while (!createExclusively(takeover, `${self}\n`)) {
     const other = readFinishedLockFile(takeover);
-    const place = other?.holder ? placeOf(other.holder.host) : "here";
-    const running = other?.holder && (place === "elsewhere" || (place === "here" && isLockHolder(other.holder, other.uid)));
-    if (other && (!running || (place === "elsewhere" && Date.now() > deadline))) removeIfStill(takeover, other.ino);
-    else if (Date.now() > deadline) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
+    const waitOver = Date.now() > deadline;
+    if (other && !isStillTakingOver(other, waitOver)) removeIfStill(takeover, other.ino);
+    else if (waitOver) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
     else sleepSync(5);
   }
   try {
@@ -52,6 +51,14 @@ function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
   } finally {
     rmSync(takeover, { force: true });
   }
+}
+
+/** Whether the takeover file `other` names a starter still at it: one of another container or host cannot be checked here, and counts until `waitOver`. */
+function isStillTakingOver(other: LockFile, waitOver: boolean): boolean {
+  if (!other.holder) return false;
+  const place = placeOf(other.holder.host);
+  if (place === "elsewhere") return !waitOver;
+  return place === "here" && isLockHolder(other.holder, other.uid);
 }
 
 /** `self`: this process's record, as the lock file's first line holds it (its pid alone may be another container's pid too). */

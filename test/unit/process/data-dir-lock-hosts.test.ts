@@ -111,6 +111,16 @@ describe.runIf(linux)("lockDataDir and where a lock was written", () => {
     lock.release();
   });
 
+  it("removes a takeover file of another container left for over 5 s (a starter killed while it took over), and takes the stale lock over", () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), "999999999 12345\n");
+    writeFileSync(join(dir, `${LOCK_FILE}.takeover`), `1 1 ${bootId} 4026530000 box-b\n`);
+    const lock = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    lock.release();
+  });
+
   it("releases only its own lock, not another container's that records the same pid", () => {
     const dir = folder();
     const lock = lockDataDir(dir);
