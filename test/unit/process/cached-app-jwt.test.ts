@@ -66,6 +66,19 @@ describe("createCachedAppJwt", () => {
     expect(recorrected.jwt).not.toBe(plain.jwt);
   });
 
+  it("keeps one JWT per correction, eight at most: the oldest signed goes first", async () => {
+    const now = Date.UTC(2026, 10, 30, 7, 0, 0);
+    const createJwt = createCachedAppJwt(privateKey, () => now);
+    // A kept JWT is the very promise handed out before; one signed anew is another (with the same bytes: RS256 is deterministic).
+    const first = createJwt(42, 1);
+    for (let correction = 2; correction <= 8; correction++) await createJwt(42, correction);
+    expect(createJwt(42, 1)).toBe(first);
+    await createJwt(42, 9);
+    const again = createJwt(42, 1);
+    expect(again).not.toBe(first);
+    expect(claimsOf((await again).jwt).iat).toBe(now / 1000 + 1 - 30);
+  });
+
   it("does not keep a failed signing: the next exchange tries again", async () => {
     const createJwt = createCachedAppJwt("-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----", () => Date.now());
     const first = createJwt(42);
