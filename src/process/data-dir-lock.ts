@@ -1,11 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatProcessRecord, isLockHolder, isRedisServer, parseProcessRecord, recordProcess, type ProcessRecord } from "./process-identity.js";
+import { placeOf } from "./host-identity.js";
+import { createExclusively, readFinishedLockFile, readLockFile, removeIfStill, removeLeftovers, replaceAtomically, sleepSync, type LockFile } from "./lock-file.js";
+import { FOREIGN_LOCK_WATCH_MS, seesLockHeartbeat, startLockHeartbeat } from "./lock-heartbeat.js";
+import { formatProcessRecord, isLockHolder, isRedisServer, recordProcess } from "./process-identity.js";
 
 /**
  * The lock file in the data folder: the app that owns the folder, then its redis-server, a line each
- * (`<pid> <start time>`; see process-identity.ts).
+ * (`<pid> <start time> <boot id> <pid namespace> <hostname>`; see process-identity.ts).
  */
 export const LOCK_FILE = "codex-review.lock";
 
@@ -21,89 +23,27 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** A lock file as read through one open file: its inode (what a takeover replaces), owner and records. */
-interface LockFile {
-  ino: number;
-  uid: number;
-  holder: ProcessRecord | null;
-  redis: ProcessRecord | null;
-}
-
-/** The lock file at `path`; null when there is none (its holder just released it). */
-function readLockFile(path: string): LockFile | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  try {
-    const { ino, uid } = fstatSync(fd);
-    const lines = readFileSync(fd, "utf8").split("\n");
-    return { ino, uid, holder: parseProcessRecord(lines[0]), redis: parseProcessRecord(lines[1]) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A file beside `path` with `content`, under a name no other process uses. */
-function writeBeside(path: string, content: string): string {
-  const temporary = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(temporary, content, { flag: "wx" });
-  return temporary;
-}
-
-/**
- * Creates `path` with `content` only if there is no file there; false if there is. The content is
- * written before the file appears (a hard link of a finished file), so no reader ever sees it empty and
- * takes it for stale. Where the file system has no hard links, an exclusive create (`wx`) does it.
- */
-function createExclusively(path: string, content: string): boolean {
-  const temporary = writeBeside(path, content);
-  try {
-    linkSync(temporary, path);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return false;
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
-    try {
-      writeFileSync(path, content, { flag: "wx" });
-      return true;
-    } catch (fallbackError) {
-      if ((fallbackError as NodeJS.ErrnoException).code === "EEXIST") return false;
-      throw fallbackError;
-    }
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
-
-/** Replaces `path` with `content` in one step: a reader sees the old file or the new one, never half of one. */
-function replaceAtomically(path: string, content: string): void {
-  renameSync(writeBeside(path, content), path);
-}
-
-/** Blocks the thread for `ms`: the lock is taken synchronously, at startup. */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+export interface LockDataDirOptions {
+  /** How long a lock from another container or host is watched for its holder's heartbeat. Default: FOREIGN_LOCK_WATCH_MS (10 s). */
+  foreignLockWatchMs?: number;
 }
 
 /**
  * Runs `replace` while this process alone may replace the stale lock file at `path`. Two starters that
  * both found it stale would otherwise both replace it (the second over the first's fresh lock), and both
  * run. The takeover file names its starter like the lock does; one left by a starter killed in those few
- * system calls is removed. Left: two starters that remove one such leftover at once can, in a
+ * system calls is removed (one of another container or host, whose pid cannot be checked here, once it
+ * has stayed for TAKEOVER_WAIT_MS). Left: two starters that remove one such leftover at once can, in a
  * microsecond window, let a third take the takeover beside one of them.
  */
 function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
   const takeover = path + TAKEOVER_SUFFIX;
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   while (!createExclusively(takeover, `${self}\n`)) {
-    const other = readLockFile(takeover);
-    if (other && !(other.holder && isLockHolder(other.holder, other.uid))) removeIfStill(takeover, other.ino);
-    else if (Date.now() > deadline) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
+    const other = readFinishedLockFile(takeover);
+    const waitOver = Date.now() > deadline;
+    if (other && !isStillTakingOver(other, waitOver)) removeIfStill(takeover, other.ino);
+    else if (waitOver) throw new Error(`Cannot lock the data folder: another start has been taking over its stale lock for ${TAKEOVER_WAIT_MS} ms (${takeover}).`);
     else sleepSync(5);
   }
   try {
@@ -113,57 +53,49 @@ function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
   }
 }
 
-/** Removes the file at `path` if it is still the file `ino`: moved aside first, and put back if it was another. */
-function removeIfStill(path: string, ino: number): void {
-  const aside = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.stale`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  try {
-    if (lstatSync(aside).ino !== ino) linkSync(aside, path);
-  } catch (error) {
-    // EEXIST: a third starter took the place meanwhile; the one moved aside lost it (see whileTakingOver).
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    rmSync(aside, { force: true });
-  }
+/** Whether the takeover file `other` names a starter still at it: one of another container or host cannot be checked here, and counts until `waitOver`. */
+function isStillTakingOver(other: LockFile, waitOver: boolean): boolean {
+  if (!other.holder) return false;
+  const place = placeOf(other.holder.host);
+  if (place === "elsewhere") return !waitOver;
+  return place === "here" && isLockHolder(other.holder, other.uid);
 }
 
-/** `self`: this process's record, as the lock file's first line holds it. */
+/** `self`: this process's record, as the lock file's first line holds it (its pid alone may be another container's pid too). */
 function lockHandle(path: string, self: string): DataDirLock {
-  const ours = (file: LockFile | null) => file?.holder?.pid === process.pid;
+  const ours = (file: LockFile | null) => file?.holderLine === self;
+  const stopHeartbeat = startLockHeartbeat(path, () => ours(readLockFile(path)));
   return {
     recordRedis(pid) {
       if (ours(readLockFile(path))) replaceAtomically(path, `${self}\n${formatProcessRecord(recordProcess(pid))}\n`);
     },
     release() {
+      stopHeartbeat();
       if (ours(readLockFile(path))) rmSync(path, { force: true });
     },
   };
 }
 
 /**
- * Claims `dir` for this process, so a second `npm start` on the same folder does not start a second
- * redis-server over the same append-only file. A lock whose process is gone (a crash, a SIGKILL) is stale
- * and taken over; of several starters that find it stale at once, one takes it over and the others find
- * that one running.
+ * Claims `dir` for this process, so a second `npm start` on the same folder (or a second container on
+ * the same volume) does not start a second redis-server over the same append-only file. A lock whose
+ * process is gone (a crash, a SIGKILL, a reboot) is stale and taken over; of several starters that find
+ * it stale at once, one takes it over and the others find that one running.
  */
-export function lockDataDir(dir: string): DataDirLock {
+export function lockDataDir(dir: string, options: LockDataDirOptions = {}): DataDirLock {
   const path = join(dir, LOCK_FILE);
   const self = formatProcessRecord(recordProcess("self"));
   const content = `${self}\n`;
   for (let attempt = 0; attempt < 10; attempt++) {
     if (createExclusively(path, content)) return lockHandle(path, self);
-    const found = readLockFile(path);
+    const found = readFinishedLockFile(path);
     if (!found) continue;
-    refuseIfHeld(found, dir);
+    refuseIfHeld(found, dir, options.foreignLockWatchMs ?? FOREIGN_LOCK_WATCH_MS);
     // Replaced only if it is still the file judged stale: another starter may have taken it over meanwhile.
     const replaced = whileTakingOver(path, self, () => {
       if (readLockFile(path)?.ino !== found.ino) return false;
       replaceAtomically(path, content);
+      removeLeftovers(path);
       return true;
     });
     if (replaced) return lockHandle(path, self);
@@ -171,8 +103,21 @@ export function lockDataDir(dir: string): DataDirLock {
   throw new Error(`Cannot lock the data folder ${dir}: its lock file ${path} keeps coming back.`);
 }
 
-function refuseIfHeld(lock: LockFile, dir: string): void {
+function refuseIfHeld(lock: LockFile, dir: string, foreignLockWatchMs: number): void {
   const { holder, redis } = lock;
+  const path = join(dir, LOCK_FILE);
+  const place = holder ? placeOf(holder.host) : "here";
+  // Its pid and start time mean nothing here; its heartbeat does. Its redis-server, if it outlived it,
+  // cannot be seen from here either (a container's dies with the container's pid 1).
+  if (holder && place === "elsewhere") {
+    if (!seesLockHeartbeat(path, lock, foreignLockWatchMs)) return;
+    throw new Error(
+      `Another codex-review (pid ${holder.pid} on ${holder.host?.hostname}, in another container or on another host) holds the data folder ${dir}: ` +
+        `its lock ${path} is refreshed every second. Stop it first, or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).`,
+    );
+  }
+  // A lock from before this host's last reboot: nothing of that boot runs, and its pids are another boot's.
+  if (place === "earlier-boot") return;
   if (holder !== null && holder.pid !== process.pid && isLockHolder(holder, lock.uid)) {
     throw new Error(
       `Another codex-review (pid ${holder.pid}) already runs on the data folder ${dir}. Stop it first, ` +

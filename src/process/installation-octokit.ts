@@ -24,7 +24,8 @@ interface OctokitWithLog {
  * after the model was paid for; GitHub stored nothing when it answers a rate limit, so waiting its
  * `Retry-After` and sending the request again is safe. Only the write spacing is shared through Redis, one
  * script call per write (redis-spacing-group.ts); the concurrency caps stay in the process
- * (local-throttle-groups.ts). The App's JWT is signed once and reused for minutes (cached-app-jwt.ts).
+ * (local-throttle-groups.ts). The App's JWT is signed once and reused for minutes, with the clock
+ * correction GitHub last taught (cached-app-jwt.ts).
  */
 export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unknown as Parameters<typeof ProbotOctokit.plugin>[0]).defaults((options: Record<string, unknown>) => {
   const throttle = (options.throttle ?? {}) as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, readlinkSync } from "node:fs";
+import { formatHostIdentity, parseHostIdentity, readHostIdentity, type HostIdentity } from "./host-identity.js";
 
 /**
  * A process as a lock file records it: its pid, and its start time (clock ticks after boot, field 22 of
@@ -10,23 +11,30 @@ export interface ProcessRecord {
   pid: number;
   /** Null where /proc cannot tell (macOS), or in a lock an earlier release wrote. */
   startTime: string | null;
+  /** The boot, pid namespace and host the pid and start time were read in; null in a lock an earlier release wrote. */
+  host: HostIdentity | null;
 }
 
-/** `<pid> <start time>`, or `<pid>` without one: a reader that wants only the pid parses the leading number. */
+/**
+ * `<pid> <start time> <boot id> <pid namespace> <hostname>` (`-` for what is unknown): an earlier
+ * release, which reads the first two fields only, still reads it; `<pid>` or `<pid> <start time>` are
+ * what earlier releases wrote.
+ */
 export function formatProcessRecord(record: ProcessRecord): string {
-  return record.startTime === null ? String(record.pid) : `${record.pid} ${record.startTime}`;
+  const head = `${record.pid} ${record.startTime ?? "-"}`;
+  return record.host === null ? head : `${head} ${formatHostIdentity(record.host)}`;
 }
 
 export function parseProcessRecord(line: string | undefined): ProcessRecord | null {
-  const [pidText, startText] = (line ?? "").trim().split(/\s+/);
+  const [pidText, startText, ...hostFields] = (line ?? "").trim().split(/\s+/);
   const pid = Number.parseInt(pidText ?? "", 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  return { pid, startTime: startText && /^\d+$/.test(startText) ? startText : null };
+  return { pid, startTime: startText && /^\d+$/.test(startText) ? startText : null, host: parseHostIdentity(hostFields) };
 }
 
-/** This process, or a running one, as a lock file records it. */
+/** This process, or a running one of this pid namespace, as a lock file records it. */
 export function recordProcess(pid: number | "self"): ProcessRecord {
-  return { pid: pid === "self" ? process.pid : pid, startTime: readStat(pid)?.startTime ?? null };
+  return { pid: pid === "self" ? process.pid : pid, startTime: readStat(pid)?.startTime ?? null, host: readHostIdentity() };
 }
 
 /**

@@ -63,6 +63,11 @@ export interface GithubFakeOptions {
    * one was seen past 1,000 files (getsentry/seer#138; GitHub documents no 406 for it). Default: 406.
    */
   limits?: { diffLines?: number; diffFiles?: number; compareFiles?: number; compareCommits?: number; compareDiffWhole?: boolean };
+  /**
+   * How far GitHub's clock is ahead of this process's (ms; negative: behind), to play an App host whose
+   * clock is off: the JWT checks and the `Date` header of every answer use GitHub's clock. Default: 0.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface RecordedGithubRequest {
@@ -196,6 +201,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   const unexpected: GithubFake["unexpected"] = [];
   const faults: PendingFault[] = [];
   const delays: PendingFault[] = [];
+  const githubNow = () => Date.now() + (options.clockOffsetMs ?? 0);
   let origin = "";
 
   function answer(request: RecordedGithubRequest, rawPath: string): RouteReply {
@@ -237,7 +243,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
           unexpected: "an App endpoint was called without a JWT",
         };
       }
-      const refused = refuseJwtClaims(claims, Math.floor(Date.now() / 1000));
+      const refused = refuseJwtClaims(claims, Math.floor(githubNow() / 1000));
       return refused ? { status: 401, json: { message: refused, documentation_url: "https://docs.github.com/rest", status: "401" }, unexpected: `an App JWT was refused: ${refused}` } : null;
     }
     const token = header ? TOKEN.exec(header)?.[1] : undefined;
@@ -283,7 +289,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         const delayMs = takeFault(delays, method, request.path, request.body)?.delayMs ?? reply.delayMs;
         const respond = () => {
           request.answeredAt = performance.now();
-          send(res, reply);
+          send(res, reply, githubNow());
         };
         if (delayMs) setTimeout(respond, delayMs);
         else respond();
@@ -468,12 +474,14 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   };
 }
 
-function send(res: ServerResponse, reply: RouteReply): void {
+/** `now`: GitHub's clock, sent as the `Date` header (which @octokit/auth-app reads to correct a skewed clock). */
+function send(res: ServerResponse, reply: RouteReply, now: number): void {
   if (res.destroyed) return;
   const raw = reply.bytes !== undefined || reply.stream !== undefined;
   const text = reply.bytes ?? reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
-  const resetAt = Math.floor(Date.now() / 1000) + 3_600;
+  const resetAt = Math.floor(now / 1000) + 3_600;
   const headers = {
+    date: new Date(now).toUTCString(),
     "content-type": reply.text === undefined && !raw ? "application/json; charset=utf-8" : (reply.contentType ?? "text/plain; charset=utf-8"),
     "x-github-media-type": "github.v3; format=json",
     "x-github-request-id": `FAKE:${nextRequestId++}`,
@@ -507,14 +515,15 @@ function decodeClaims(segment: string): Record<string, unknown> | null {
 }
 
 /**
- * GitHub's checks of an App JWT's times, with its messages (which @octokit/auth-app reads to correct a
- * skewed clock): `exp` in the future and at most 10 minutes after `iat`, `iat` not in the future.
+ * GitHub's checks of an App JWT's times by its own clock, with its messages (which @octokit/auth-app
+ * reads to correct a skewed clock): `iat` not in the future, `exp` in the future and "no more than 10
+ * minutes into the future" (GitHub's docs), nor over 10 minutes after `iat`.
  */
 function refuseJwtClaims(claims: Record<string, unknown>, nowSeconds: number): string | null {
   const { iat, exp } = claims;
   if (typeof iat !== "number" || iat > nowSeconds + 60) return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
   if (typeof exp !== "number" || exp <= nowSeconds) return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
-  if (exp - iat > 600) return "'Expiration time' claim ('exp') is too far in the future";
+  if (exp - iat > 600 || exp > nowSeconds + 600) return "'Expiration time' claim ('exp') is too far in the future";
   return null;
 }
 

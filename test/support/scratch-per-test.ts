@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
@@ -40,4 +41,15 @@ export function scratchPerTest(prefix: string): {
 export function startTimeOf(pid: number): string | undefined {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+
+/**
+ * The data folder lock's record of a process of this host: `<pid> <start time> <boot id> <pid namespace>
+ * <hostname>`, its namespace read from /proc/<pid>/ns/pid and its hostname given (a process of another
+ * UTS namespace has its own).
+ */
+export function lockLineOf(pid: number, host = hostname()): string {
+  const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  const pidNamespace = /\d+/.exec(readlinkSync(`/proc/${pid}/ns/pid`))![0];
+  return `${pid} ${startTimeOf(pid)} ${bootId} ${pidNamespace} ${host}`;
 }

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
-import { scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
+import { startLockStarter } from "../../support/lock-starter.js";
+import { lockLineOf, scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
 
-const LOCK_MODULE = resolve("src/process/data-dir-lock.ts");
 /** An unprivileged user, as containers and Debian name it. */
 const NOBODY = 65534;
 
@@ -19,29 +18,7 @@ const folder = () => {
   return dir;
 };
 
-/**
- * A starter: a process of its own that locks `dir` at `startAt` (every starter at the same instant),
- * prints what became of it, and holds the lock until killed.
- */
-function starter(dir: string, startAt: number, uid?: number): { child: ChildProcess; result: Promise<string> } {
-  const code = `const { lockDataDir } = await import(${JSON.stringify(LOCK_MODULE)});
-while (Date.now() < ${startAt});
-let line;
-try { lockDataDir(${JSON.stringify(dir)}); line = "won"; } catch (error) { line = "refused: " + error.message; }
-process.stdout.write(line + "\\n");
-setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"], ...(uid === undefined ? {} : { uid, gid: uid }) });
-  track(child);
-  const result = new Promise<string>((resolveLine, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes("\n")) resolveLine(out.trim());
-    });
-    child.once("exit", (code) => reject(new Error(`starter exited (${code}) before it said what became of it: ${out}`)));
-  });
-  return { child, result };
-}
+const starter = (dir: string, startAt: number, uid?: number) => startLockStarter(dir, track, { startAt, uid });
 
 /** A running start of this same program, as root. */
 const runningApp = () => scratch.runningApp(60_000);
@@ -62,7 +39,7 @@ describe.runIf(process.platform === "linux")("lockDataDir takeover", () => {
       for (const result of results.filter((r) => r !== "won")) {
         expect(result).toBe(`refused: Another codex-review (pid ${winner}) already runs on the data folder ${dir}. Stop it first, or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).`);
       }
-      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${winner} ${startTimeOf(winner)}\n`);
+      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${lockLineOf(winner)}\n`);
       // No takeover or temporary file is left behind.
       expect(readdirSync(dir)).toEqual([LOCK_FILE]);
       for (const { child } of starters) child.kill("SIGKILL");
@@ -75,7 +52,7 @@ describe.runIf(process.platform === "linux")("lockDataDir takeover", () => {
     writeFileSync(join(dir, LOCK_FILE), "999999999 12345\n");
     writeFileSync(join(dir, `${LOCK_FILE}.takeover`), "999999998 12346\n");
     const lock = lockDataDir(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid} ${startTimeOf(process.pid)}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);
     lock.release();
   });
@@ -99,7 +76,7 @@ describe.runIf(process.platform === "linux")("lockDataDir takeover", () => {
       chownSync(join(dir, LOCK_FILE), NOBODY, NOBODY);
       const { child, result } = starter(dir, 0, NOBODY);
       expect(await result).toBe("won");
-      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${child.pid} ${startTimeOf(child.pid!)}\n`);
+      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${lockLineOf(child.pid!)}\n`);
     });
   });
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "n
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
-import { scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
+import { lockLineOf, scratchPerTest, startTimeOf } from "../../support/scratch-per-test.js";
 
 const { folder, track, runningApp } = scratchPerTest("codex-review-lock-test-");
 
@@ -14,7 +14,7 @@ const fakeRedisServer = (target: string) => {
   return link;
 };
 
-const ownLock = () => `${process.pid} ${startTimeOf(process.pid)}\n`;
+const ownLock = () => `${lockLineOf(process.pid)}\n`;
 
 
 const stateOf = (pid: number) => {
@@ -80,10 +80,10 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     lock.release();
   });
 
-  it("still refuses a folder whose app runs (its pid and start time recorded, or only its pid by an earlier release)", async () => {
+  it("still refuses a folder whose app runs (its pid, start time and host recorded, or as earlier releases did: its pid and start time, its pid only)", async () => {
     const dir = folder();
     const app = await runningApp();
-    for (const lock of [`${app.pid} ${startTimeOf(app.pid!)}\n`, `${app.pid}\n`]) {
+    for (const lock of [`${lockLineOf(app.pid!)}\n`, `${app.pid} ${startTimeOf(app.pid!)}\n`, `${app.pid}\n`]) {
       writeFileSync(join(dir, LOCK_FILE), lock);
       expect(() => lockDataDir(dir)).toThrow(`Another codex-review (pid ${app.pid}) already runs on the data folder ${dir}`);
       expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(lock);
@@ -111,7 +111,7 @@ describe.runIf(process.platform === "linux")("lockDataDir", () => {
     rmSync(join(dir, LOCK_FILE));
     const lock = lockDataDir(dir);
     lock.recordRedis(running.pid!);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${ownLock()}${running.pid} ${startTimeOf(running.pid!)}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${ownLock()}${lockLineOf(running.pid!)}\n`);
     // No temporary file is left beside it.
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);
     lock.release();
