@@ -75,9 +75,15 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     const started = performance.now();
     const tmp = join(folders.tmp, `${key}-${randomUUID()}`);
     let outcome = "failed";
+    // Made once GitHub has answered with an archive: a refused request leaves nothing on disk to remove.
+    let made = false;
     try {
-      await mkdir(join(tmp, SNAPSHOT_FILES.tree), { recursive: true });
       const body = await requestTarball(github, { owner: target.owner, repo: target.repo, sha: target.headSha, maxBytes: options.snapshotMaxBytes, signal: AbortSignal.timeout(downloadTimeoutMs) });
+      made = true;
+      await mkdir(join(tmp, SNAPSHOT_FILES.tree), { recursive: true }).catch((error: unknown) => {
+        body.destroy();
+        throw error;
+      });
       const tree = await extractTarball(body, join(tmp, SNAPSHOT_FILES.tree), { archiveBytes: options.snapshotMaxBytes, unpackedBytes: options.maxBytes });
       await writeFile(join(tmp, SNAPSHOT_FILES.meta), JSON.stringify({ bytes: tree.bytes, files: tree.files }));
       await writeFile(join(tmp, SNAPSHOT_FILES.lastUse), "");
@@ -89,7 +95,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       outcome = "downloaded";
       log.info({ key, bytes: tree.bytes, files: tree.files, skippedEntries: tree.skipped, ms: Math.round(performance.now() - started) }, "Repository snapshot downloaded");
     } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
+      if (made) await rm(tmp, { recursive: true, force: true });
       if (error instanceof SnapshotTooLargeError) {
         outcome = "too_large";
         // Remembered on disk so no process on the host tries this SHA again.
@@ -105,12 +111,15 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
   };
 
   /** The snapshot on disk: downloaded here (`miss`) or by another job or process (`joined`). */
-  const fetchShared = async (github: GithubClient, target: RepositoryTarget, key: string): Promise<"miss" | "joined"> => {
+  /** `checked`: the caller has just seen neither the snapshot nor a too-large mark, so the first round does not look again. */
+  const fetchShared = async (github: GithubClient, target: RepositoryTarget, key: string, checked: boolean): Promise<"miss" | "joined"> => {
     const deadline = Date.now() + downloadTimeoutMs + lockStaleMs;
     const final = join(folders.snapshots, key);
-    for (;;) {
-      if (await exists(final)) return "joined";
-      if (await exists(join(folders.tooLarge, key))) throw new SnapshotTooLargeError("the archive was over the cap when another process fetched it");
+    for (let round = 0; ; round++) {
+      if (round > 0 || !checked) {
+        if (await exists(final)) return "joined";
+        if (await exists(join(folders.tooLarge, key))) throw new SnapshotTooLargeError("the archive was over the cap when another process fetched it");
+      }
       const lock = await tryLock(join(folders.locks, `${key}.lock`), lockStaleMs);
       if (lock) {
         try {
@@ -133,7 +142,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       await pending;
       return "joined";
     }
-    const fetching = fetchShared(github, target, key);
+    const fetching = fetchShared(github, target, key, true);
     const shared = fetching.then(() => undefined);
     inflight.set(key, shared);
     // Joiners see the failure through their own await; this copy must not go unhandled.
@@ -155,8 +164,13 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       await ready;
       const key = snapshotKey(target);
       if (target.sizeKb !== null && target.sizeKb * 1024 > options.snapshotMaxBytes) return contentsFallback(github, target, `repository size ${target.sizeKb} KiB`);
-      if (await exists(join(folders.tooLarge, key))) return contentsFallback(github, target, "archive over the cap before");
-      const release = await leases.take(key);
+      // The lease is taken beside the check (each a file-system round trip), and before the snapshot is
+      // looked for, so that no eviction removes it between the two.
+      const [tooLarge, release] = await Promise.all([exists(join(folders.tooLarge, key)), leases.take(key)]);
+      if (tooLarge) {
+        await release();
+        return contentsFallback(github, target, "archive over the cap before");
+      }
       let result: "hit" | "miss" | "joined";
       try {
         result = await ensureSnapshot(github, target, key);
