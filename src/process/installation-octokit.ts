@@ -1,8 +1,11 @@
+import { retry } from "@octokit/plugin-retry";
 import { ProbotOctokit } from "probot";
 import { sharedCachedAppJwt } from "./cached-app-jwt.js";
 import { localThrottleGroups } from "./local-throttle-groups.js";
 import { readOnlyGraphql } from "./read-only-graphql.js";
 import { redisSpacingGroups } from "./redis-spacing-group.js";
+import { requestRetries } from "./request-retries.js";
+import { RetryLimiter } from "./retry-limiter.js";
 
 /** Waits of a rate-limited request, after which it fails and the job's own retry takes over. */
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -38,9 +41,28 @@ export const InstallationOctokit = ProbotOctokit.plugin(readOnlyGraphql as unkno
     ...options,
     ...withCachedAppJwt(options.auth),
     // A group the options set themselves wins (read-only GraphQL's client sets its own `write`).
-    throttle: { ...localThrottleGroups(throttle), ...redisSpacingGroups(throttle), ...throttle, onSecondaryRateLimit: retryTwice("secondary rate limit"), onRateLimit: retryTwice("rate limit") },
+    // The retry limiter is the client's own (the plugin adds its listener to it): never one passed along to a sibling.
+    throttle: {
+      ...localThrottleGroups(throttle),
+      ...redisSpacingGroups(throttle),
+      ...throttle,
+      retryLimiter: new RetryLimiter(),
+      onSecondaryRateLimit: retryTwice("secondary rate limit"),
+      onRateLimit: retryTwice("rate limit"),
+    },
   };
 });
+
+/**
+ * plugin-retry swapped for the same policy without its per-request Bottleneck (request-retries.ts), at
+ * the same place among Probot's plugins, so the hooks wrap one another as in Probot's Octokit.
+ */
+InstallationOctokit.plugins = swapPlugin(InstallationOctokit.plugins, retry, requestRetries as unknown as (typeof InstallationOctokit.plugins)[number]);
+
+function swapPlugin<P>(plugins: P[], from: unknown, to: P): P[] {
+  if (!plugins.includes(from as P)) throw new Error("Probot's Octokit no longer carries @octokit/plugin-retry: review src/process/request-retries.ts");
+  return plugins.map((plugin) => (plugin === from ? to : plugin));
+}
 
 /** Probot's app credentials, with the private key swapped for a JWT signer that reuses its JWT (auth-app takes one or the other). */
 function withCachedAppJwt(auth: unknown): { auth?: Record<string, unknown> } {
