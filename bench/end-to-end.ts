@@ -266,6 +266,7 @@ export function routeOf(request: Pick<RecordedGithubRequest, "method" | "path" |
   const path = request.path
     .replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{o}/{r}")
     .replace(/\/app\/installations\/\d+/, "/app/installations/{id}")
+    .replace(/\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}(?=\/|$)/g, "/{base}...{head}")
     .replace(/\/[0-9a-f]{40}(?=\/|$)/g, "/{sha}")
     .replace(/\/\d+(?=\/|$)/g, "/{n}");
   const accept = String(request.headers.accept ?? "");
