@@ -16,6 +16,8 @@ export const APP_JWT_REUSE_MS = 5 * 60_000;
 const MAX_SIGNED = 8;
 
 interface Signed {
+  /** This clock's time at signing: a clock set back since (an NTP step) makes `until` a time it may not reach for hours. */
+  at: number;
   until: number;
   jwt: Promise<{ jwt: string; expiresAt: string }>;
 }
@@ -37,12 +39,12 @@ export function createCachedAppJwt(privateKey: string, now: () => number = () =>
     const key = `${appId}:${correction}`;
     const at = now();
     const cached = signed.get(key);
-    if (cached && at < cached.until) return cached.jwt;
+    if (cached && cached.at <= at && at < cached.until) return cached.jwt;
     const jwt = githubAppJwt({ id: appId, privateKey, now: Math.floor(at / 1000) + correction }).then((result) => ({
       jwt: result.token,
       expiresAt: new Date(result.expiration * 1000).toISOString(),
     }));
-    const entry: Signed = { until: at + APP_JWT_REUSE_MS, jwt };
+    const entry: Signed = { at, until: at + APP_JWT_REUSE_MS, jwt };
     keep(signed, key, entry, at);
     // A key that cannot sign fails this exchange, not every exchange of the next minutes.
     jwt.catch(() => {

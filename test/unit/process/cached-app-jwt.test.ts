@@ -79,6 +79,23 @@ describe("createCachedAppJwt", () => {
     expect(claimsOf((await again).jwt).iat).toBe(now / 1000 + 1 - 30);
   });
 
+  it("does not hand back a JWT signed before this clock was set back: the refusal's correction signs anew", async () => {
+    // Booted with the clock 2 hours ahead: the first JWT is refused and auth-app passes GitHub's skew.
+    const github = Date.UTC(2026, 10, 30, 7, 0, 0);
+    let now = github + 2 * 3_600_000;
+    const createJwt = createCachedAppJwt(privateKey, () => now);
+    await createJwt(42);
+    expect(claimsOf((await createJwt(42, -7_200)).jwt).iat).toBe(github / 1000 - 30);
+    // Ten minutes later NTP sets the clock right. The kept JWT has expired by then; signed again with the
+    // stale correction it is refused, and auth-app passes the skew it now reads: none.
+    now = github + 10 * 60_000;
+    const stale = claimsOf((await createJwt(42)).jwt);
+    expect(stale.exp).toBeLessThanOrEqual(now / 1000);
+    const corrected = claimsOf((await createJwt(42, 0)).jwt);
+    expect(corrected.iat).toBe(now / 1000 - 30);
+    expect(claimsOf((await createJwt(42)).jwt)).toEqual(corrected);
+  });
+
   it("does not keep a failed signing: the next exchange tries again", async () => {
     const createJwt = createCachedAppJwt("-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----", () => Date.now());
     const first = createJwt(42);
