@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { placeOf } from "./host-identity.js";
+import { placeOf, sharesOurClock } from "./host-identity.js";
 import { createExclusively, readFinishedLockFile, readLockFile, removeIfStill, removeLeftovers, replaceAtomically, sleepSync, type LockFile } from "./lock-file.js";
 import { FOREIGN_LOCK_WATCH_MS, seesLockHeartbeat, startLockHeartbeat } from "./lock-heartbeat.js";
 import { formatProcessRecord, isLockHolder, isRedisServer, recordProcess } from "./process-identity.js";
@@ -110,7 +110,10 @@ function refuseIfHeld(lock: LockFile, dir: string, foreignLockWatchMs: number): 
   // Its pid and start time mean nothing here; its heartbeat does. Its redis-server, if it outlived it,
   // cannot be seen from here either (a container's dies with the container's pid 1).
   if (holder && place === "elsewhere") {
-    if (!seesLockHeartbeat(path, lock, foreignLockWatchMs)) return;
+    // Another container on this kernel touches the file with this clock: the time it has already gone
+    // untouched counts, so a lock left by a container that died minutes ago costs no wait.
+    const watchMs = sharesOurClock(holder.host) ? Math.max(0, foreignLockWatchMs - (Date.now() - lock.mtimeMs)) : foreignLockWatchMs;
+    if (!seesLockHeartbeat(path, lock, watchMs)) return;
     throw new Error(
       `Another codex-review (pid ${holder.pid} on ${holder.host?.hostname}, in another container or on another host) holds the data folder ${dir}: ` +
         `its lock ${path} is refreshed every second. Stop it first, or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).`,

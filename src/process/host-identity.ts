@@ -43,6 +43,12 @@ export function placeOf(host: HostIdentity | null): HostPlace {
   return differ(host.pidNamespace, self.pidNamespace) ? "elsewhere" : "here";
 }
 
+/** Whether `host` runs under this kernel (same boot id): its file times and this process's clock are one clock. */
+export function sharesOurClock(host: HostIdentity | null): boolean {
+  const self = readHostIdentity();
+  return host !== null && host.bootId !== null && host.bootId === self.bootId;
+}
+
 /** `<boot id> <pid namespace> <hostname>`, `-` for what /proc could not tell. */
 export function formatHostIdentity(host: HostIdentity): string {
   return `${host.bootId ?? "-"} ${host.pidNamespace ?? "-"} ${host.hostname}`;

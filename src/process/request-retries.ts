@@ -12,7 +12,8 @@ import { RequestError } from "@octokit/request-error";
  *   `retries`, 3) times, waiting (n + 1)² × `retryAfterBaseValue` ms (1 s, 4 s, 9 s) before attempt n + 1;
  * - a GraphQL answer whose first error says "Something went wrong while executing your query" counts
  *   as a 500;
- * - an error with no request (a network failure, an abort) is not retried;
+ * - an error with no request attached (an abort) is not retried; a network failure is (@octokit/request
+ *   reports it as a 500 with its request);
  * - `request.retryCount` tells the request which attempt it is; `octokit.retry.retryRequest` marks an
  *   error for retry, as plugin-retry's does (the throttling plugin's rate-limit retries are its own).
  */

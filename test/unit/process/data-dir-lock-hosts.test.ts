@@ -59,6 +59,18 @@ describe.runIf(linux)("lockDataDir and where a lock was written", () => {
     lock.release();
   });
 
+  it("takes over at once the lock of another container on this kernel left untouched for longer than the watch (a crash minutes ago costs no wait)", () => {
+    const dir = folder();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, `1 12345 ${bootId} 4026532999 box-gone\n`);
+    const fiveMinutesAgo = new Date(Date.now() - 300_000);
+    utimesSync(path, fiveMinutesAgo, fiveMinutesAgo);
+    // Watching it whole would take a minute (past this test's timeout): only what is left of it is watched.
+    const lock = lockDataDir(dir, { foreignLockWatchMs: 60_000 });
+    expect(readFileSync(path, "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
+    lock.release();
+  });
+
   it("refuses a lock of another host while it is touched, and takes it over once it is not", async () => {
     const dir = folder();
     const path = join(dir, LOCK_FILE);
