@@ -110,13 +110,15 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     metrics?.bytesOnDisk.set(onDisk);
   };
 
-  /** The snapshot on disk: downloaded here (`miss`) or by another job or process (`joined`). */
-  /** `checked`: the caller has just seen neither the snapshot nor a too-large mark, so the first round does not look again. */
+  /**
+   * The snapshot on disk: downloaded here (`miss`) or by another job or process (`joined`). `checked`: the
+   * caller has just seen neither the snapshot nor a too-large mark, so the first round does not look again.
+   */
   const fetchShared = async (github: GithubClient, target: RepositoryTarget, key: string, checked: boolean): Promise<"miss" | "joined"> => {
     const deadline = Date.now() + downloadTimeoutMs + lockStaleMs;
     const final = join(folders.snapshots, key);
-    for (let round = 0; ; round++) {
-      if (round > 0 || !checked) {
+    for (let look = !checked; ; look = true) {
+      if (look) {
         if (await exists(final)) return "joined";
         if (await exists(join(folders.tooLarge, key))) throw new SnapshotTooLargeError("the archive was over the cap when another process fetched it");
       }
