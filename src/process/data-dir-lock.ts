@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { placeOf, sharesOurClock } from "./host-identity.js";
+import { isFromEarlierBoot, placeOf, sharesOurClock } from "./host-identity.js";
 import { createExclusively, readFinishedLockFile, readLockFile, removeIfStill, removeLeftovers, replaceAtomically, sleepSync, type LockFile } from "./lock-file.js";
 import { FOREIGN_LOCK_WATCH_MS, seesLockHeartbeat, startLockHeartbeat } from "./lock-heartbeat.js";
 import { formatProcessRecord, isLockHolder, isRedisServer, recordProcess } from "./process-identity.js";
@@ -55,10 +55,9 @@ function whileTakingOver<T>(path: string, self: string, replace: () => T): T {
 
 /** Whether the takeover file `other` names a starter still at it: one of another container or host cannot be checked here, and counts until `waitOver`. */
 function isStillTakingOver(other: LockFile, waitOver: boolean): boolean {
-  if (!other.holder) return false;
-  const place = placeOf(other.holder.host);
-  if (place === "elsewhere") return !waitOver;
-  return place === "here" && isLockHolder(other.holder, other.uid);
+  if (!other.holder || isFromEarlierBoot(other.holder.host, other.mtimeMs)) return false;
+  if (placeOf(other.holder.host) !== "here") return !waitOver;
+  return isLockHolder(other.holder, other.uid);
 }
 
 /** `self`: this process's record, as the lock file's first line holds it (its pid alone may be another container's pid too). */
@@ -106,10 +105,13 @@ export function lockDataDir(dir: string, options: LockDataDirOptions = {}): Data
 function refuseIfHeld(lock: LockFile, dir: string, foreignLockWatchMs: number): void {
   const { holder, redis } = lock;
   const path = join(dir, LOCK_FILE);
+  // A lock from before this host's last reboot: nothing of that boot runs, and its pids are another boot's.
+  if (holder && isFromEarlierBoot(holder.host, lock.mtimeMs)) return;
   const place = holder ? placeOf(holder.host) : "here";
   // Its pid and start time mean nothing here; its heartbeat does. Its redis-server, if it outlived it,
-  // cannot be seen from here either (a container's dies with the container's pid 1).
-  if (holder && place === "elsewhere") {
+  // cannot be seen from here either (a container's dies with the container's pid 1). Another boot id under
+  // our hostname, touched since this boot, is another host of the same name: judged the same way.
+  if (holder && place !== "here") {
     // Another container on this kernel touches the file with this clock: the time it has already gone
     // untouched counts, so a lock left by a container that died minutes ago costs no wait.
     const watchMs = sharesOurClock(holder.host) ? Math.max(0, foreignLockWatchMs - (Date.now() - lock.mtimeMs)) : foreignLockWatchMs;
@@ -119,8 +121,6 @@ function refuseIfHeld(lock: LockFile, dir: string, foreignLockWatchMs: number): 
         `its lock ${path} is refreshed every second. Stop it first, or give this one its own REDIS_DATA_DIR (or a shared Redis with REDIS_URL).`,
     );
   }
-  // A lock from before this host's last reboot: nothing of that boot runs, and its pids are another boot's.
-  if (place === "earlier-boot") return;
   if (holder !== null && holder.pid !== process.pid && isLockHolder(holder, lock.uid)) {
     throw new Error(
       `Another codex-review (pid ${holder.pid}) already runs on the data folder ${dir}. Stop it first, ` +

@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync } from "node:fs";
-import { hostname } from "node:os";
+import { hostname, uptime } from "node:os";
 
 /**
  * Where a process runs, as a lock file records it beside its pid: a pid and a start time name a process
@@ -47,6 +47,16 @@ export function placeOf(host: HostIdentity | null): HostPlace {
 export function sharesOurClock(host: HostIdentity | null): boolean {
   const self = readHostIdentity();
   return host !== null && host.bootId !== null && host.bootId === self.bootId;
+}
+
+/**
+ * Whether a lock file recorded with `host`, last touched at `mtimeMs`, is of this host's earlier boot for
+ * sure: its place says so (another boot id, our hostname) and it has not been touched since this kernel
+ * started. Another host given the same hostname (a fixed compose `hostname:`, a cloned VM, a pod re-created
+ * on another node) records another boot id too, but a running one keeps touching its lock.
+ */
+export function isFromEarlierBoot(host: HostIdentity | null, mtimeMs: number): boolean {
+  return placeOf(host) === "earlier-boot" && mtimeMs < Date.now() - uptime() * 1_000;
 }
 
 /** `<boot id> <pid namespace> <hostname>`, `-` for what /proc could not tell. */

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { hostname, uptime } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCK_FILE, lockDataDir } from "../../../src/process/data-dir-lock.js";
@@ -53,6 +53,9 @@ describe.runIf(linux)("lockDataDir and where a lock was written", () => {
     const dir = folder();
     const app = await runningApp();
     writeFileSync(join(dir, LOCK_FILE), `${app.pid} ${startTimeOf(app.pid!)} ${OTHER_BOOT} ${INIT_PID_NAMESPACE} ${hostname()}\n`);
+    // Last touched by that boot, before this one started.
+    const beforeBoot = new Date(Date.now() - uptime() * 1_000 - 60_000);
+    utimesSync(join(dir, LOCK_FILE), beforeBoot, beforeBoot);
     // Watching it would take a minute: it is not watched.
     const lock = lockDataDir(dir, { foreignLockWatchMs: 60_000 });
     expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
@@ -67,6 +70,20 @@ describe.runIf(linux)("lockDataDir and where a lock was written", () => {
     utimesSync(path, fiveMinutesAgo, fiveMinutesAgo);
     // Watching it whole would take a minute (past this test's timeout): only what is left of it is watched.
     const lock = lockDataDir(dir, { foreignLockWatchMs: 60_000 });
+    expect(readFileSync(path, "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
+    lock.release();
+  });
+
+  it("refuses a lock of another host of this hostname (another boot id) while it is touched: only one untouched since this boot is an earlier boot's", async () => {
+    const dir = folder();
+    const path = join(dir, LOCK_FILE);
+    writeFileSync(path, `1 12345 ${OTHER_BOOT} ${INIT_PID_NAMESPACE} ${hostname()}\n`);
+    const heartbeat = track(spawn("sh", ["-c", 'while :; do touch "$0"; sleep 0.2; done', path], { stdio: "ignore" }));
+    expect(() => lockDataDir(dir, { foreignLockWatchMs: 3_000 })).toThrow(`Another codex-review (pid 1 on ${hostname()}, in another container or on another host) holds the data folder ${dir}`);
+    const stopped = new Promise((resolve) => heartbeat.once("exit", resolve));
+    heartbeat.kill("SIGKILL");
+    await stopped;
+    const lock = lockDataDir(dir, { foreignLockWatchMs: 1_000 });
     expect(readFileSync(path, "utf8")).toBe(`${lockLineOf(process.pid)}\n`);
     lock.release();
   });
